@@ -3,6 +3,8 @@ package io.leap.client.api;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.leap.client.LeapException;
+
 /**
  * A failed Channels REST API call.
  *
@@ -11,10 +13,12 @@ import java.util.Optional;
  * ({@link #errorMessage()}). The message names the route template (e.g. {@code GET /v1/channels/{channel_id}}),
  * never the credential; Leap tokens and credentials in a server message are redacted.
  *
+ * <p>Like every exception of the Leap client it is an unchecked {@link LeapException}.
+ *
  * <p>Failures without a response use client-side codes: {@link #TIMEOUT}, {@link #CONNECTION_FAILED},
  * {@link #INTERRUPTED}; a response the client cannot read has {@link #INVALID_RESPONSE}.
  */
-public class LeapApiException extends RuntimeException {
+public class LeapApiException extends LeapException {
 
     private static final long serialVersionUID = 1L;
 
