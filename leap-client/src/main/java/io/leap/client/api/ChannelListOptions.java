@@ -61,6 +61,9 @@ public record ChannelListOptions(int pageSize, SortBy sortBy, Order order) {
     /**
      * Validates the components.
      *
+     * @param pageSize see the record component
+     * @param sortBy see the record component
+     * @param order see the record component
      * @throws IllegalArgumentException if {@code pageSize} is negative or above 100
      * @throws NullPointerException     if {@code sortBy} or {@code order} is {@code null}
      */

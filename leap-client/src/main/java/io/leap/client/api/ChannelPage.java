@@ -16,6 +16,9 @@ public record ChannelPage(int page, List<LeapChannel> channels, long totalCount)
     /**
      * Copies the channel list.
      *
+     * @param page see the record component
+     * @param channels see the record component
+     * @param totalCount see the record component
      * @throws NullPointerException if {@code channels} is {@code null}
      */
     public ChannelPage {

@@ -31,11 +31,17 @@ public class LeapApiException extends LeapException {
     /** Client-side code: the response was not the JSON the route documents. */
     public static final String INVALID_RESPONSE = "invalid_response";
 
+    /** The route template. */
     private final String operation;
+    /** The HTTP status, 0 without a response. */
     private final int statusCode;
+    /** Hop's or the client's error code. */
     private final String errorCode;
+    /** The redacted reason. */
     private final String errorMessage;
+    /** The server's Retry-After, if any. */
     private final transient Duration retryAfter;
+    /** The number of requests sent. */
     private final int attempts;
 
     /**

@@ -19,6 +19,12 @@ public record LeapChannel(String id, ChannelType type, LeapState state, long cap
     /**
      * Validates the components.
      *
+     * @param id see the record component
+     * @param type see the record component
+     * @param state see the record component
+     * @param capabilities see the record component
+     * @param createdAt see the record component
+     * @param project see the record component
      * @throws NullPointerException if {@code id}, {@code type} or {@code state} is {@code null}
      */
     public LeapChannel {

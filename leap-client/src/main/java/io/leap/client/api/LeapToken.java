@@ -18,6 +18,10 @@ public record LeapToken(String id, LeapState state, String projectId, boolean on
     /**
      * Validates the components.
      *
+     * @param id see the record component
+     * @param state see the record component
+     * @param projectId see the record component
+     * @param online see the record component
      * @throws NullPointerException if {@code id} or {@code state} is {@code null}
      */
     public LeapToken {
