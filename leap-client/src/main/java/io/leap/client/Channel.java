@@ -1,0 +1,22 @@
+package io.leap.client;
+
+import java.util.Objects;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A Leap channel as the socket describes it (in {@code INIT.channels} and {@code AVAILABLE}).
+ *
+ * @param id           the channel ID
+ * @param projectId    the owning project ID (may be {@code null} if the server left it out)
+ * @param type         {@code "private"}, {@code "public"} or {@code "unprotected"} (unknown values are kept)
+ * @param state        the channel state (a JSON object; {@code NullNode} if absent)
+ * @param capabilities the capabilities bit field (0 if absent)
+ */
+public record Channel(String id, String projectId, String type, JsonNode state, long capabilities) {
+
+    /** Validates the ID and state. */
+    public Channel {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(state, "state");
+    }
+}

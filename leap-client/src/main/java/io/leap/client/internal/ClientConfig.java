@@ -1,0 +1,71 @@
+package io.leap.client.internal;
+
+import io.leap.client.LeapClientObserver;
+import io.leap.client.OverflowPolicy;
+import io.leap.client.ReconnectPolicy;
+import io.leap.client.transport.WebSocketTransport;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Immutable client settings, built by {@link io.leap.client.LeapClient.Builder}. Internal API. {@link #toString()}
+ * redacts the token.
+ */
+public record ClientConfig(String projectId, String token, URI url, JsonMapper jsonMapper,
+                           ReconnectPolicy reconnectPolicy, Duration heartbeatAckTimeout, Duration readTimeoutGrace,
+                           Duration helloTimeout, Duration connectTimeout, Duration subscribeTimeout,
+                           Executor deliveryExecutor, int bufferSize, OverflowPolicy overflowPolicy,
+                           WebSocketTransport transport, boolean ownsTransport, LeapClientObserver observer,
+                           int maxMessageSize, Set<String> redirectAllowedHosts) {
+
+    /**
+     * Sets or replaces the {@code compression} query parameter.
+     *
+     * @param url         the configured URL
+     * @param compression {@code null} to keep the URL, otherwise zlib ({@code true}) or none
+     * @return the URL to open
+     */
+    public static URI applyCompression(URI url, Boolean compression) {
+        if (compression == null) {
+            return url;
+        }
+        String value = compression ? "zlib" : "none";
+        List<String> params = new ArrayList<>();
+        boolean replaced = false;
+        String query = url.getRawQuery();
+        if (query != null && !query.isEmpty()) {
+            for (String p : query.split("&")) {
+                if (p.equals("compression") || p.startsWith("compression=")) {
+                    if (!replaced) {
+                        params.add("compression=" + value);
+                        replaced = true;
+                    }
+                } else if (!p.isEmpty()) {
+                    params.add(p);
+                }
+            }
+        }
+        if (!replaced) {
+            params.add("compression=" + value);
+        }
+        return rebuild(url, String.join("&", params));
+    }
+
+    private static URI rebuild(URI url, String rawQuery) {
+        String s = url.getScheme() + "://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath())
+                + "?" + rawQuery + (url.getRawFragment() == null ? "" : "#" + url.getRawFragment());
+        return URI.create(s);
+    }
+
+    @Override
+    public String toString() {
+        return "ClientConfig[projectId=" + projectId + ", token=" + (token == null ? "none" : "<redacted>") + ", url="
+                + url + ", reconnectPolicy=" + reconnectPolicy + ", bufferSize=" + bufferSize + ", overflowPolicy="
+                + overflowPolicy + "]";
+    }
+}
