@@ -1,0 +1,105 @@
+package io.leap.spring.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import io.leap.client.ConnectionState;
+import io.leap.client.ConnectionStateChange;
+import io.leap.client.LeapClient;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Health of the Leap connection: {@code UP} when the client is connected (INIT received), {@code DOWN} otherwise.
+ * Details: {@code state}, {@code since} and {@code timeInState}, and when not connected {@code willReconnect},
+ * {@code nextAttemptAt} and {@code lastError} (exception type and message, with anything token-like masked). Never
+ * opens a socket: it reports what the client already knows.
+ */
+public class LeapHealthIndicator extends AbstractHealthIndicator {
+
+	private static final Pattern SECRETS = Pattern.compile("(leap_token_|ptk_|pat_|bearer\\s+)[A-Za-z0-9_\\-.]+",
+			Pattern.CASE_INSENSITIVE);
+
+	private final LeapClient client;
+
+	private final Clock clock;
+
+	private final Instant created;
+
+	private volatile ConnectionStateChange lastChange;
+
+	private volatile ConnectionStateChange lastError;
+
+	/**
+	 * Create an indicator that follows the client's connection state changes.
+	 * @param client the client
+	 */
+	public LeapHealthIndicator(LeapClient client) {
+		this(client, Clock.systemUTC());
+	}
+
+	LeapHealthIndicator(LeapClient client, Clock clock) {
+		super("Leap health check failed");
+		this.client = Objects.requireNonNull(client, "client");
+		this.clock = clock;
+		this.created = clock.instant();
+		client.addConnectionStateListener(this::onStateChange);
+	}
+
+	void onStateChange(ConnectionStateChange change) {
+		this.lastChange = change;
+		if (change.error() != null) {
+			this.lastError = change;
+		}
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		ConnectionState state = this.client.state();
+		ConnectionStateChange change = this.lastChange;
+		Instant since = (change != null && change.current() == state) ? change.at() : null;
+		if (state == ConnectionState.CONNECTED) {
+			builder.up();
+		}
+		else {
+			builder.down();
+		}
+		builder.withDetail("state", state.name());
+		if (since != null) {
+			builder.withDetail("since", since.toString());
+			builder.withDetail("timeInState", Duration.between(since, this.clock.instant()).toString());
+		}
+		else if (change == null) {
+			builder.withDetail("timeInState", Duration.between(this.created, this.clock.instant()).toString());
+		}
+		if (state != ConnectionState.CONNECTED) {
+			if (change != null) {
+				builder.withDetail("willReconnect", change.willReconnect());
+				if (change.nextAttemptAt() != null) {
+					builder.withDetail("nextAttemptAt", change.nextAttemptAt().toString());
+				}
+			}
+			ConnectionStateChange error = this.lastError;
+			if (error != null) {
+				builder.withDetail("lastError", describe(error.error()));
+				builder.withDetail("lastErrorAt", error.at().toString());
+			}
+		}
+	}
+
+	/**
+	 * Describe an error for display: its type and message, with anything that looks like a token masked.
+	 * @param error the error
+	 * @return the description
+	 */
+	static String describe(Throwable error) {
+		String message = error.getMessage();
+		String text = error.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+		return SECRETS.matcher(text).replaceAll("$1******");
+	}
+
+}
