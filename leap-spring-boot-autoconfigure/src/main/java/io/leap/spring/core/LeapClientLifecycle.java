@@ -127,6 +127,12 @@ public class LeapClientLifecycle implements SmartLifecycle {
 		try {
 			connected = this.client.connectAsync();
 		}
+		catch (IllegalStateException ex) {
+			// Already connecting or connected, e.g. a user-defined client that was connected by the application.
+			logger.debug("Leap client is already connecting or connected: " + ex.getMessage());
+			subscribeChannels();
+			return;
+		}
 		catch (RuntimeException ex) {
 			connected = CompletableFuture.failedFuture(ex);
 		}
