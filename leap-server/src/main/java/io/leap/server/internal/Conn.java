@@ -1,0 +1,244 @@
+package io.leap.server.internal;
+
+import io.leap.server.ConnectionInfo;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One socket connection. Outbound payloads from any thread go through an ordered queue that the connection's event
+ * loop drains in batches with a single flush, so events keep the order in which they were produced (spec D-16) and
+ * a burst costs one syscall per batch rather than one per message.
+ */
+public final class Conn {
+
+    private static final int DRAIN_BATCH = 4096;
+
+    final Hub hub;
+    final Channel channel;
+    final EventLoop loop;
+    final String cid;
+    final boolean zlib;
+    final String query;
+    final Instant connectedAt = Instant.now();
+
+    // Guarded by the hub's lock.
+    TokenRec token;
+    volatile boolean identified;
+    final Set<ChannelRec> anonymousSubscriptions = new LinkedHashSet<>();
+
+    private final Queue<Frame> outbound = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+    private volatile boolean paused;
+    volatile boolean closing;
+
+    // Event-loop confined heartbeat state.
+    long lastHeartbeatNanos = System.nanoTime();
+    final Map<String, Long> pendingTags = new HashMap<>(2);
+
+    /** Set once the upgrade is accepted; used to send tagged heartbeats on demand. */
+    WsHandler wsHandler;
+
+    // Event-loop confined blast state.
+    private Blast blast;
+
+    Conn(Hub hub, Channel channel, String cid, boolean zlib, String query) {
+        this.hub = hub;
+        this.channel = channel;
+        this.loop = channel.eventLoop();
+        this.cid = cid;
+        this.zlib = zlib;
+        this.query = query;
+    }
+
+    /** Queues a payload for this connection; safe from any thread. Dropped once the connection is closing. */
+    void send(Frame frame) {
+        if (closing) {
+            return;
+        }
+        outbound.offer(frame);
+        if (drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drainTask);
+        }
+    }
+
+    private WebSocketFrame toWebSocketFrame(Frame frame) {
+        return zlib ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.zlib()))
+                : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.json));
+    }
+
+    private void drain() {
+        if (paused || !channel.isActive()) {
+            drainScheduled.set(false);
+            return;
+        }
+        int written = 0;
+        Frame frame;
+        while ((frame = outbound.poll()) != null) {
+            channel.write(toWebSocketFrame(frame), channel.voidPromise());
+            if (++written == DRAIN_BATCH) {
+                channel.flush();
+                loop.execute(drainTask); // stay scheduled, but let other connections of this loop run
+                return;
+            }
+        }
+        if (written > 0) {
+            channel.flush();
+        }
+        drainScheduled.set(false);
+        if (!outbound.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drainTask);
+        }
+    }
+
+    void pauseWrites() {
+        paused = true;
+    }
+
+    void resumeWrites() {
+        paused = false;
+        if (drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drainTask);
+        }
+    }
+
+    /** Sends a close frame with the code and reason, then closes the TCP connection. Any thread; idempotent. */
+    void close(int code, String reason) {
+        loop.execute(() -> closeNow(code, reason));
+    }
+
+    /** On the event loop: queued payloads go out first (unless writes are paused), then the close frame. */
+    void closeNow(int code, String reason) {
+        if (closing) {
+            return;
+        }
+        if (!paused) {
+            drainScheduled.set(true);
+            Frame frame;
+            while ((frame = outbound.poll()) != null) {
+                channel.write(toWebSocketFrame(frame), channel.voidPromise());
+            }
+        }
+        closing = true;
+        outbound.clear();
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        // A peer that stopped reading could keep the close frame from ever being written.
+        loop.schedule(() -> {
+            channel.close();
+        }, 2, TimeUnit.SECONDS);
+    }
+
+    /** Closes the TCP connection without a close frame. */
+    void cut() {
+        closing = true;
+        channel.close();
+    }
+
+    /**
+     * Writes {@code count} copies of a pre-encoded payload as fast as the socket takes them. Copies are packed into
+     * chunks of complete WebSocket frames written straight to the transport, and the writer waits for writability so
+     * the outbound buffer stays bounded.
+     */
+    CompletableFuture<Void> blast(byte[] payload, long count) {
+        byte[] body = zlib ? Zlib.deflate(payload) : payload;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (blast != null) {
+                done.completeExceptionally(new IllegalStateException("A blast is already running on " + cid));
+                return;
+            }
+            blast = new Blast(WireFrames.chunk(body, zlib), count, done);
+            continueBlast();
+        });
+        return done;
+    }
+
+    /** Called on the event loop when the channel becomes writable again. */
+    void onWritable() {
+        if (blast != null) {
+            continueBlast();
+        }
+    }
+
+    private void continueBlast() {
+        Blast b = blast;
+        if (!channel.isActive()) {
+            blast = null;
+            b.chunk.release();
+            b.done.completeExceptionally(new IllegalStateException("Connection " + cid + " closed during the blast"));
+            return;
+        }
+        while (b.remaining > 0 && channel.isWritable()) {
+            int frames = (int) Math.min(b.framesPerChunk, b.remaining);
+            ByteBuf slice = b.chunk.retainedSlice(0, frames * b.frameLength);
+            b.remaining -= frames;
+            if (b.remaining == 0) {
+                blast = null;
+                b.chunk.release();
+                channel.writeAndFlush(slice).addListener(f -> {
+                    if (f.isSuccess()) {
+                        b.done.complete(null);
+                    } else {
+                        b.done.completeExceptionally(f.cause());
+                    }
+                });
+                return;
+            }
+            channel.write(slice, channel.voidPromise());
+            if (++b.unflushed == 8) {
+                b.unflushed = 0;
+                channel.flush();
+            }
+        }
+        channel.flush();
+    }
+
+    void onClosed() {
+        Blast b = blast;
+        if (b != null) {
+            blast = null;
+            b.chunk.release();
+            b.done.completeExceptionally(new IllegalStateException("Connection " + cid + " closed during the blast"));
+        }
+        outbound.clear();
+    }
+
+    ConnectionInfo info() {
+        TokenRec t = token;
+        return new ConnectionInfo(cid, t == null ? null : t.id, identified, zlib, query, connectedAt);
+    }
+
+    private static final class Blast {
+        final ByteBuf chunk;
+        final int frameLength;
+        final int framesPerChunk;
+        final CompletableFuture<Void> done;
+        long remaining;
+        int unflushed;
+
+        Blast(WireFrames.Chunk c, long count, CompletableFuture<Void> done) {
+            this.chunk = c.buffer();
+            this.frameLength = c.frameLength();
+            this.framesPerChunk = c.frames();
+            this.remaining = count;
+            this.done = done;
+        }
+    }
+}

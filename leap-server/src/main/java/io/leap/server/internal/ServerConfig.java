@@ -1,0 +1,37 @@
+package io.leap.server.internal;
+
+import io.leap.server.Permission;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Immutable settings of one server instance, built by {@code LeapServer.Builder}.
+ *
+ * @param projectTokens project tokens accepted on REST with their permissions
+ * @param userTokens    {@code pat_}/{@code bearer_} credentials accepted on REST (they need the {@code project} parameter)
+ */
+public record ServerConfig(
+        int port,
+        InetAddress bindAddress,
+        String projectId,
+        Map<String, Set<Permission>> projectTokens,
+        Set<String> userTokens,
+        Duration heartbeatInterval,
+        Duration identifyWindow,
+        Duration taggedHeartbeatInterval,
+        Duration taggedHeartbeatTimeout,
+        Duration heartbeatTolerance,
+        Duration sessionTimeout,
+        int maxInboundMessageBytes,
+        int maxStateBytes,
+        int maxRestBodyBytes,
+        int ioThreads,
+        SslContext sslContext,
+        boolean adminApi) {
+
+    /** The largest payload the server ever sends (protocol spec D-10). */
+    public static final int MAX_OUTBOUND_PAYLOAD = 16 * 1024 * 1024;
+}
