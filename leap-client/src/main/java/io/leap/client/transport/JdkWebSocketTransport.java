@@ -92,6 +92,7 @@ public final class JdkWebSocketTransport implements WebSocketTransport {
         @Override
         public void onOpen(WebSocket webSocket) {
             connection.webSocket = webSocket;
+            handler.onOpen(connection);
             webSocket.request(1);
         }
 

@@ -10,6 +10,14 @@ import java.util.concurrent.CompletionStage;
 public interface WebSocketHandler {
 
     /**
+     * The connection is open. Called once, before any other method and before the future returned by
+     * {@link WebSocketTransport#connect} completes, so the handler can send at once (e.g. in reply to the first frame).
+     *
+     * @param connection the open connection
+     */
+    void onOpen(WebSocketConnection connection);
+
+    /**
      * A text frame or a fragment of one.
      *
      * @param data the characters; valid only until this method returns
