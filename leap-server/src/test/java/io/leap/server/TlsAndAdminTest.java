@@ -85,6 +85,8 @@ class TlsAndAdminTest {
 
             assertThat(admin(server, "PUT", "heartbeat-acks", "{\"enabled\":false}", ptk).statusCode()).isEqualTo(204);
             socket.send("{\"op\":3}");
+            socket.dispatch("ghost", "SUBSCRIBE", "null");
+            assertThat(socket.next().event()).isEqualTo("UNAVAILABLE"); // no ack before it
             assertThat(admin(server, "PUT", "heartbeat-acks", "{\"enabled\":true}", ptk).statusCode()).isEqualTo(204);
             assertThat(admin(server, "POST", "connections/" + cid + "/tagged-heartbeat", null, ptk).statusCode())
                     .isEqualTo(204);
