@@ -136,8 +136,19 @@ public final class Hub {
         return n;
     }
 
-    /** Identify succeeded: joins the token's session and sends {@code INIT} (spec §9.1). */
-    synchronized void identify(Conn conn, TokenRec token) {
+    /**
+     * Identifies the connection with a token ID ({@code null} = anonymous): joins the token's session and sends
+     * {@code INIT} (spec §9.1). Returns false, changing nothing, if the token does not exist. Lookup and join happen
+     * under one lock, so a token deleted concurrently never gains a connection.
+     */
+    synchronized boolean identify(Conn conn, String tokenId) {
+        TokenRec token = null;
+        if (tokenId != null) {
+            token = tokens.get(tokenId);
+            if (token == null) {
+                return false;
+            }
+        }
         conn.identified = true;
         ObjectNode init = Json.object().put("cid", conn.cid);
         ArrayNode list = Json.NODES.arrayNode();
@@ -163,10 +174,7 @@ public final class Hub {
         }
         init.set("channels", list);
         conn.send(Events.dispatch(null, true, "INIT", init));
-    }
-
-    synchronized TokenRec tokenForIdentify(String id) {
-        return tokens.get(id);
+        return true;
     }
 
     // ---------------------------------------------------------------- socket dispatches (spec §10)

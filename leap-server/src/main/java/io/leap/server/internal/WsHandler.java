@@ -198,16 +198,11 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             close(CloseCodes.INVALID_AUTH, "Invalid auth");
             return;
         }
-        TokenRec tokenRec = null;
-        if (token != null && token.isString() && !token.stringValue().isEmpty()) {
-            String value = token.stringValue();
-            tokenRec = value.startsWith("leap_token_") ? hub.tokenForIdentify(value) : null;
-            if (tokenRec == null) {
-                close(CloseCodes.INVALID_AUTH, "Invalid auth");
-                return;
-            }
+        String tokenId = token != null && token.isString() && !token.stringValue().isEmpty() ? token.stringValue() : null;
+        if (tokenId != null && !tokenId.startsWith("leap_token_") || !hub.identify(conn, tokenId)) {
+            close(CloseCodes.INVALID_AUTH, "Invalid auth");
+            return;
         }
-        hub.identify(conn, tokenRec);
         if (!conn.closing) {
             startTaggedHeartbeats();
         }
