@@ -1,0 +1,9 @@
+package io.leap.client.api;
+
+/**
+ * Live statistics of a channel (REST spec §5.4).
+ *
+ * @param onlineCount the number of live socket connections subscribed to the channel
+ */
+public record ChannelStats(long onlineCount) {
+}

@@ -1,0 +1,45 @@
+package io.leap.client.api;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Keeps credentials and Leap tokens out of messages, logs and {@code toString()}. */
+final class Redaction {
+
+    /** Anything that looks like a credential or a Leap token. */
+    private static final Pattern SECRET = Pattern.compile("\\b(leap_token_|ptk_|pat_|bearer_)[^\\s\"',;/?&#)\\]}]+");
+
+    private Redaction() {
+    }
+
+    /**
+     * Redacts one secret, keeping only its kind, e.g. {@code leap_token_***}.
+     */
+    static String redactSecret(String secret) {
+        if (secret == null) {
+            return "null";
+        }
+        Matcher m = SECRET.matcher(secret);
+        if (m.lookingAt()) {
+            return m.group(1) + "***";
+        }
+        return "***";
+    }
+
+    /**
+     * Redacts, in a free text such as a server's error message, the given secrets and anything that looks like a
+     * credential or a Leap token.
+     */
+    static String redactText(String text, String... secrets) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (String secret : secrets) {
+            if (secret != null && !secret.isEmpty()) {
+                out = out.replace(secret, redactSecret(secret));
+            }
+        }
+        return SECRET.matcher(out).replaceAll("$1***");
+    }
+}

@@ -1,0 +1,459 @@
+package io.leap.client.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import io.leap.server.LeapServer;
+import io.leap.server.Permission;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@link LeapApi} against the embedded {@link LeapServer}: every endpoint's happy path and error cases, retries on
+ * injected failures, and the socket events each REST call causes (protocol spec §12), observed with a raw JDK
+ * WebSocket ({@link RawLeapSocket}).
+ */
+class LeapApiServerTest {
+
+    static final String PTK = "ptk_full_" + UUID.randomUUID().toString().replace("-", "");
+    static final String READ_ONLY_PTK = "ptk_read_" + UUID.randomUUID().toString().replace("-", "");
+    static final String PAT = "pat_" + UUID.randomUUID().toString().replace("-", "");
+    static final JsonMapper MAPPER = JsonMapper.shared();
+
+    static LeapServer server;
+    static LeapApi api;
+
+    @BeforeAll
+    static void startServer() {
+        server = LeapServer.builder()
+                .projectToken(PTK)
+                .projectToken(READ_ONLY_PTK, EnumSet.of(Permission.READ_CHANNELS, Permission.READ_LEAP_TOKENS))
+                .personalAccessToken(PAT)
+                .build()
+                .start();
+        api = client(PTK).build();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @AfterEach
+    void resetFaults() {
+        server.failNextRequests(0, 503);
+        server.restResponseDelay(Duration.ZERO);
+    }
+
+    static LeapApi.Builder client(String credential) {
+        return LeapApi.builder(credential).baseUrl(server.apiUrl())
+                .retryPolicy(RetryPolicy.exponential(3, Duration.ofMillis(5), Duration.ofMillis(20)));
+    }
+
+    static String uniqueId(String prefix) {
+        return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static JsonNode json(String text) {
+        return MAPPER.readTree(text);
+    }
+
+    static LeapApiException failure(Executable call) {
+        return catchThrowableOfType(call::execute, LeapApiException.class);
+    }
+
+    static void assertStatus(Executable call, int status, String code) {
+        LeapApiException e = failure(call);
+        assertThat(e).as("expected HTTP %d %s", status, code).isNotNull();
+        assertThat(e.statusCode()).isEqualTo(status);
+        assertThat(e.errorCode()).isEqualTo(code);
+    }
+
+    // ------------------------------------------------------------------------------------------- channels
+
+    @Test
+    void channelLifecycle() {
+        LeapChannel generated = api.createChannel(ChannelType.PUBLIC, Map.of("name", "Group Chat", "n", 123));
+        assertThat(generated.id()).startsWith("channel_");
+        assertThat(generated.type()).isEqualTo(ChannelType.PUBLIC);
+        assertThat(generated.state().asMap()).isEqualTo(Map.of("name", "Group Chat", "n", 123));
+        assertThat(generated.project().id()).isEqualTo(server.projectId());
+        assertThat(generated.createdAt()).isNotNull();
+
+        String id = uniqueId("chat");
+        LeapChannel given = api.createChannel(id, ChannelType.PRIVATE, null);
+        assertThat(given.id()).isEqualTo(id);
+        assertThat(given.type()).isEqualTo(ChannelType.PRIVATE);
+        assertThat(given.state().isEmpty()).isTrue();
+
+        assertThat(api.getChannel(id)).isEqualTo(given);
+        assertThat(api.findChannel(id)).contains(given);
+        assertThat(api.listChannels()).extracting(LeapChannel::id).contains(id, generated.id());
+
+        api.setChannelState(id, Map.of("name", "My Channel", "nested", Map.of("a", 1, "b", 2)));
+        assertThat(api.getChannelState(id).json()).isEqualTo(json("{\"name\":\"My Channel\",\"nested\":{\"a\":1,\"b\":2}}"));
+        Map<String, Object> patch = new LinkedHashMap<>();
+        patch.put("nested", Map.of("c", 3));
+        patch.put("gone", null);
+        api.patchChannelState(id, patch);
+        assertThat(api.getChannelState(id).json())
+                .isEqualTo(json("{\"name\":\"My Channel\",\"nested\":{\"c\":3},\"gone\":null}"));
+        assertThat(api.getChannel(id).state().get("nested")).isEqualTo(json("{\"c\":3}"));
+
+        assertThat(api.getChannelStats(id)).isEqualTo(new ChannelStats(0));
+        api.publishMessage(id, "NOBODY_LISTENS", Map.of("x", 1));
+
+        api.deleteChannel(id);
+        assertStatus(() -> api.getChannel(id), 404, "not_found");
+        assertThat(api.findChannel(id)).isEmpty();
+        api.deleteChannel(generated.id());
+    }
+
+    @Test
+    void creatingAnExistingChannelIdConflictsAndChangesNothing() {
+        String id = uniqueId("dup");
+        api.createChannel(id, ChannelType.UNPROTECTED, Map.of("v", 1));
+        LeapApiException e = failure(() -> api.createChannel(id, ChannelType.PRIVATE, Map.of("v", 2)));
+        assertThat(e.statusCode()).isEqualTo(409);
+        assertThat(e.errorCode()).isEqualTo("conflict");
+        assertThat(e.isConflict()).isTrue();
+        assertThat(e.attempts()).isEqualTo(1);
+        LeapChannel unchanged = api.getChannel(id);
+        assertThat(unchanged.type()).isEqualTo(ChannelType.UNPROTECTED);
+        assertThat(unchanged.state().asMap()).isEqualTo(Map.of("v", 1));
+    }
+
+    @Test
+    void idsAreEncodedAndRoundTrip() {
+        String id = "room 1 \u00fc?&%#+=;" + UUID.randomUUID().toString().substring(0, 4);
+        LeapChannel c = api.createChannel(id, ChannelType.PUBLIC, null);
+        assertThat(c.id()).isEqualTo(id);
+        assertThat(api.getChannel(id).id()).isEqualTo(id);
+        api.setChannelState(id, Map.of("ok", true));
+        assertThat(api.getChannelState(id).asMap()).isEqualTo(Map.of("ok", true));
+        api.deleteChannel(id);
+        assertStatus(() -> api.getChannel(id), 404, "not_found");
+    }
+
+    @Test
+    void unknownChannelGives404OnEveryChannelRoute() {
+        String missing = uniqueId("missing");
+        String token = api.createToken().id();
+        List<Executable> calls = List.of(
+                () -> api.getChannel(missing),
+                () -> api.deleteChannel(missing),
+                () -> api.getChannelState(missing),
+                () -> api.setChannelState(missing, Map.of()),
+                () -> api.patchChannelState(missing, Map.of()),
+                () -> api.publishMessage(missing, "E", null),
+                () -> api.subscribeToken(missing, token),
+                () -> api.unsubscribeToken(missing, token),
+                () -> api.listChannelTokens(missing),
+                () -> api.getChannelStats(missing));
+        for (Executable call : calls) {
+            LeapApiException e = failure(call);
+            assertThat(e).isNotNull();
+            assertThat(e.isNotFound()).as(e.getMessage()).isTrue();
+            assertThat(e.errorCode()).isEqualTo("not_found");
+            assertThat(e.attempts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void invalidInputGives400() {
+        String id = uniqueId("bad");
+        api.createChannel(id, ChannelType.PUBLIC, null);
+        String token = api.createToken().id();
+        assertStatus(() -> api.createChannel("x".repeat(129), ChannelType.PUBLIC, null), 400, "invalid_request");
+        assertStatus(() -> api.createChannel("tab\there", ChannelType.PUBLIC, null), 400, "invalid_request");
+        assertStatus(() -> api.publishMessage(id, "E".repeat(257), null), 400, "invalid_request");
+        assertStatus(() -> api.publishDirectMessage(token, "E".repeat(257), null), 400, "invalid_request");
+        // the longest event name is accepted
+        api.publishMessage(id, "E".repeat(256), null);
+    }
+
+    @Test
+    void invalidCredentialGives401WithoutLeakingIt() {
+        String unknown = "ptk_unknown_" + UUID.randomUUID().toString().replace("-", "");
+        LeapApi stranger = client(unknown).build();
+        LeapApiException e = failure(() -> stranger.listChannels());
+        assertThat(e.statusCode()).isEqualTo(401);
+        assertThat(e.errorCode()).isEqualTo("invalid_auth");
+        assertThat(e.isUnauthorized()).isTrue();
+        assertThat(e.getMessage()).doesNotContain(unknown).doesNotContain(unknown.substring(4));
+        assertThat(String.valueOf(e.errorMessage())).doesNotContain(unknown.substring(4));
+        assertThat(e.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void missingPermissionGives403() {
+        LeapApi readOnly = client(READ_ONLY_PTK).build();
+        assertStatus(() -> readOnly.createChannel(ChannelType.PUBLIC, null), 403, "forbidden");
+        assertStatus(() -> readOnly.createToken(), 403, "forbidden");
+        assertThat(readOnly.listChannels()).isNotNull();
+    }
+
+    @Test
+    void personalAccessTokenUsesTheProjectParameter() {
+        LeapApi pat = client(PAT).projectId(server.projectId()).build();
+        LeapChannel c = pat.createChannel(ChannelType.PUBLIC, null);
+        assertThat(pat.getChannel(c.id()).id()).isEqualTo(c.id());
+        LeapToken t = pat.createToken(Map.of("via", "pat"));
+        assertThat(t.projectId()).isEqualTo(server.projectId());
+
+        LeapApi patWithoutProject = client(PAT).build();
+        assertStatus(() -> patWithoutProject.getChannel(c.id()), 400, "missing_project");
+        // token routes infer the project from the token
+        assertThat(patWithoutProject.getToken(t.id()).state().asMap()).isEqualTo(Map.of("via", "pat"));
+
+        LeapApi patOtherProject = client(PAT).projectId("project_other").build();
+        assertStatus(() -> patOtherProject.getChannel(c.id()), 403, "forbidden");
+        LeapApi ptkOtherProject = client(PTK).projectId("project_other").build();
+        assertStatus(() -> ptkOtherProject.getChannel(c.id()), 403, "forbidden");
+    }
+
+    @Test
+    void pagingFollowsTotalCount() {
+        try (LeapServer own = LeapServer.builder().projectToken(PTK).build().start()) {
+            LeapApi ownApi = LeapApi.builder(PTK).baseUrl(own.apiUrl()).build();
+            List<String> ids = List.of("a1", "a2", "a3", "a4", "a5");
+            for (String id : ids) {
+                ownApi.createChannel(id, ChannelType.PUBLIC, null);
+            }
+            ChannelListOptions byId = ChannelListOptions.defaults().withPageSize(2)
+                    .withSortBy(ChannelListOptions.SortBy.ID);
+            long before = own.restRequestCount();
+            List<ChannelPage> pages = ownApi.streamChannelPages(byId).toList();
+            assertThat(pages).extracting(p -> p.channels().size()).containsExactly(2, 2, 1);
+            assertThat(pages).allSatisfy(p -> assertThat(p.totalCount()).isEqualTo(5));
+            assertThat(own.restRequestCount() - before).isEqualTo(3);
+            assertThat(ownApi.streamChannels(byId).map(LeapChannel::id)).containsExactlyElementsOf(ids);
+            assertThat(ownApi.streamChannels(byId.withOrder(ChannelListOptions.Order.DESC)).map(LeapChannel::id))
+                    .containsExactly("a5", "a4", "a3", "a2", "a1");
+            assertThat(ownApi.streamChannels(ChannelListOptions.defaults()).map(LeapChannel::id))
+                    .containsExactlyElementsOf(ids);
+            assertThat(ownApi.listChannels(4, byId).isEmpty()).isTrue();
+            assertThat(ownApi.listChannels()).hasSize(5);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ tokens
+
+    @Test
+    void tokenLifecycle() {
+        LeapToken token = api.createToken(Map.of("user_id", "42"));
+        assertThat(token.id()).startsWith("leap_token_");
+        assertThat(token.state().asMap()).isEqualTo(Map.of("user_id", "42"));
+        assertThat(token.projectId()).isEqualTo(server.projectId());
+        assertThat(token.online()).isFalse();
+        assertThat(token.toString()).doesNotContain(token.id());
+
+        assertThat(api.getToken(token.id())).isEqualTo(token);
+        assertThat(api.listTokens()).extracting(LeapToken::id).contains(token.id());
+        assertThat(api.isTokenOnline(token.id())).isFalse();
+
+        LeapToken updated = api.setTokenState(token.id(), Map.of("plan", "pro"));
+        assertThat(updated.state().asMap()).isEqualTo(Map.of("plan", "pro")); // replaced whole
+        assertThat(api.getToken(token.id()).state()).isEqualTo(updated.state());
+
+        api.publishDirectMessage(token.id(), "OFFLINE", Map.of()); // 204 even if offline
+
+        String channel = uniqueId("subs");
+        api.createChannel(channel, ChannelType.PRIVATE, null);
+        api.subscribeToken(channel, token.id());
+        api.subscribeToken(channel, token.id()); // idempotent
+        assertThat(api.listChannelTokens(channel)).extracting(LeapToken::id).containsExactly(token.id());
+        api.unsubscribeToken(channel, token.id());
+        api.unsubscribeToken(channel, token.id()); // idempotent
+        assertThat(api.listChannelTokens(channel)).isEmpty();
+
+        api.deleteToken(token.id());
+        LeapApiException gone = failure(() -> api.getToken(token.id()));
+        assertThat(gone.isNotFound()).isTrue();
+        assertThat(gone.getMessage()).doesNotContain(token.id());
+    }
+
+    @Test
+    void unknownTokenGives404OnEveryTokenRoute() {
+        String missing = "leap_token_missing" + UUID.randomUUID().toString().replace("-", "");
+        String channel = uniqueId("c");
+        api.createChannel(channel, ChannelType.PUBLIC, null);
+        List<Executable> calls = List.of(
+                () -> api.getToken(missing),
+                () -> api.isTokenOnline(missing),
+                () -> api.deleteToken(missing),
+                () -> api.setTokenState(missing, Map.of()),
+                () -> api.publishDirectMessage(missing, "E", null),
+                () -> api.subscribeToken(channel, missing),
+                () -> api.unsubscribeToken(channel, missing));
+        for (Executable call : calls) {
+            LeapApiException e = failure(call);
+            assertThat(e).isNotNull();
+            assertThat(e.statusCode()).as(e.getMessage()).isEqualTo(404);
+            assertThat(e.getMessage()).doesNotContain(missing);
+            assertThat(String.valueOf(e.errorMessage())).doesNotContain(missing);
+        }
+    }
+
+    @Test
+    void asyncVariantsWork() throws Exception {
+        String id = uniqueId("async");
+        LeapChannel c = api.createChannelAsync(id, ChannelType.PUBLIC, Map.of("a", 1)).get(10, TimeUnit.SECONDS);
+        assertThat(c.id()).isEqualTo(id);
+        api.patchChannelStateAsync(id, Map.of("b", 2)).get(10, TimeUnit.SECONDS);
+        assertThat(api.getChannelStateAsync(id).get(10, TimeUnit.SECONDS).asMap())
+                .isEqualTo(Map.of("a", 1, "b", 2));
+        LeapToken t = api.createTokenAsync(null).get(10, TimeUnit.SECONDS);
+        api.subscribeTokenAsync(id, t.id()).get(10, TimeUnit.SECONDS);
+        assertThat(api.listChannelTokensAsync(id).get(10, TimeUnit.SECONDS)).hasSize(1);
+        assertThat(api.isTokenOnlineAsync(t.id()).get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(api.findChannelAsync(uniqueId("none")).get(10, TimeUnit.SECONDS)).isEmpty();
+        api.deleteChannelAsync(id).get(10, TimeUnit.SECONDS);
+        api.deleteTokenAsync(t.id()).get(10, TimeUnit.SECONDS);
+    }
+
+    // ----------------------------------------------------------------------------------------- retries, faults
+
+    @Test
+    void idempotentCallsAreRetriedOnInjected503() {
+        String id = uniqueId("retry");
+        api.createChannel(id, ChannelType.PUBLIC, null);
+        long before = server.restRequestCount();
+        server.failNextRequests(2, 503);
+        assertThat(api.getChannel(id).id()).isEqualTo(id);
+        assertThat(server.restRequestCount() - before).isEqualTo(3);
+
+        before = server.restRequestCount();
+        server.failNextRequests(1, 429);
+        api.setChannelState(id, Map.of("v", 2));
+        assertThat(server.restRequestCount() - before).isEqualTo(2);
+        assertThat(api.getChannelState(id).asMap()).isEqualTo(Map.of("v", 2));
+
+        before = server.restRequestCount();
+        server.failNextRequests(10, 502);
+        LeapApiException e = failure(() -> api.deleteChannel(id));
+        assertThat(e).isNotNull();
+        assertThat(e.statusCode()).isEqualTo(502);
+        assertThat(e.attempts()).isEqualTo(4);
+        assertThat(server.restRequestCount() - before).isEqualTo(4);
+    }
+
+    @Test
+    void nonIdempotentCallsAreNotRetriedAfterAResponse() {
+        String id = uniqueId("noretry");
+        api.createChannel(id, ChannelType.PUBLIC, Map.of("v", 1));
+        for (Executable call : List.<Executable>of(
+                () -> api.publishMessage(id, "E", 1),
+                () -> api.patchChannelState(id, Map.of("v", 2)),
+                () -> api.createChannel(ChannelType.PUBLIC, null),
+                () -> api.createToken())) {
+            long before = server.restRequestCount();
+            server.failNextRequests(1, 503);
+            LeapApiException e = failure(call);
+            assertThat(e).as("the injected 503 must reach the caller").isNotNull();
+            assertThat(e.statusCode()).isEqualTo(503);
+            assertThat(e.attempts()).isEqualTo(1);
+            assertThat(server.restRequestCount() - before).isEqualTo(1);
+        }
+        assertThat(api.getChannelState(id).asMap()).isEqualTo(Map.of("v", 1));
+    }
+
+    @Test
+    void slowResponsesTimeOut() {
+        LeapApi impatient = client(PTK).requestTimeout(Duration.ofMillis(200)).build();
+        server.restResponseDelay(Duration.ofSeconds(2));
+        long before = server.restRequestCount();
+        LeapApiException e = failure(() -> impatient.listTokens());
+        assertThat(e.errorCode()).isEqualTo(LeapApiException.TIMEOUT);
+        assertThat(e.hasResponse()).isFalse();
+        assertThat(server.restRequestCount() - before).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------------------- socket events (§12)
+
+    @Test
+    void restCallsCauseTheDocumentedSocketEvents() throws Exception {
+        LeapToken token = api.createToken(Map.of("user_id", "42"));
+        String channel = uniqueId("events");
+        api.createChannel(channel, ChannelType.PRIVATE, Map.of("round", 1));
+        try (RawLeapSocket socket = RawLeapSocket.connect(server.wsUrl(), server.projectId(), token.id())) {
+            assertThat(socket.init().get("metadata")).isEqualTo(json("{\"user_id\":\"42\"}"));
+            assertThat(api.isTokenOnline(token.id())).isTrue();
+
+            api.subscribeToken(channel, token.id());
+            JsonNode available = socket.await("AVAILABLE");
+            assertThat(available.get("c").stringValue()).isEqualTo(channel);
+            assertThat(available.path("d").path("channel").path("id").stringValue()).isEqualTo(channel);
+            assertThat(available.path("d").path("channel").path("state")).isEqualTo(json("{\"round\":1}"));
+            assertThat(api.getChannelStats(channel).onlineCount()).isEqualTo(1);
+
+            api.publishMessage(channel, "MESSAGE_CREATE", Map.of("content", "Hello"));
+            JsonNode message = socket.await("MESSAGE");
+            assertThat(message.get("c").stringValue()).isEqualTo(channel);
+            assertThat(message.get("d")).isEqualTo(json("{\"e\":\"MESSAGE_CREATE\",\"d\":{\"content\":\"Hello\"}}"));
+
+            api.setChannelState(channel, Map.of("round", 2, "board", "x"));
+            assertThat(socket.await("STATE_UPDATE").get("d"))
+                    .isEqualTo(json("{\"state\":{\"round\":2,\"board\":\"x\"}}"));
+            api.patchChannelState(channel, Map.of("round", 3));
+            assertThat(socket.await("STATE_UPDATE").get("d"))
+                    .as("PATCH pushes the complete merged state")
+                    .isEqualTo(json("{\"state\":{\"round\":3,\"board\":\"x\"}}"));
+
+            api.setTokenState(token.id(), Map.of("user_id", "42", "plan", "pro"));
+            JsonNode tokenState = socket.await("TOKEN_STATE_UPDATE");
+            assertThat(tokenState.get("c").isNull()).isTrue();
+            assertThat(tokenState.get("d")).isEqualTo(json("{\"state\":{\"user_id\":\"42\",\"plan\":\"pro\"}}"));
+
+            api.publishDirectMessage(token.id(), "PING", Map.of("n", 1));
+            JsonNode direct = socket.await("DIRECT_MESSAGE");
+            assertThat(direct.get("c").isNull()).isTrue();
+            assertThat(direct.get("d")).isEqualTo(json("{\"e\":\"PING\",\"d\":{\"n\":1}}"));
+
+            api.unsubscribeToken(channel, token.id());
+            JsonNode removed = socket.await("UNAVAILABLE");
+            assertThat(removed.get("c").stringValue()).isEqualTo(channel);
+            assertThat(removed.path("d").path("graceful").booleanValue()).isTrue();
+
+            api.subscribeToken(channel, token.id());
+            socket.await("AVAILABLE");
+            api.deleteChannel(channel);
+            JsonNode deleted = socket.await("UNAVAILABLE");
+            assertThat(deleted.get("c").stringValue()).isEqualTo(channel);
+            assertThat(deleted.get("d")).isEqualTo(json("{\"graceful\":false,\"error_code\":\"UNKNOWN\"}"));
+
+            api.deleteToken(token.id());
+            assertThat(socket.awaitClose()).isEqualTo(4001);
+        }
+    }
+
+    @Test
+    void channelCreationCausesNoSocketEvent() throws Exception {
+        LeapToken token = api.createToken();
+        try (RawLeapSocket socket = RawLeapSocket.connect(server.wsUrl(), server.projectId(), token.id())) {
+            String first = uniqueId("quiet");
+            api.createChannel(first, ChannelType.PUBLIC, null);
+            api.createChannel(ChannelType.PUBLIC, null);
+            // a direct message sent afterwards is the first event the socket sees
+            api.publishDirectMessage(token.id(), "MARK", null);
+            JsonNode next = socket.awaitAny();
+            assertThat(next.get("e").stringValue()).isEqualTo("DIRECT_MESSAGE");
+        }
+    }
+
+}
