@@ -50,6 +50,9 @@ class SampleApplicationTests {
 		assertThat(metric.body()).contains("\"name\":\"leap.messages.received\"");
 		assertThat(get("/actuator/metrics/leap.connection.up").body()).contains("\"value\":1.0");
 		assertThat(get("/actuator/health").body()).doesNotContain("leap_token_");
+		// The demo publisher goes through LeapTemplate (Channels REST API of the embedded server).
+		assertThat(get("/actuator/metrics/leap.api.requests?tag=operation:publish&tag=outcome:success").statusCode())
+			.isEqualTo(200);
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {
