@@ -24,7 +24,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 /**
  * Auto-configuration of the Leap client: connection details from {@code leap.*}, the WebSocket transport, the
@@ -35,12 +34,20 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnClass(LeapClient.class)
 @ConditionalOnBooleanProperty(name = "leap.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LeapProperties.class)
-@Import({ LeapAutoConfiguration.SpringWebSocketTransportConfiguration.class,
-		LeapAutoConfiguration.JdkWebSocketTransportConfiguration.class })
 public final class LeapAutoConfiguration {
 
 	/** Bean name of the auto-configured client. */
 	public static final String CLIENT_BEAN_NAME = "leapClient";
+
+	/**
+	 * The client's own {@code java.net.http} transport, when there is no other (the Spring WebSocket one, registered
+	 * first by the nested configuration, or the application's).
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(WebSocketTransport.class)
+	JdkWebSocketTransport leapJdkWebSocketTransport() {
+		return new JdkWebSocketTransport();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean(LeapConnectionDetails.class)
@@ -121,7 +128,8 @@ public final class LeapAutoConfiguration {
 	}
 
 	/**
-	 * The Spring WebSocket transport, when spring-websocket and a JSR-356 client implementation are present.
+	 * The Spring WebSocket transport, when spring-websocket and a JSR-356 client implementation are present. As a
+	 * member class it is processed before the bean methods of the outer class, so the JDK fallback sees it.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = { "org.springframework.web.socket.client.standard.StandardWebSocketClient",
@@ -134,20 +142,6 @@ public final class LeapAutoConfiguration {
 		SpringWebSocketTransport leapWebSocketTransport(LeapProperties properties) {
 			int bufferSize = (int) Math.min(Integer.MAX_VALUE, properties.getTransport().getBufferSize().toBytes());
 			return new SpringWebSocketTransport(SpringWebSocketTransport.createDefaultClient(bufferSize));
-		}
-
-	}
-
-	/**
-	 * The client's own {@code java.net.http} transport, when the Spring one is not available.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	static class JdkWebSocketTransportConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(WebSocketTransport.class)
-		JdkWebSocketTransport leapWebSocketTransport() {
-			return new JdkWebSocketTransport();
 		}
 
 	}

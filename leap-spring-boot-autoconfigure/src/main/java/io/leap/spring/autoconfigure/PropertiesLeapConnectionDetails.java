@@ -15,24 +15,34 @@ final class PropertiesLeapConnectionDetails implements LeapConnectionDetails {
 
 	private final URI url;
 
-	private final String projectId;
+	private final @Nullable String projectId;
 
 	private final @Nullable String token;
 
+	private final boolean anonymous;
+
 	PropertiesLeapConnectionDetails(LeapProperties properties) {
+		this.url = properties.getUrl();
+		this.projectId = StringUtils.hasText(properties.getProjectId()) ? properties.getProjectId().strip() : null;
+		this.token = StringUtils.hasText(properties.getToken()) ? properties.getToken().strip() : null;
+		this.anonymous = properties.isAnonymous();
+	}
+
+	/**
+	 * Fail with {@link LeapCredentialsMissingException} if the project id or (unless anonymous) the token is missing.
+	 * Called when the credentials are used, not on creation, so that a user-defined client does not need them.
+	 */
+	void validate() {
 		List<String> missing = new ArrayList<>();
-		if (!StringUtils.hasText(properties.getProjectId())) {
+		if (this.projectId == null) {
 			missing.add("leap.project-id");
 		}
-		if (!properties.isAnonymous() && !StringUtils.hasText(properties.getToken())) {
+		if (!this.anonymous && this.token == null) {
 			missing.add("leap.token");
 		}
 		if (!missing.isEmpty()) {
 			throw new LeapCredentialsMissingException(missing);
 		}
-		this.url = properties.getUrl();
-		this.projectId = properties.getProjectId().strip();
-		this.token = StringUtils.hasText(properties.getToken()) ? properties.getToken().strip() : null;
 	}
 
 	@Override
@@ -42,11 +52,13 @@ final class PropertiesLeapConnectionDetails implements LeapConnectionDetails {
 
 	@Override
 	public String getProjectId() {
+		validate();
 		return this.projectId;
 	}
 
 	@Override
 	public @Nullable String getToken() {
+		validate();
 		return this.token;
 	}
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 import io.leap.client.ConnectionState;
@@ -28,9 +29,9 @@ public class LeapHealthIndicator extends AbstractHealthIndicator {
 
 	private final Clock clock;
 
-	private final Instant created;
+	private final BooleanSupplier retryingInitialConnection;
 
-	private volatile ConnectionStateChange lastChange;
+	private final Instant created;
 
 	private volatile ConnectionStateChange lastError;
 
@@ -39,19 +40,31 @@ public class LeapHealthIndicator extends AbstractHealthIndicator {
 	 * @param client the client
 	 */
 	public LeapHealthIndicator(LeapClient client) {
-		this(client, Clock.systemUTC());
+		this(client, () -> false);
 	}
 
-	LeapHealthIndicator(LeapClient client, Clock clock) {
+	/**
+	 * Create an indicator that follows the client's connection state changes.
+	 * @param client the client
+	 * @param retryingInitialConnection whether someone (the auto-configured lifecycle) retries a first connection that
+	 * could not be opened; the client itself only reconnects connections that were once open, so this completes
+	 * {@code willReconnect}
+	 */
+	public LeapHealthIndicator(LeapClient client, BooleanSupplier retryingInitialConnection) {
+		this(client, retryingInitialConnection, Clock.systemUTC());
+	}
+
+	LeapHealthIndicator(LeapClient client, BooleanSupplier retryingInitialConnection, Clock clock) {
 		super("Leap health check failed");
 		this.client = Objects.requireNonNull(client, "client");
+		this.retryingInitialConnection = Objects.requireNonNull(retryingInitialConnection,
+				"retryingInitialConnection");
 		this.clock = clock;
 		this.created = clock.instant();
 		client.addConnectionStateListener(this::onStateChange);
 	}
 
 	void onStateChange(ConnectionStateChange change) {
-		this.lastChange = change;
 		if (change.error() != null) {
 			this.lastError = change;
 		}
@@ -60,7 +73,7 @@ public class LeapHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		ConnectionState state = this.client.state();
-		ConnectionStateChange change = this.lastChange;
+		ConnectionStateChange change = this.client.lastStateChange();
 		Instant since = (change != null && change.current() == state) ? change.at() : null;
 		if (state == ConnectionState.CONNECTED) {
 			builder.up();
@@ -78,7 +91,8 @@ public class LeapHealthIndicator extends AbstractHealthIndicator {
 		}
 		if (state != ConnectionState.CONNECTED) {
 			if (change != null) {
-				builder.withDetail("willReconnect", change.willReconnect());
+				builder.withDetail("willReconnect",
+						change.willReconnect() || this.retryingInitialConnection.getAsBoolean());
 				if (change.nextAttemptAt() != null) {
 					builder.withDetail("nextAttemptAt", change.nextAttemptAt().toString());
 				}

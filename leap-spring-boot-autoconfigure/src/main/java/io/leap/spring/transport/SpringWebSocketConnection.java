@@ -116,6 +116,7 @@ final class SpringWebSocketConnection implements WebSocketConnection {
 	}
 
 	void shutdownSender() {
+
 		this.sender.shutdown();
 	}
 
@@ -150,6 +151,8 @@ final class SpringWebSocketConnection implements WebSocketConnection {
 		@Override
 		public void afterConnectionEstablished(WebSocketSession session) {
 			SpringWebSocketConnection.this.session = session;
+			// Before any frame and before the connect future completes, as the transport contract requires.
+			SpringWebSocketConnection.this.handler.onOpen(SpringWebSocketConnection.this);
 		}
 
 		@Override

@@ -99,6 +99,7 @@ public class SpringWebSocketTransport implements WebSocketTransport {
 		result.orTimeout(timeout.toMillis() + 500, TimeUnit.MILLISECONDS).whenComplete((c, error) -> {
 			if (error != null) {
 				handshake.cancel(true);
+				connection.shutdownSender();
 			}
 		});
 		return result;

@@ -2,7 +2,10 @@ package io.leap.spring.autoconfigure.health;
 
 import io.leap.client.LeapClient;
 import io.leap.spring.autoconfigure.LeapAutoConfiguration;
+import io.leap.spring.core.LeapClientLifecycle;
 import io.leap.spring.health.LeapHealthIndicator;
+
+import org.springframework.beans.factory.ObjectProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -25,8 +28,11 @@ public final class LeapHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = { "leapHealthIndicator", "leapHealthContributor" })
 	// On the method rather than the class: see the note on FilteredClassLoader in STYLE.md section 6.
 	@ConditionalOnEnabledHealthIndicator("leap")
-	LeapHealthIndicator leapHealthIndicator(LeapClient client) {
-		return new LeapHealthIndicator(client);
+	LeapHealthIndicator leapHealthIndicator(LeapClient client, ObjectProvider<LeapClientLifecycle> lifecycle) {
+		LeapClientLifecycle clientLifecycle = lifecycle.getIfUnique();
+		return (clientLifecycle != null)
+				? new LeapHealthIndicator(client, clientLifecycle::isInitialConnectRetrying)
+				: new LeapHealthIndicator(client);
 	}
 
 }
