@@ -116,7 +116,9 @@ class LeapLifecycleIntegrationTests {
 
 				this.server.set(LeapServer.builder().port(port).projectId(projectId).build().start());
 				await().atMost(TIMEOUT).until(() -> leap.health(true).getStatus().equals(Status.UP));
-				assertThat(context.getBean(LeapClientLifecycle.class).isInitialConnectRetrying()).isFalse();
+				// The lifecycle learns of the first connection right after the client does.
+				await().atMost(TIMEOUT)
+					.until(() -> !context.getBean(LeapClientLifecycle.class).isInitialConnectRetrying());
 			});
 	}
 
