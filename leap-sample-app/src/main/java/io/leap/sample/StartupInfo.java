@@ -1,0 +1,49 @@
+package io.leap.sample;
+
+import io.leap.spring.autoconfigure.LeapConnectionDetails;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tells the user where to look once the application is ready.
+ */
+@Component
+public class StartupInfo {
+
+	private static final Logger logger = LoggerFactory.getLogger(StartupInfo.class);
+
+	private final Environment environment;
+
+	private final ObjectProvider<LeapConnectionDetails> connectionDetails;
+
+	public StartupInfo(Environment environment, ObjectProvider<LeapConnectionDetails> connectionDetails) {
+		this.environment = environment;
+		this.connectionDetails = connectionDetails;
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	public void printWhereToLook() {
+		String port = this.environment.getProperty("local.server.port", this.environment.getProperty("server.port", "8080"));
+		String base = "http://localhost:" + port;
+		LeapConnectionDetails details = this.connectionDetails.getIfAvailable();
+		String leap = (details != null) ? details.getUrl() + " (project " + details.getProjectId() + ")" : "n/a";
+		logger.info("""
+
+				=================== Leap sample is running ===================
+				  Leap server:  {}
+				  Health:       {}/actuator/health/leap
+				  Metrics:      {}/actuator/metrics/leap.messages.received
+				                {}/actuator/metrics/leap.connection.up
+				                {}/actuator/metrics   (all meters; leap.* are Leap's)
+				  Demo orders are published to channel 'orders' and logged below.
+				  Stop with Ctrl-C.
+				==============================================================""", leap, base, base, base, base);
+	}
+
+}

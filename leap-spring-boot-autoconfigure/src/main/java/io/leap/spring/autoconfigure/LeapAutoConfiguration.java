@@ -1,0 +1,149 @@
+package io.leap.spring.autoconfigure;
+
+import java.util.List;
+
+import io.leap.client.LeapClient;
+import io.leap.client.LeapClientObserver;
+import io.leap.client.ListenerOptions;
+import io.leap.client.ReconnectPolicy;
+import io.leap.client.transport.JdkWebSocketTransport;
+import io.leap.client.transport.WebSocketTransport;
+import io.leap.spring.core.LeapClientLifecycle;
+import io.leap.spring.event.LeapApplicationEventBridge;
+import io.leap.spring.transport.SpringWebSocketTransport;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the Leap client: connection details from {@code leap.*}, the WebSocket transport, the
+ * {@link LeapClient} bean, its {@link LeapClientLifecycle} and the ApplicationEvent bridge. Every bean backs off when
+ * the application defines its own.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass(LeapClient.class)
+@ConditionalOnBooleanProperty(name = "leap.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(LeapProperties.class)
+public final class LeapAutoConfiguration {
+
+	/** Bean name of the auto-configured client. */
+	public static final String CLIENT_BEAN_NAME = "leapClient";
+
+	/**
+	 * The client's own {@code java.net.http} transport, when there is no other (the Spring WebSocket one, registered
+	 * first by the nested configuration, or the application's).
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(WebSocketTransport.class)
+	JdkWebSocketTransport leapJdkWebSocketTransport() {
+		return new JdkWebSocketTransport();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(LeapConnectionDetails.class)
+	PropertiesLeapConnectionDetails leapConnectionDetails(LeapProperties properties) {
+		return new PropertiesLeapConnectionDetails(properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(JsonMapper.class)
+	JsonMapper leapJsonMapper() {
+		return JsonMapper.builder().build();
+	}
+
+	@Bean(name = CLIENT_BEAN_NAME, destroyMethod = "close")
+	@ConditionalOnMissingBean(LeapClient.class)
+	LeapClient leapClient(LeapConnectionDetails connectionDetails, LeapProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<WebSocketTransport> transport,
+			ObjectProvider<LeapClientObserver> observers, ObjectProvider<LeapClientCustomizer> customizers) {
+		LeapClient.Builder builder = LeapClient.builder(connectionDetails.getProjectId())
+			.token(connectionDetails.getToken())
+			.url(connectionDetails.getUrl())
+			.compression(properties.isCompression())
+			.reconnectPolicy(reconnectPolicy(properties))
+			.connectTimeout(properties.getConnectTimeout())
+			.subscribeTimeout(properties.getSubscribeTimeout())
+			.bufferSize(properties.getDelivery().getBufferSize())
+			.overflowPolicy(properties.getDelivery().getOverflowPolicy());
+		if (properties.getHeartbeatAckTimeout() != null) {
+			builder.heartbeatAckTimeout(properties.getHeartbeatAckTimeout());
+		}
+		jsonMapper.ifUnique(builder::jsonMapper);
+		transport.ifUnique(builder::transport);
+		List<LeapClientObserver> observerList = observers.orderedStream().toList();
+		if (observerList.size() == 1) {
+			builder.observer(observerList.get(0));
+		}
+		else if (!observerList.isEmpty()) {
+			builder.observer(new CompositeLeapClientObserver(observerList));
+		}
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(LeapClientLifecycle.class)
+	@ConditionalOnSingleCandidate(LeapClient.class)
+	LeapClientLifecycle leapClientLifecycle(LeapClient client, LeapConnectionDetails connectionDetails,
+			LeapProperties properties) {
+		LeapProperties.Lifecycle lifecycle = properties.getLifecycle();
+		return new LeapClientLifecycle(client, connectionDetails.getUrl(), properties.getChannels(),
+				new LeapClientLifecycle.Settings(properties.isFailFast(), properties.getConnectTimeout(),
+						reconnectPolicy(properties), lifecycle.isAutoStartup(), lifecycle.getPhase(),
+						lifecycle.getShutdownTimeout()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(LeapApplicationEventBridge.class)
+	@ConditionalOnSingleCandidate(LeapClient.class)
+	@ConditionalOnBooleanProperty(name = "leap.events.enabled", matchIfMissing = true)
+	LeapApplicationEventBridge leapApplicationEventBridge(LeapClient client, ApplicationEventPublisher publisher,
+			ObjectProvider<JsonMapper> jsonMapper, LeapProperties properties) {
+		LeapProperties.Events events = properties.getEvents();
+		ListenerOptions options = ListenerOptions.defaults()
+			.withBufferSize(properties.getDelivery().getBufferSize())
+			.withOverflowPolicy(properties.getDelivery().getOverflowPolicy());
+		return new LeapApplicationEventBridge(client, publisher,
+				jsonMapper.getIfUnique(() -> JsonMapper.builder().build()), options, events.getPhase(),
+				events.getShutdownTimeout());
+	}
+
+	static ReconnectPolicy reconnectPolicy(LeapProperties properties) {
+		LeapProperties.Reconnect reconnect = properties.getReconnect();
+		if (!reconnect.isEnabled()) {
+			return ReconnectPolicy.none();
+		}
+		return ReconnectPolicy.exponential(reconnect.getInitialBackoff(), reconnect.getMaxBackoff(),
+				reconnect.getMultiplier());
+	}
+
+	/**
+	 * The Spring WebSocket transport, when spring-websocket and a JSR-356 client implementation are present. As a
+	 * member class it is processed before the bean methods of the outer class, so the JDK fallback sees it.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.web.socket.client.standard.StandardWebSocketClient",
+			"jakarta.websocket.ContainerProvider" })
+	@Conditional(OnWebSocketContainerCondition.class)
+	static class SpringWebSocketTransportConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(WebSocketTransport.class)
+		SpringWebSocketTransport leapWebSocketTransport(LeapProperties properties) {
+			int bufferSize = (int) Math.min(Integer.MAX_VALUE, properties.getTransport().getBufferSize().toBytes());
+			return new SpringWebSocketTransport(SpringWebSocketTransport.createDefaultClient(bufferSize));
+		}
+
+	}
+
+}

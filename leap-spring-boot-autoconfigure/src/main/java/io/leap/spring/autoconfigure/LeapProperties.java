@@ -1,0 +1,530 @@
+package io.leap.spring.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.leap.client.OverflowPolicy;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for the Leap client ({@code leap.*}).
+ *
+ * <p>The client itself is built from a {@link LeapConnectionDetails} bean (URL, project id, token); by default that
+ * bean adapts the {@code leap.url}, {@code leap.project-id} and {@code leap.token} properties. Every other property
+ * here tunes the client, its lifecycle and the Spring integration.
+ */
+@ConfigurationProperties("leap")
+public class LeapProperties {
+
+	/** Default Leap Edge socket URL of the Hop platform. */
+	public static final URI DEFAULT_URL = URI.create("wss://leap.hop.io/ws");
+
+	/**
+	 * Default phase of the client connection lifecycle: below the web server's start/stop phase
+	 * ({@code Integer.MAX_VALUE - 2048}) so that the connection opens before the web server accepts requests and closes
+	 * only after the web server has drained in-flight requests.
+	 */
+	public static final int DEFAULT_CLIENT_PHASE = Integer.MAX_VALUE - 4096;
+
+	/**
+	 * Default phase of the ApplicationEvent bridge: above every web phase so that inbound delivery stops first on
+	 * shutdown.
+	 */
+	public static final int DEFAULT_EVENTS_PHASE = Integer.MAX_VALUE - 100;
+
+	/**
+	 * Whether to auto-configure the Leap client.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Hop project id the client connects to, for example "project_MTY1MjU5NTk1NTAwNTY4NTc3".
+	 */
+	private @Nullable String projectId;
+
+	/**
+	 * Leap token ("leap_token_...") the client identifies with. Required unless "leap.anonymous" is true.
+	 */
+	private @Nullable String token;
+
+	/**
+	 * Whether the client may connect without a Leap token (anonymous connections can only use unprotected channels and
+	 * lose their subscriptions when they disconnect).
+	 */
+	private boolean anonymous = false;
+
+	/**
+	 * Leap Edge socket URL. The "encoding" and "compression" query parameters are set by the client.
+	 */
+	private URI url = DEFAULT_URL;
+
+	/**
+	 * Whether to ask the server for zlib-compressed payloads.
+	 */
+	private boolean compression = true;
+
+	/**
+	 * Channels to subscribe to once connected (and again after every reconnect when the connection is anonymous).
+	 */
+	private List<String> channels = new ArrayList<>();
+
+	/**
+	 * Whether application startup fails when the first connection (and the subscriptions of "leap.channels") cannot be
+	 * established within "leap.connect-timeout". When false the application starts anyway, the client keeps
+	 * reconnecting in the background and the health indicator reports DOWN until it is connected.
+	 */
+	private boolean failFast = false;
+
+	/**
+	 * Maximum time to wait for the socket to open and the server to acknowledge the Identify (INIT).
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Maximum time to wait for a heartbeat acknowledgement before the connection is considered dead and replaced. When
+	 * not set the client derives it from the server's heartbeat interval.
+	 */
+	private @Nullable Duration heartbeatAckTimeout;
+
+	/**
+	 * Maximum time to wait for the server to answer a channel subscription.
+	 */
+	private Duration subscribeTimeout = Duration.ofSeconds(10);
+
+	private final Reconnect reconnect = new Reconnect();
+
+	private final Delivery delivery = new Delivery();
+
+	private final Lifecycle lifecycle = new Lifecycle();
+
+	private final Events events = new Events();
+
+	private final Metrics metrics = new Metrics();
+
+	private final Transport transport = new Transport();
+
+	private final Embedded embedded = new Embedded();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getProjectId() {
+		return this.projectId;
+	}
+
+	public void setProjectId(@Nullable String projectId) {
+		this.projectId = projectId;
+	}
+
+	public @Nullable String getToken() {
+		return this.token;
+	}
+
+	public void setToken(@Nullable String token) {
+		this.token = token;
+	}
+
+	public boolean isAnonymous() {
+		return this.anonymous;
+	}
+
+	public void setAnonymous(boolean anonymous) {
+		this.anonymous = anonymous;
+	}
+
+	public URI getUrl() {
+		return this.url;
+	}
+
+	public void setUrl(URI url) {
+		this.url = url;
+	}
+
+	public boolean isCompression() {
+		return this.compression;
+	}
+
+	public void setCompression(boolean compression) {
+		this.compression = compression;
+	}
+
+	public List<String> getChannels() {
+		return this.channels;
+	}
+
+	public void setChannels(List<String> channels) {
+		this.channels = channels;
+	}
+
+	public boolean isFailFast() {
+		return this.failFast;
+	}
+
+	public void setFailFast(boolean failFast) {
+		this.failFast = failFast;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public @Nullable Duration getHeartbeatAckTimeout() {
+		return this.heartbeatAckTimeout;
+	}
+
+	public void setHeartbeatAckTimeout(@Nullable Duration heartbeatAckTimeout) {
+		this.heartbeatAckTimeout = heartbeatAckTimeout;
+	}
+
+	public Duration getSubscribeTimeout() {
+		return this.subscribeTimeout;
+	}
+
+	public void setSubscribeTimeout(Duration subscribeTimeout) {
+		this.subscribeTimeout = subscribeTimeout;
+	}
+
+	public Reconnect getReconnect() {
+		return this.reconnect;
+	}
+
+	public Delivery getDelivery() {
+		return this.delivery;
+	}
+
+	public Lifecycle getLifecycle() {
+		return this.lifecycle;
+	}
+
+	public Events getEvents() {
+		return this.events;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	public Transport getTransport() {
+		return this.transport;
+	}
+
+	public Embedded getEmbedded() {
+		return this.embedded;
+	}
+
+	/**
+	 * Reconnection with exponential backoff and full jitter.
+	 */
+	public static class Reconnect {
+
+		/**
+		 * Whether the client reconnects after the connection is lost. Authentication failures (close code 4001) are
+		 * never retried.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Upper bound of the delay before the first reconnect attempt.
+		 */
+		private Duration initialBackoff = Duration.ofSeconds(1);
+
+		/**
+		 * Upper bound of the delay between reconnect attempts.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(30);
+
+		/**
+		 * Factor applied to the backoff after every failed attempt.
+		 */
+		private double multiplier = 2.0;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+	}
+
+	/**
+	 * Buffering between the socket and the listeners.
+	 */
+	public static class Delivery {
+
+		/**
+		 * Number of events each listener (including the ApplicationEvent bridge) may have waiting for delivery.
+		 */
+		private int bufferSize = 1024;
+
+		/**
+		 * What happens when a listener's buffer is full.
+		 */
+		private OverflowPolicy overflowPolicy = OverflowPolicy.BLOCK;
+
+		public int getBufferSize() {
+			return this.bufferSize;
+		}
+
+		public void setBufferSize(int bufferSize) {
+			this.bufferSize = bufferSize;
+		}
+
+		public OverflowPolicy getOverflowPolicy() {
+			return this.overflowPolicy;
+		}
+
+		public void setOverflowPolicy(OverflowPolicy overflowPolicy) {
+			this.overflowPolicy = overflowPolicy;
+		}
+
+	}
+
+	/**
+	 * Lifecycle of the client connection.
+	 */
+	public static class Lifecycle {
+
+		/**
+		 * Whether the connection is opened automatically when the application context starts.
+		 */
+		private boolean autoStartup = true;
+
+		/**
+		 * SmartLifecycle phase of the client connection. The default opens the connection before a web server starts
+		 * and closes it after the web server's graceful shutdown, so in-flight requests can still publish.
+		 */
+		private int phase = DEFAULT_CLIENT_PHASE;
+
+		/**
+		 * Maximum time to wait for the connection to close on shutdown.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
+		}
+
+		public int getPhase() {
+			return this.phase;
+		}
+
+		public void setPhase(int phase) {
+			this.phase = phase;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+	}
+
+	/**
+	 * Publication of Leap messages, channel events and connection-state changes as Spring ApplicationEvents.
+	 */
+	public static class Events {
+
+		/**
+		 * Whether to publish Leap messages, channel events and connection-state changes as ApplicationEvents.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * SmartLifecycle phase of the ApplicationEvent bridge. The default stops inbound delivery before anything else.
+		 */
+		private int phase = DEFAULT_EVENTS_PHASE;
+
+		/**
+		 * Maximum time to wait on shutdown for events already received from the socket to be delivered.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getPhase() {
+			return this.phase;
+		}
+
+		public void setPhase(int phase) {
+			this.phase = phase;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+	}
+
+	/**
+	 * Micrometer meters.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether to tag the received-messages counter with the user event name. Only enable it when the set of event
+		 * names is small and bounded.
+		 */
+		private boolean eventNameTag = false;
+
+		public boolean isEventNameTag() {
+			return this.eventNameTag;
+		}
+
+		public void setEventNameTag(boolean eventNameTag) {
+			this.eventNameTag = eventNameTag;
+		}
+
+	}
+
+	/**
+	 * WebSocket transport.
+	 */
+	public static class Transport {
+
+		/**
+		 * Size of the WebSocket container's read buffers when the Spring WebSocket transport is used. Larger messages
+		 * (Leap allows up to 16 MiB) are passed on in parts and assembled by the client, so this does not limit the
+		 * message size.
+		 */
+		private DataSize bufferSize = DataSize.ofKilobytes(64);
+
+		public DataSize getBufferSize() {
+			return this.bufferSize;
+		}
+
+		public void setBufferSize(DataSize bufferSize) {
+			this.bufferSize = bufferSize;
+		}
+
+	}
+
+	/**
+	 * Embedded, in-process Leap server (requires io.leap:leap-server on the classpath).
+	 */
+	public static class Embedded {
+
+		/**
+		 * Whether to start an in-process Leap server and point the client at it instead of "leap.url".
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Port of the embedded server. 0 picks a free ephemeral port.
+		 */
+		private int port = 0;
+
+		/**
+		 * Heartbeat interval the embedded server announces to its clients.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(30);
+
+		/**
+		 * Channels to create on the embedded server at startup, in addition to those of "leap.channels".
+		 */
+		private List<String> channels = new ArrayList<>();
+
+		/**
+		 * State object of the Leap token created for the client, as JSON (becomes INIT metadata).
+		 */
+		private String tokenState = "{}";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+		public List<String> getChannels() {
+			return this.channels;
+		}
+
+		public void setChannels(List<String> channels) {
+			this.channels = channels;
+		}
+
+		public String getTokenState() {
+			return this.tokenState;
+		}
+
+		public void setTokenState(String tokenState) {
+			this.tokenState = tokenState;
+		}
+
+	}
+
+}

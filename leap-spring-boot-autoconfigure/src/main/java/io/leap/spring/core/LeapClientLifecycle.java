@@ -1,0 +1,308 @@
+package io.leap.spring.core;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.leap.client.LeapAuthenticationException;
+import io.leap.client.LeapClient;
+import io.leap.client.LeapClosedException;
+import io.leap.client.ReconnectPolicy;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Opens the {@link LeapClient}'s connection when the application context starts and closes it when the context stops.
+ *
+ * <p>{@link #start()} never blocks unless {@code failFast} is on: the client connects in the background, subscribes the
+ * configured channels once connected, and if the very first socket cannot be opened, the attempt is repeated with the
+ * reconnect policy's backoff (the client itself only reconnects connections that were once open). With
+ * {@code failFast}, {@link #start()} waits for the first {@code INIT} and the configured subscriptions, and throws
+ * {@link LeapStartupException} if they fail within the connect timeout, which fails application startup.
+ *
+ * <p>{@link #stop(Runnable)} closes the client (close frame 1000) off the caller's thread and always runs the callback,
+ * at the latest after the shutdown timeout. A closed client cannot be started again.
+ *
+ * <p>The default phase ({@code Integer.MAX_VALUE - 4096}) is below the web server's, so the connection is open
+ * before the web server accepts requests, and is closed only after the web server finished its graceful shutdown.
+ */
+public class LeapClientLifecycle implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(LeapClientLifecycle.class);
+
+	private final LeapClient client;
+
+	private final URI url;
+
+	private final List<String> channels;
+
+	private final Settings settings;
+
+	private final Object monitor = new Object();
+
+	private volatile boolean running;
+
+	private volatile boolean initialConnectRetrying;
+
+	private ScheduledExecutorService retryScheduler;
+
+	private ScheduledFuture<?> pendingRetry;
+
+	/**
+	 * Create a lifecycle for the given client.
+	 * @param client the client
+	 * @param url the socket URL the client connects to (for messages; contains no credentials)
+	 * @param channels channels to subscribe once connected
+	 * @param settings timing and behaviour
+	 */
+	public LeapClientLifecycle(LeapClient client, URI url, List<String> channels, Settings settings) {
+		this.client = Objects.requireNonNull(client, "client");
+		this.url = Objects.requireNonNull(url, "url");
+		this.channels = List.copyOf(new LinkedHashSet<>(channels));
+		this.settings = Objects.requireNonNull(settings, "settings");
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.monitor) {
+			if (this.running) {
+				return;
+			}
+			this.running = true;
+		}
+		if (this.settings.failFast()) {
+			startFailFast();
+		}
+		else {
+			attempt(1);
+		}
+	}
+
+	private void startFailFast() {
+		Duration timeout = this.settings.connectTimeout();
+		try {
+			this.client.connectAsync().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			List<CompletableFuture<?>> subscriptions = new ArrayList<>();
+			for (String channel : this.channels) {
+				subscriptions.add(this.client.subscribe(channel));
+			}
+			CompletableFuture.allOf(subscriptions.toArray(CompletableFuture[]::new))
+				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			logger.info("Connected to Leap at " + this.url + subscribedText());
+		}
+		catch (Exception ex) {
+			synchronized (this.monitor) {
+				this.running = false;
+			}
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			Throwable cause = unwrap(ex);
+			String what = (cause instanceof TimeoutException)
+					? "no connection within " + timeout + " (leap.connect-timeout)" : cause.toString();
+			throw new LeapStartupException("Could not connect to Leap at " + this.url
+					+ " and subscribe " + this.channels + " with leap.fail-fast=true: " + what, this.url, cause);
+		}
+	}
+
+	private void attempt(int attempt) {
+		if (!this.running) {
+			return;
+		}
+		CompletableFuture<?> connected;
+		try {
+			connected = this.client.connectAsync();
+		}
+		catch (IllegalStateException ex) {
+			// Already connecting or connected, e.g. a user-defined client that was connected by the application.
+			logger.debug("Leap client is already connecting or connected: " + ex.getMessage());
+			subscribeChannels();
+			return;
+		}
+		catch (RuntimeException ex) {
+			connected = CompletableFuture.failedFuture(ex);
+		}
+		connected.whenComplete((init, error) -> {
+			if (error == null) {
+				this.initialConnectRetrying = false;
+				logger.info("Connected to Leap at " + this.url);
+				subscribeChannels();
+				return;
+			}
+			Throwable cause = unwrap(error);
+			if (!this.running || cause instanceof LeapClosedException) {
+				this.initialConnectRetrying = false;
+				return;
+			}
+			if (cause instanceof LeapAuthenticationException) {
+				this.initialConnectRetrying = false;
+				logger.error("Leap at " + this.url + " rejected the credentials"
+						+ " (close 4001); not retrying. Check leap.project-id and leap.token.");
+				return;
+			}
+			ReconnectPolicy policy = this.settings.retryPolicy();
+			if (!policy.isEnabled() || (policy.maxAttempts() > 0 && attempt >= policy.maxAttempts())) {
+				this.initialConnectRetrying = false;
+				logger.error("Could not connect to Leap at " + this.url + ": " + cause + "; giving up");
+				return;
+			}
+			Duration delay = policy.delay(attempt, ThreadLocalRandom.current().nextDouble());
+			this.initialConnectRetrying = true;
+			logger.warn("Could not connect to Leap at " + this.url + " (attempt " + attempt + "): " + cause
+					+ "; retrying in " + delay.toMillis() + " ms");
+			scheduleRetry(attempt + 1, delay);
+		});
+	}
+
+	private void scheduleRetry(int nextAttempt, Duration delay) {
+		synchronized (this.monitor) {
+			if (!this.running) {
+				return;
+			}
+			if (this.retryScheduler == null) {
+				ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+					Thread thread = new Thread(runnable, "leap-connect-retry");
+					thread.setDaemon(true);
+					return thread;
+				});
+				scheduler.setRemoveOnCancelPolicy(true);
+				this.retryScheduler = scheduler;
+			}
+			this.pendingRetry = this.retryScheduler.schedule(() -> attempt(nextAttempt), delay.toNanos(),
+					TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private void subscribeChannels() {
+		for (String channel : this.channels) {
+			this.client.subscribe(channel).whenComplete((result, error) -> {
+				if (error != null && this.running) {
+					logger.warn("Could not subscribe to Leap channel '" + channel + "': " + unwrap(error));
+				}
+				else if (error == null && logger.isDebugEnabled()) {
+					logger.debug("Subscribed to Leap channel '" + channel + "'");
+				}
+			});
+		}
+	}
+
+	@Override
+	public void stop() {
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		stop(() -> done.complete(null));
+		done.join();
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		synchronized (this.monitor) {
+			this.running = false;
+			this.initialConnectRetrying = false;
+			if (this.pendingRetry != null) {
+				this.pendingRetry.cancel(false);
+			}
+			if (this.retryScheduler != null) {
+				this.retryScheduler.shutdownNow();
+				this.retryScheduler = null;
+			}
+		}
+		Thread closer = new Thread(() -> {
+			try {
+				this.client.close();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Failed to close the Leap client", ex);
+			}
+		}, "leap-client-close");
+		closer.setDaemon(true);
+		closer.start();
+		try {
+			closer.join(Math.max(1, this.settings.shutdownTimeout().toMillis()));
+			if (closer.isAlive()) {
+				logger.warn("Leap client did not close within " + this.settings.shutdownTimeout()
+						+ " (leap.lifecycle.shutdown-timeout); continuing shutdown");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			callback.run();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.settings.autoStartup();
+	}
+
+	@Override
+	public int getPhase() {
+		return this.settings.phase();
+	}
+
+	/**
+	 * Whether the first connection has not been established yet and another attempt is scheduled.
+	 * @return {@code true} while retrying the initial connection
+	 */
+	public boolean isInitialConnectRetrying() {
+		return this.initialConnectRetrying;
+	}
+
+	private String subscribedText() {
+		return this.channels.isEmpty() ? "" : ", subscribed to " + this.channels;
+	}
+
+	private static Throwable unwrap(Throwable error) {
+		Throwable current = error;
+		while ((current instanceof CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	/**
+	 * Behaviour of a {@link LeapClientLifecycle}.
+	 *
+	 * @param failFast whether {@link #start()} waits for the first connection and fails if it cannot be established
+	 * @param connectTimeout how long {@link #start()} waits with {@code failFast}
+	 * @param retryPolicy backoff between attempts to open the very first connection (without {@code failFast})
+	 * @param autoStartup whether the context starts the connection
+	 * @param phase the lifecycle phase
+	 * @param shutdownTimeout how long {@link #stop(Runnable)} waits for the client to close
+	 */
+	public record Settings(boolean failFast, Duration connectTimeout, ReconnectPolicy retryPolicy, boolean autoStartup,
+			int phase, Duration shutdownTimeout) {
+
+		/**
+		 * Validates the components.
+		 */
+		public Settings {
+			Objects.requireNonNull(connectTimeout, "connectTimeout");
+			Objects.requireNonNull(retryPolicy, "retryPolicy");
+			Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+		}
+
+	}
+
+}

@@ -1,0 +1,113 @@
+package io.leap.spring.transport;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.leap.client.transport.WebSocketConnection;
+import io.leap.client.transport.WebSocketHandler;
+import io.leap.client.transport.WebSocketTransport;
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.WebSocketContainer;
+
+import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.client.WebSocketClient;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+
+/**
+ * {@link WebSocketTransport} over Spring's {@link WebSocketClient}, by default a {@link StandardWebSocketClient} on the
+ * JSR-356 ({@code jakarta.websocket}) container found on the classpath (e.g. {@code tomcat-embed-websocket}).
+ *
+ * <p>Frames are passed to the Leap client as they arrive (partial messages), so messages of any size, including the
+ * 16 MiB Leap allows, are accepted whatever the container's frame buffer size; the client assembles and bounds them.
+ * Sends are queued per connection and written in call order on a dedicated thread.
+ */
+public class SpringWebSocketTransport implements WebSocketTransport {
+
+	/** Tomcat's user property for the connect / handshake timeout. */
+	static final String TOMCAT_IO_TIMEOUT_PROPERTY = "org.apache.tomcat.websocket.IO_TIMEOUT_MS";
+
+	private static final AtomicInteger CONNECTION_COUNTER = new AtomicInteger();
+
+	private final WebSocketClient client;
+
+	/**
+	 * Create a transport over the given Spring client.
+	 * @param client the Spring WebSocket client; it must support partial messages (as {@link StandardWebSocketClient}
+	 * does) or deliver whole messages
+	 */
+	public SpringWebSocketTransport(WebSocketClient client) {
+		this.client = Objects.requireNonNull(client, "client");
+	}
+
+	/**
+	 * Create a {@link StandardWebSocketClient} on a new JSR-356 container whose per-frame buffers have the given size.
+	 * @param bufferSize size in bytes of the container's text and binary read buffers
+	 * @return the client
+	 */
+	public static StandardWebSocketClient createDefaultClient(int bufferSize) {
+		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+		container.setDefaultMaxTextMessageBufferSize(bufferSize);
+		container.setDefaultMaxBinaryMessageBufferSize(bufferSize);
+		// Leap has its own heartbeats; never let the container time an idle session out.
+		container.setDefaultMaxSessionIdleTimeout(0);
+		return new StandardWebSocketClient(container);
+	}
+
+	/**
+	 * The Spring client used to open connections.
+	 * @return the client
+	 */
+	public WebSocketClient getClient() {
+		return this.client;
+	}
+
+	@Override
+	public CompletableFuture<WebSocketConnection> connect(URI uri, WebSocketHandler handler, Duration timeout) {
+		Objects.requireNonNull(uri, "uri");
+		Objects.requireNonNull(handler, "handler");
+		Objects.requireNonNull(timeout, "timeout");
+		if (this.client instanceof StandardWebSocketClient standard) {
+			standard.getUserProperties().put(TOMCAT_IO_TIMEOUT_PROPERTY, String.valueOf(Math.max(1, timeout.toMillis())));
+		}
+		SpringWebSocketConnection connection = new SpringWebSocketConnection(handler,
+				"leap-ws-send-" + CONNECTION_COUNTER.incrementAndGet());
+		CompletableFuture<WebSocketConnection> result = new CompletableFuture<>();
+		CompletableFuture<WebSocketSession> handshake;
+		try {
+			handshake = this.client.execute(connection.springHandler(), new WebSocketHttpHeaders(), uri);
+		}
+		catch (RuntimeException ex) {
+			connection.shutdownSender();
+			result.completeExceptionally(ex);
+			return result;
+		}
+		handshake.whenComplete((session, error) -> {
+			if (error != null) {
+				connection.shutdownSender();
+				result.completeExceptionally(error);
+			}
+			else if (!result.complete(connection)) {
+				// Timed out meanwhile: nobody will use this session.
+				connection.abort();
+			}
+		});
+		result.orTimeout(timeout.toMillis() + 500, TimeUnit.MILLISECONDS).whenComplete((c, error) -> {
+			if (error != null) {
+				handshake.cancel(true);
+				connection.shutdownSender();
+			}
+		});
+		return result;
+	}
+
+	@Override
+	public String toString() {
+		return "SpringWebSocketTransport[" + this.client.getClass().getSimpleName() + "]";
+	}
+
+}

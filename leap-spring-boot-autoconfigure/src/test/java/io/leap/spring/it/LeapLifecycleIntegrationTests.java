@@ -1,0 +1,223 @@
+package io.leap.spring.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.leap.client.ConnectionState;
+import io.leap.client.LeapAuthenticationException;
+import io.leap.client.LeapClient;
+import io.leap.server.LeapServer;
+import io.leap.spring.autoconfigure.LeapConnectionDetails;
+import io.leap.spring.core.LeapClientLifecycle;
+import io.leap.spring.core.LeapStartupException;
+import io.leap.spring.event.LeapApplicationEventBridge;
+import io.leap.spring.event.LeapMessageEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
+import org.springframework.context.event.EventListener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Startup (fail-fast on and off) and graceful shutdown of the connection and of the event bridge.
+ */
+class LeapLifecycleIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	private final AtomicReference<LeapServer> server = new AtomicReference<>();
+
+	@AfterEach
+	void closeServer() {
+		LeapServer current = this.server.get();
+		if (current != null) {
+			current.close();
+		}
+	}
+
+	@Test
+	void failFastFailsStartupWhenServerIsUnreachable() throws IOException {
+		URI url = URI.create("ws://127.0.0.1:" + freePort() + "/ws");
+		IntegrationSupport.runner()
+			.withPropertyValues("leap.fail-fast=true", "leap.connect-timeout=5s", "leap.anonymous=true")
+			.withBean(LeapConnectionDetails.class, () -> new TestConnectionDetails(url, "project_x", null))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				LeapStartupException ex = find(context.getStartupFailure(), LeapStartupException.class);
+				assertThat(ex.getUrl()).isEqualTo(url);
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains(url.toString());
+				assertThat(analysis.getAction()).contains("leap.fail-fast=false");
+			});
+	}
+
+	@Test
+	void failFastFailsStartupOnRejectedToken() {
+		LeapServer leapServer = LeapServer.builder().build().start();
+		this.server.set(leapServer);
+		IntegrationSupport.runner()
+			.withPropertyValues("leap.fail-fast=true")
+			.withBean(LeapConnectionDetails.class,
+					() -> new TestConnectionDetails(leapServer.wsUrl(), leapServer.projectId(), "leap_token_bogus99"))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(find(context.getStartupFailure(), LeapAuthenticationException.class)).isNotNull();
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("4001");
+				assertThat(analysis.toString()).doesNotContain("bogus99");
+			});
+	}
+
+	@Test
+	void failFastWaitsForConnectionAndSubscriptions() {
+		IntegrationSupport.embeddedRunner()
+			.withPropertyValues("leap.fail-fast=true", "leap.channels=orders")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				// Connected and subscribed before the context finished starting.
+				assertThat(context.getBean(LeapClient.class).state()).isEqualTo(ConnectionState.CONNECTED);
+				assertThat(context.getBean(LeapClient.class).channels()).contains("orders");
+			});
+	}
+
+	@Test
+	void withoutFailFastTheAppStartsAndConnectsOnceTheServerIsUp() throws IOException {
+		int port = freePort();
+		URI url = URI.create("ws://127.0.0.1:" + port + "/ws");
+		String projectId = "project_later";
+		IntegrationSupport.runner()
+			.withPropertyValues("leap.anonymous=true")
+			.withBean(LeapConnectionDetails.class, () -> new TestConnectionDetails(url, projectId, null))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				HealthIndicator leap = (HealthIndicator) context.getBean(HealthContributorRegistry.class)
+					.getContributor("leap");
+				assertThat(leap.health(true).getStatus()).isEqualTo(Status.DOWN);
+				await().atMost(TIMEOUT)
+					.until(() -> context.getBean(LeapClientLifecycle.class).isInitialConnectRetrying());
+				assertThat(leap.health(true).getDetails()).containsEntry("willReconnect", true);
+
+				this.server.set(LeapServer.builder().port(port).projectId(projectId).build().start());
+				await().atMost(TIMEOUT).until(() -> leap.health(true).getStatus().equals(Status.UP));
+				assertThat(context.getBean(LeapClientLifecycle.class).isInitialConnectRetrying()).isFalse();
+			});
+	}
+
+	@Test
+	void shutdownDeliversEventsAlreadyReceived() {
+		IntegrationSupport.embeddedRunner()
+			.withPropertyValues("leap.channels=orders")
+			.withBean(SlowListener.class)
+			.run((context) -> {
+				LeapServer leapServer = context.getBean(LeapServer.class);
+				SlowListener listener = context.getBean(SlowListener.class);
+				LeapClient client = context.getBean(LeapClient.class);
+				LeapApplicationEventBridge bridge = context.getBean(LeapApplicationEventBridge.class);
+				await().atMost(TIMEOUT).until(() -> leapServer.onlineCount("orders") == 1);
+				for (int i = 0; i < 10; i++) {
+					leapServer.publish("orders", "order", Map.of("n", i));
+				}
+				// The first event blocks the listener; the other nine wait in the bridge's buffer.
+				assertThat(listener.firstArrived.await(15, TimeUnit.SECONDS)).isTrue();
+				await().atMost(TIMEOUT).until(() -> client.stats().buffered() >= 9);
+
+				CompletableFuture<Void> closed = CompletableFuture.runAsync(context::close);
+				await().atMost(TIMEOUT).until(() -> !bridge.isRunning());
+				// Shutdown has begun; the client is still connected while the bridge drains.
+				assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
+				listener.release.countDown();
+				closed.get(30, TimeUnit.SECONDS);
+				assertThat(listener.received).hasSize(10);
+				assertThat(listener.received).extracting((e) -> e.getData().get("n").asInt())
+					.containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+				assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
+			});
+	}
+
+	@Test
+	void shutdownIsBoundedWhenAListenerHangs() {
+		IntegrationSupport.embeddedRunner()
+			.withPropertyValues("leap.channels=orders", "leap.events.shutdown-timeout=500ms")
+			.withBean(SlowListener.class)
+			.run((context) -> {
+				LeapServer leapServer = context.getBean(LeapServer.class);
+				SlowListener listener = context.getBean(SlowListener.class);
+				await().atMost(TIMEOUT).until(() -> leapServer.onlineCount("orders") == 1);
+				leapServer.publish("orders", "order", Map.of("n", 0));
+				leapServer.publish("orders", "order", Map.of("n", 1));
+				assertThat(listener.firstArrived.await(15, TimeUnit.SECONDS)).isTrue();
+				LeapClient client = context.getBean(LeapClient.class);
+				// Never released: the bridge gives up after its timeout, runs its callback, and the context closes.
+				CompletableFuture.runAsync(context::close).get(30, TimeUnit.SECONDS);
+				assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
+				listener.release.countDown();
+			});
+	}
+
+	static class SlowListener {
+
+		final List<LeapMessageEvent> received = new CopyOnWriteArrayList<>();
+
+		final CountDownLatch firstArrived = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		@EventListener
+		public void on(LeapMessageEvent event) throws InterruptedException {
+			this.received.add(event);
+			this.firstArrived.countDown();
+			this.release.await(60, TimeUnit.SECONDS);
+		}
+
+	}
+
+	private static FailureAnalysis analyze(Throwable failure) {
+		// Through spring.factories, as Boot does, so registration is tested too.
+		for (FailureAnalyzer analyzer : SpringFactoriesLoader.forDefaultResourceLocation()
+			.load(FailureAnalyzer.class, SpringFactoriesLoader.ArgumentResolver.none(),
+					SpringFactoriesLoader.FailureHandler.logging(org.apache.commons.logging.LogFactory.getLog("test")))) {
+			if (analyzer.getClass().getName().startsWith("io.leap.")) {
+				FailureAnalysis analysis = analyzer.analyze(failure);
+				if (analysis != null) {
+					return analysis;
+				}
+			}
+		}
+		throw new AssertionError("No Leap failure analyzer for " + failure);
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+		Throwable current = failure;
+		while (current != null) {
+			if (type.isInstance(current)) {
+				return type.cast(current);
+			}
+			current = current.getCause();
+		}
+		throw new AssertionError("No " + type.getSimpleName() + " in " + failure);
+	}
+
+}
