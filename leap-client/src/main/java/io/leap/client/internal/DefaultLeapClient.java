@@ -1035,7 +1035,11 @@ public final class DefaultLeapClient implements LeapClient {
         long now = System.nanoTime();
         if (!conn.paused) {
             long sent = conn.heartbeatSentAt;
-            if (sent != 0 && now - sent > conn.ackTimeoutNanos) {
+            // An ack queued behind a backlog of data is late, not lost: the link is alive while frames keep arriving,
+            // so the ack deadline runs from the later of the heartbeat and the last frame read.
+            long lastRead = conn.lastReadNanos;
+            long since = lastRead - sent > 0 ? lastRead : sent;
+            if (sent != 0 && now - since > conn.ackTimeoutNanos) {
                 lost(conn, new LeapTimeoutException("No heartbeat ack within "
                         + TimeUnit.NANOSECONDS.toMillis(conn.ackTimeoutNanos) + " ms"), 1000, null);
                 return;
