@@ -80,6 +80,8 @@ public final class DefaultLeapClient implements LeapClient {
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
     private static final long MAX_ACK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MAX_REDIRECT_FAILURES = 3;
+    /** Upper bound for the Hello's heartbeat_interval (one day), so deadline arithmetic cannot overflow. */
+    private static final long MAX_HEARTBEAT_INTERVAL_MS = TimeUnit.DAYS.toMillis(1);
 
     private final int clientId = CLIENT_IDS.incrementAndGet();
     private final String threadPrefix = "leap-client-" + clientId;
@@ -983,6 +985,12 @@ public final class DefaultLeapClient implements LeapClient {
             conn.identifySent = true;
             running = true;
             long interval = env.heartbeatInterval;
+            if (interval > MAX_HEARTBEAT_INTERVAL_MS) {
+                // Larger values would overflow the nanosecond deadlines and drop the connection at once.
+                log.atWarn().addKeyValue("client", clientId).addKeyValue("heartbeat_interval", interval)
+                        .log("Hello with an implausible heartbeat_interval: using one day");
+                interval = MAX_HEARTBEAT_INTERVAL_MS;
+            }
             if (interval > 0) {
                 long intervalNanos = TimeUnit.MILLISECONDS.toNanos(interval);
                 conn.intervalNanos = intervalNanos;
@@ -1035,7 +1043,11 @@ public final class DefaultLeapClient implements LeapClient {
         long now = System.nanoTime();
         if (!conn.paused) {
             long sent = conn.heartbeatSentAt;
-            if (sent != 0 && now - sent > conn.ackTimeoutNanos) {
+            // An ack queued behind a backlog of data is late, not lost: the link is alive while frames keep arriving,
+            // so the ack deadline runs from the later of the heartbeat and the last frame read.
+            long lastRead = conn.lastReadNanos;
+            long since = lastRead - sent > 0 ? lastRead : sent;
+            if (sent != 0 && now - since > conn.ackTimeoutNanos) {
                 lost(conn, new LeapTimeoutException("No heartbeat ack within "
                         + TimeUnit.NANOSECONDS.toMillis(conn.ackTimeoutNanos) + " ms"), 1000, null);
                 return;
