@@ -1,13 +1,18 @@
 package io.leap.spring.listener;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.leap.client.OverflowPolicy;
 import io.leap.server.LeapServer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -62,6 +67,16 @@ class LeapListenerContainerIntegrationTests {
 				.isEqualTo(LOAD / 2);
 			assertThat(meters.get("leap.listener.received").tag("listener", "fast").functionCounter().count())
 				.isEqualTo(LOAD);
+			// The client's meters (LeapMetrics) and the listeners' share no name: Prometheus needs one set of tag
+			// keys per name.
+			assertThat(meters.find("leap.events.errors").functionCounter()).isNotNull();
+			Map<String, Set<Set<String>>> tagKeysByName = new HashMap<>();
+			meters.getMeters()
+				.stream()
+				.filter((meter) -> meter.getId().getName().startsWith("leap."))
+				.forEach((meter) -> tagKeysByName.computeIfAbsent(meter.getId().getName(), (name) -> new HashSet<>())
+					.add(meter.getId().getTags().stream().map(Tag::getKey).collect(Collectors.toSet())));
+			assertThat(tagKeysByName).allSatisfy((name, keySets) -> assertThat(keySets).as(name).hasSize(1));
 		});
 	}
 

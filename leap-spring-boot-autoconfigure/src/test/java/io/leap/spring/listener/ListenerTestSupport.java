@@ -8,6 +8,7 @@ import io.leap.spring.autoconfigure.LeapAutoConfiguration;
 import io.leap.spring.autoconfigure.LeapConnectionDetails;
 import io.leap.spring.autoconfigure.LeapListenerAutoConfiguration;
 import io.leap.spring.autoconfigure.embedded.LeapEmbeddedServerAutoConfiguration;
+import io.leap.spring.autoconfigure.metrics.LeapMetricsAutoConfiguration;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -33,7 +34,8 @@ final class ListenerTestSupport {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
 					ValidationAutoConfiguration.class, LeapEmbeddedServerAutoConfiguration.class,
-					LeapAutoConfiguration.class, LeapListenerAutoConfiguration.class, MetricsAutoConfiguration.class,
+					LeapAutoConfiguration.class, LeapListenerAutoConfiguration.class, LeapMetricsAutoConfiguration.class,
+					MetricsAutoConfiguration.class,
 					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
 			.withPropertyValues("leap.reconnect.initial-backoff=50ms", "leap.reconnect.max-backoff=250ms",
 					"leap.connect-timeout=10s", "leap.lifecycle.shutdown-timeout=5s",
