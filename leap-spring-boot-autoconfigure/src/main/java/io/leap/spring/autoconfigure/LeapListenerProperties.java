@@ -35,18 +35,19 @@ public class LeapListenerProperties {
 	private @Nullable OverflowPolicy overflowPolicy;
 
 	/**
-	 * How long shutdown waits for the listeners to handle the messages already buffered.
+	 * Maximum time to wait on shutdown for the listeners to handle the messages already buffered.
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(10);
 
 	/**
-	 * How often channels of listeners that could not be subscribed (for example not created yet) are tried again
-	 * while connected.
+	 * Time between attempts to subscribe channels of listeners that could not be subscribed (for example not created
+	 * yet) while connected.
 	 */
 	private Duration resubscribeInterval = Duration.ofSeconds(10);
 
 	/**
-	 * Lifecycle phase of the listener registry. The default stops delivery before the web server and the connection.
+	 * SmartLifecycle phase of the listener registry. The default stops delivery before the web server and the
+	 * connection.
 	 */
 	private int phase = LeapListenerEndpointRegistrar.DEFAULT_PHASE;
 
