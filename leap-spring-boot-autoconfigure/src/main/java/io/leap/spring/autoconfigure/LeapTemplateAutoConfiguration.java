@@ -18,7 +18,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of publishing: the Channels REST API client {@link LeapApi} and {@link LeapTemplate} (as
@@ -35,9 +37,6 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnClass(LeapApi.class)
 @ConditionalOnBooleanProperty(name = "leap.api.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LeapApiProperties.class)
-// Order matters: the embedded server's details first, the properties-backed ones back off.
-@Import({ LeapApiConnectionDetailsConfigurations.EmbeddedServer.class,
-		LeapApiConnectionDetailsConfigurations.FromProperties.class })
 public final class LeapTemplateAutoConfiguration {
 
 	/** Bean name of the auto-configured REST API client. */
@@ -100,6 +99,24 @@ public final class LeapTemplateAutoConfiguration {
 		}
 		return RetryPolicy.exponential(retry.getMaxRetries(), retry.getInitialBackoff(), retry.getMaxBackoff())
 			.withMaxRetryAfter(retry.getMaxRetryAfter());
+	}
+
+	/**
+	 * The {@code leap.api.*} properties, when {@code leap.api.token} is set. As a member class it is processed before
+	 * the bean methods of the outer class, so {@code leapApi} sees it. The embedded server's details (registered by
+	 * the embedded auto-configuration, which runs first) or the application's win.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(OnLeapApiTokenCondition.class)
+	static class PropertiesConnectionDetailsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(LeapApiConnectionDetails.class)
+		PropertiesLeapApiConnectionDetails leapApiConnectionDetails(LeapApiProperties properties,
+				Environment environment) {
+			return new PropertiesLeapApiConnectionDetails(properties, environment.getProperty("leap.project-id"));
+		}
+
 	}
 
 }

@@ -291,7 +291,9 @@ class LeapTemplateAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				LeapServer server = context.getBean(LeapServer.class);
 				LeapApiConnectionDetails details = context.getBean(LeapApiConnectionDetails.class);
-				assertThat(details).isInstanceOf(LeapServerApiConnectionDetails.class);
+				assertThat(details.getClass().getName())
+					.isEqualTo("io.leap.spring.autoconfigure.embedded.EmbeddedLeapApiConnectionDetails");
+				assertThat(details.getUrl()).isEqualTo(server.apiUrl());
 				assertThat(details.getToken()).isEqualTo(server.projectToken());
 				assertThat(details.toString()).doesNotContain(server.projectToken());
 				LeapApi api = context.getBean(LeapApi.class);
