@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
@@ -20,7 +19,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.leap.client.ConnectionState;
 import io.leap.client.ConnectionStateChange;
@@ -30,6 +29,7 @@ import io.leap.client.LeapSubscriptionException;
 import io.leap.client.ListenerOptions;
 import io.leap.client.OverflowPolicy;
 import io.leap.client.Subscription;
+import io.leap.spring.internal.LifecycleSupport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -94,7 +94,7 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
 
 	private volatile boolean running;
 
-	private final List<java.util.function.Consumer<LeapListenerContainer>> registrationCallbacks = new ArrayList<>();
+	private final List<Consumer<LeapListenerContainer>> registrationCallbacks = new ArrayList<>();
 
 	/**
 	 * Look up a listener container.
@@ -131,7 +131,7 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
 	/**
 	 * Call back for every container, present and future (used by metrics).
 	 */
-	void forEachContainer(java.util.function.Consumer<LeapListenerContainer> callback) {
+	void forEachContainer(Consumer<LeapListenerContainer> callback) {
 		List<LeapListenerContainer> existing;
 		synchronized (this.monitor) {
 			this.registrationCallbacks.add(callback);
@@ -154,13 +154,8 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
 				this.executor = configured;
 			}
 			else if (this.executor == null) {
-				AtomicInteger threads = new AtomicInteger();
 				ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-						new SynchronousQueue<>(), (runnable) -> {
-							Thread thread = new Thread(runnable, "leap-listener-" + threads.incrementAndGet());
-							thread.setDaemon(true);
-							return thread;
-						});
+						new SynchronousQueue<>(), LifecycleSupport.daemonThreadFactory("leap-listener", true));
 				this.ownedExecutor = pool;
 				this.executor = pool;
 			}
@@ -312,7 +307,7 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
 		if (!this.running) {
 			return;
 		}
-		Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause() : error;
+		Throwable cause = LifecycleSupport.unwrap(error);
 		String detail = (cause instanceof LeapSubscriptionException refused)
 				? "refused (" + refused.errorCode() + ")" : cause.toString();
 		String text = "Could not subscribe to Leap channel '" + channel + "' for @LeapListener methods: " + detail
@@ -337,11 +332,8 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
 				return;
 			}
 			attach();
-			ScheduledThreadPoolExecutor newScheduler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-				Thread thread = new Thread(runnable, "leap-listener-subscriber");
-				thread.setDaemon(true);
-				return thread;
-			});
+			ScheduledThreadPoolExecutor newScheduler = new ScheduledThreadPoolExecutor(1,
+					LifecycleSupport.daemonThreadFactory("leap-listener-subscriber", false));
 			newScheduler.setRemoveOnCancelPolicy(true);
 			this.scheduler = newScheduler;
 			long interval = this.resubscribeInterval.toNanos();
@@ -368,25 +360,7 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
 
 	@Override
 	public void stop() {
-		Object done = new Object();
-		boolean[] finished = new boolean[1];
-		stop(() -> {
-			synchronized (done) {
-				finished[0] = true;
-				done.notifyAll();
-			}
-		});
-		synchronized (done) {
-			while (!finished[0]) {
-				try {
-					done.wait();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-			}
-		}
+		LifecycleSupport.stopAndWait(this::stop);
 	}
 
 	@Override
@@ -417,26 +391,13 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
 			callback.run();
 			return;
 		}
-		Thread drainer = new Thread(() -> {
-			try {
-				long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
-				for (DefaultLeapListenerContainer container : toStop) {
-					if (!container.awaitStopped(deadline)) {
-						logger.warn("Leap listener '" + container.getId()
-								+ "' did not deliver its buffered messages within " + this.shutdownTimeout
-								+ " (leap.listener.shutdown-timeout)");
-					}
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			finally {
-				callback.run();
-			}
-		}, "leap-listener-shutdown");
-		drainer.setDaemon(true);
-		drainer.start();
+		LifecycleSupport.drainInBackground("leap-listener-shutdown", toStop, this.shutdownTimeout,
+				DefaultLeapListenerContainer::awaitStopped,
+				(container) -> logger.warn("Leap listener '" + container.getId()
+						+ "' did not deliver its buffered messages within " + this.shutdownTimeout
+						+ " (leap.listener.shutdown-timeout)"),
+				() -> {
+				}, callback);
 	}
 
 	private void cancelClientListeners() {

@@ -2,12 +2,12 @@ package io.leap.spring.listener;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import io.leap.client.LeapClient;
 import io.leap.client.LeapMessage;
+import io.leap.spring.internal.LifecycleSupport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -79,8 +79,7 @@ final class LeapListenerInvoker {
 			stage.whenComplete((value, error) -> {
 				if (error != null) {
 					failures.run();
-					Throwable cause = (error instanceof CompletionException && error.getCause() != null)
-							? error.getCause() : error;
+					Throwable cause = LifecycleSupport.unwrap(error);
 					handle(new LeapListenerExecutionFailedException(this.listenerId, message,
 							LeapListenerExecutionFailedException.Kind.LISTENER, cause));
 				}
@@ -115,8 +114,7 @@ final class LeapListenerInvoker {
 			sent.whenComplete((ignored, error) -> {
 				if (error != null) {
 					failures.run();
-					Throwable cause = (error instanceof CompletionException && error.getCause() != null)
-							? error.getCause() : error;
+					Throwable cause = LifecycleSupport.unwrap(error);
 					handle(new LeapListenerExecutionFailedException(this.listenerId, message,
 							LeapListenerExecutionFailedException.Kind.REPLY,
 							new IllegalStateException("Could not publish to channel '" + channel + "'", cause)));
