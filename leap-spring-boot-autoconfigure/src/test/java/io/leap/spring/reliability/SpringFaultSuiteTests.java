@@ -11,6 +11,7 @@ import io.leap.client.LeapClient;
 import io.leap.server.ChannelType;
 import io.leap.server.LeapServer;
 import io.leap.spring.autoconfigure.LeapConnectionDetails;
+import io.leap.spring.testsupport.LeapTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +45,7 @@ class SpringFaultSuiteTests {
 	}
 
 	private static HealthIndicator health(ApplicationContext context) {
-		return (HealthIndicator) context.getBean(HealthContributorRegistry.class).getContributor("leap");
+		return LeapTestSupport.leapHealth(context);
 	}
 
 	@Test
@@ -88,10 +88,10 @@ class SpringFaultSuiteTests {
 	}
 
 	private void runOnce(LeapServer leap) {
-		ReliabilitySupport.runner()
+		LeapTestSupport.runner()
 			.withPropertyValues("leap.anonymous=true")
 			.withBean(LeapConnectionDetails.class,
-					() -> new ReliabilitySupport.Details(leap.wsUrl(), leap.projectId(), null))
+					() -> LeapTestSupport.connectionDetails(leap.wsUrl(), leap.projectId(), null))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				LeapClient client = context.getBean(LeapClient.class);
@@ -108,10 +108,10 @@ class SpringFaultSuiteTests {
 		this.server.set(first);
 		int port = first.port();
 		String projectId = first.projectId();
-		ReliabilitySupport.runner()
+		LeapTestSupport.runner()
 			.withPropertyValues("leap.anonymous=true")
 			.withBean(LeapConnectionDetails.class,
-					() -> new ReliabilitySupport.Details(first.wsUrl(), projectId, null))
+					() -> LeapTestSupport.connectionDetails(first.wsUrl(), projectId, null))
 			.run((context) -> {
 				HealthIndicator leap = health(context);
 				LeapClient client = context.getBean(LeapClient.class);
@@ -143,9 +143,9 @@ class SpringFaultSuiteTests {
 		LeapServer leap = LeapServer.builder().heartbeatInterval(Duration.ofMillis(300)).build().start();
 		this.server.set(leap);
 		String token = leap.createToken(Map.of());
-		ReliabilitySupport.runner()
+		LeapTestSupport.runner()
 			.withBean(LeapConnectionDetails.class,
-					() -> new ReliabilitySupport.Details(leap.wsUrl(), leap.projectId(), token))
+					() -> LeapTestSupport.connectionDetails(leap.wsUrl(), leap.projectId(), token))
 			.run((context) -> {
 				HealthIndicator health = health(context);
 				await().atMost(WAIT).until(() -> health.health(true).getStatus().equals(Status.UP));

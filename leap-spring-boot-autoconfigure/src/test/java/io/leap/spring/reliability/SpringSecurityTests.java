@@ -7,6 +7,7 @@ import io.leap.client.ConnectionState;
 import io.leap.client.LeapClient;
 import io.leap.server.LeapServer;
 import io.leap.spring.autoconfigure.LeapSanitizingAutoConfiguration;
+import io.leap.spring.testsupport.LeapTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,7 +19,6 @@ import org.springframework.boot.actuate.context.properties.ConfigurationProperti
 import org.springframework.boot.actuate.env.EnvironmentEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.registry.HealthContributorRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,7 +46,7 @@ class SpringSecurityTests {
 		String token = this.server.createToken(Map.of());
 		String apiToken = this.server.projectToken();
 		JsonMapper json = JsonMapper.builder().build();
-		ReliabilitySupport.runner()
+		LeapTestSupport.runner()
 			.withConfiguration(AutoConfigurations.of(LeapSanitizingAutoConfiguration.class, EndpointAutoConfiguration.class,
 					ConfigurationPropertiesReportEndpointAutoConfiguration.class,
 					EnvironmentEndpointAutoConfiguration.class))
@@ -64,8 +64,7 @@ class SpringSecurityTests {
 				assertThat(configprops).contains("leap-io.leap.spring.autoconfigure.LeapProperties");
 				assertThat(env).contains("leap.token");
 				this.server.deleteToken(token); // 4001: health DOWN with an error in its details
-				HealthIndicator health = (HealthIndicator) context.getBean(HealthContributorRegistry.class)
-					.getContributor("leap");
+				HealthIndicator health = LeapTestSupport.leapHealth(context);
 				await().atMost(WAIT).until(() -> health.health(true).getDetails().containsKey("lastError"));
 				String healthText = health.health(true).toString();
 				for (String secret : new String[] { token, apiToken }) {
@@ -87,7 +86,7 @@ class SpringSecurityTests {
 		String token = this.server.createToken(Map.of());
 		String apiToken = this.server.projectToken();
 		JsonMapper json = JsonMapper.builder().build();
-		ReliabilitySupport.runner()
+		LeapTestSupport.runner()
 			.withConfiguration(AutoConfigurations.of(LeapSanitizingAutoConfiguration.class, EndpointAutoConfiguration.class,
 					ConfigurationPropertiesReportEndpointAutoConfiguration.class,
 					EnvironmentEndpointAutoConfiguration.class))
@@ -113,8 +112,7 @@ class SpringSecurityTests {
 						context.getBean(EnvironmentEndpoint.class).environmentEntry("leap.api.token"));
 
 				this.server.cutAll(); // an error in the health details too
-				HealthIndicator health = (HealthIndicator) context.getBean(HealthContributorRegistry.class)
-					.getContributor("leap");
+				HealthIndicator health = LeapTestSupport.leapHealth(context);
 				String healthText = health.health(true).toString();
 				for (String secret : new String[] { token, apiToken }) {
 					assertThat(configprops).as("configprops").doesNotContain(secret);
