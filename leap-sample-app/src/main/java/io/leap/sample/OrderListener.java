@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.leap.spring.listener.LeapHeaders;
 import io.leap.spring.listener.LeapListener;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +23,11 @@ public class OrderListener {
 
 	private final AtomicLong total = new AtomicLong();
 
+	private volatile @Nullable OrderCreated last;
+
 	@LeapListener(id = "orders", channels = "orders", events = "order.created")
 	public void onOrderCreated(OrderCreated order, @Header(LeapHeaders.CHANNEL_ID) String channel) {
+		this.last = order;
 		long count = this.total.incrementAndGet();
 		logger.info("@LeapListener got order #{} ({} for {}) on '{}'; {} so far", order.id(), order.product(),
 				order.amount(), channel, count);
@@ -32,6 +36,11 @@ public class OrderListener {
 	/** @return how many orders this listener has handled */
 	public long total() {
 		return this.total.get();
+	}
+
+	/** @return the last order this listener handled, or {@code null} before the first */
+	public @Nullable OrderCreated last() {
+		return this.last;
 	}
 
 }
