@@ -30,8 +30,8 @@ public final class LeapTestSupport {
 	}
 
 	/**
-	 * @return a runner with every client-side Leap auto-configuration plus Jackson, health and metrics, and reconnect
-	 * timings short enough for restarts to be quick
+	 * @return a runner with every client-side Leap auto-configuration plus Jackson, health and metrics, reconnect
+	 * timings short enough for restarts to be quick, and a heartbeat-ack timeout long enough for a loaded machine
 	 */
 	public static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
@@ -41,7 +41,11 @@ public final class LeapTestSupport {
 					HealthContributorRegistryAutoConfiguration.class, MetricsAutoConfiguration.class,
 					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
 			.withPropertyValues("leap.reconnect.initial-backoff=50ms", "leap.reconnect.max-backoff=250ms",
-					"leap.connect-timeout=10s", "leap.lifecycle.shutdown-timeout=5s");
+					"leap.connect-timeout=10s", "leap.lifecycle.shutdown-timeout=5s",
+					// Servers in these tests send heartbeats every 250-300 ms, and the client's default ack timeout
+					// equals that interval: on a loaded machine a late ack then looked like a dead link and caused a
+					// stray reconnect (seen in scenario 10). No Spring test relies on ack-timeout detection.
+					"leap.heartbeat-ack-timeout=10s");
 	}
 
 	/**
