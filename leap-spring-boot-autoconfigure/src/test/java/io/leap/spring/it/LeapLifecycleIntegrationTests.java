@@ -201,9 +201,13 @@ class LeapLifecycleIntegrationTests {
 					// Stopped at the phase of Boot's web graceful shutdown: the bridge (above) had stopped, the
 					// connection (below) had not, and the REST API client is only closed when beans are destroyed.
 					assertThat(publisher.bridgeRunning).isFalse();
+					// Both publishes succeeded: the REST call got its 2xx, the socket frame was sent on an open
+					// connection (not LeapClosedException).
 					assertThat(publisher.failures).isEmpty();
-					await().atMost(TIMEOUT)
-						.untilAsserted(() -> assertThat(seen).contains("via-template", "via-socket"));
+					// The REST publish is acknowledged by the server, so subscribers get it. A socket MESSAGE has no
+					// acknowledgement beyond the frame being sent, and the connection closes right after this phase:
+					// its delivery is not asserted (it was lost once in ~3 runs; see the review report).
+					await().atMost(TIMEOUT).untilAsserted(() -> assertThat(seen).contains("via-template"));
 				}
 			});
 	}
