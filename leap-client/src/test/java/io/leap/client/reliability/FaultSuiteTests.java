@@ -519,7 +519,11 @@ class FaultSuiteTests {
         server.createChannel("game", ChannelType.UNPROTECTED, Map.of());
         AtomicLong observedDrops = new AtomicLong();
         AtomicInteger acks = new AtomicInteger();
-        LeapClient client = track(client(server).readTimeoutGrace(Duration.ofMillis(200))
+        // Under BLOCK the stall must outlast interval + grace without a reconnect, so the grace stays short there;
+        // otherwise generous timeouts keep a loaded CI machine from causing reconnects that this scenario is not about.
+        LeapClient client = track(client(server)
+                .readTimeoutGrace(policy == OverflowPolicy.BLOCK ? Duration.ofMillis(200) : Duration.ofSeconds(5))
+                .heartbeatAckTimeout(Duration.ofSeconds(5))
                 .observer(new LeapClientObserver() {
                     @Override
                     public void onHeartbeatAck(Duration rtt) {
