@@ -321,10 +321,13 @@ class ProtocolTest {
 
     @Test
     void silenceBeyondIntervalPlusToleranceGets4007() {
+        // Policing starts at Hello (spec §6.2: no op 3 for interval + tolerance), so no Identify is needed; with one,
+        // a test thread stalled for more than the 400 ms budget between Hello and Identify would see 4007 instead of
+        // INIT. The 10 s identify window cannot interfere.
         LeapServer s = server(LeapServer.builder().heartbeatInterval(Duration.ofMillis(200))
                 .heartbeatTolerance(Duration.ofMillis(200)).taggedHeartbeatInterval(Duration.ZERO));
         TestSocket socket = connect(s, null);
-        socket.identify(s.projectId(), null);
+        assertThat(socket.next().op()).isEqualTo(1);
         assertClosed(socket, 4007, "Out of sync");
     }
 
@@ -334,10 +337,11 @@ class ProtocolTest {
         LeapServer s = server(LeapServer.builder().heartbeatInterval(Duration.ofMillis(200))
                 .heartbeatTolerance(Duration.ofMillis(1000)).taggedHeartbeatInterval(Duration.ZERO));
         TestSocket socket = connect(s, null);
-        socket.identify(s.projectId(), null);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
-            timer.scheduleAtFixedRate(() -> socket.ws.sendText("{\"op\":3}", true), 0, 100, TimeUnit.MILLISECONDS);
+            // beat from the start: the 1.2 s budget must not also have to cover Identify on a loaded machine
+            timer.scheduleAtFixedRate(() -> socket.send("{\"op\":3}"), 0, 100, TimeUnit.MILLISECONDS);
+            socket.identify(s.projectId(), null);
             await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(5)).until(() -> !socket.closed.isDone());
         } finally {
             timer.shutdownNow();
