@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -13,6 +14,13 @@ import java.util.function.Consumer;
  * consumer). The producer (the socket-reading thread) never runs consumer code. With {@link OverflowPolicy#BLOCK}, a
  * full buffer accepts the item and returns a future that completes when there is room again; the producer stops
  * reading until then. Also implements demand for {@link java.util.concurrent.Flow} subscribers.
+ *
+ * <p>Hand-off cost: the drain task runs until the buffer is empty, so a burst costs one wake-up, not one per item. With
+ * a dedicated thread per sink ({@code idleParkNanos > 0}, the client's own delivery threads) the task then parks
+ * instead of giving its thread back, and a producer wakes it only if it is parked ({@link LockSupport#unpark}: no
+ * executor queue, no allocation); after {@code idleParkNanos} without work it releases the thread. On a shared
+ * executor ({@code idleParkNanos == 0}) the task gives its thread back when the buffer is empty and yields it every
+ * {@value #BATCH} items, so other sinks get their turn.
  *
  * @param <T> the item type
  */
@@ -28,7 +36,11 @@ class DeliverySink<T> implements Runnable, Subscription {
     }
 
     private static final int BATCH = 512;
-    private static final int SPINS = 64;
+    /** Minimum busy-wait for the next item before parking (about a microsecond). */
+    private static final long MIN_SPIN_NANOS = Long.getLong("leap.sink.minSpinNanos", 1_000);
+    /** Busy-wait (spinning, then yielding the CPU) used while items arrive closer together than this. */
+    private static final long MAX_SPIN_NANOS = Long.getLong("leap.sink.maxSpinNanos", 50_000);
+    private static final boolean YIELD = !Boolean.getBoolean("leap.sink.noYield");
 
     final String name;
     private final int capacity;
@@ -37,20 +49,30 @@ class DeliverySink<T> implements Runnable, Subscription {
     private final Consumer<? super T> consumer;
     private final Hooks hooks;
     private final boolean unboundedDemand;
+    private final long idleParkNanos;
 
     private final Object lock = new Object();
     private final ArrayDeque<T> queue;
     private CompletableFuture<Void> room;
     private boolean scheduled;
+    /** The drain thread while it is parked waiting for work; the producer that clears it must unpark it. */
+    private Thread waiter;
     private long demand;
     private boolean cancelled;
     private boolean completing;
     private boolean completed;
     private volatile int size;
+    /** Drain-thread only: how long the last wait for an item took (adapts the busy-wait). */
+    private long lastGapNanos = Long.MAX_VALUE;
+    private long gapStart;
     private volatile long dropped;
 
-    DeliverySink(String name, int capacity, OverflowPolicy policy, Executor executor, Consumer<? super T> consumer,
-                 Hooks hooks, boolean unboundedDemand) {
+    /**
+     * @param idleParkNanos how long the drain task waits (parked) for more work before giving its thread back; 0 for
+     *                      executors shared with other work, where it must not hold a thread while idle
+     */
+    DeliverySink(String name, int capacity, OverflowPolicy policy, Executor executor, long idleParkNanos,
+                 Consumer<? super T> consumer, Hooks hooks, boolean unboundedDemand) {
         this.name = name;
         this.capacity = capacity;
         this.policy = policy;
@@ -59,6 +81,7 @@ class DeliverySink<T> implements Runnable, Subscription {
         this.hooks = hooks;
         this.queue = new ArrayDeque<>(Math.min(capacity, 256));
         this.unboundedDemand = unboundedDemand;
+        this.idleParkNanos = idleParkNanos;
         this.demand = unboundedDemand ? Long.MAX_VALUE : 0;
     }
 
@@ -71,6 +94,7 @@ class DeliverySink<T> implements Runnable, Subscription {
         CompletableFuture<Void> wait = null;
         long drops = 0;
         boolean schedule;
+        Thread wake;
         synchronized (lock) {
             if (cancelled || completing) {
                 return null;
@@ -103,6 +127,10 @@ class DeliverySink<T> implements Runnable, Subscription {
             if (schedule) {
                 scheduled = true;
             }
+            wake = takeWaiter();
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
         }
         if (drops > 0) {
             hooks.onDropped(this, drops);
@@ -123,6 +151,18 @@ class DeliverySink<T> implements Runnable, Subscription {
         }
     }
 
+    /** Caller holds the lock. @return the parked drain thread to unpark, if any */
+    private Thread takeWaiter() {
+        Thread w = waiter;
+        waiter = null;
+        return w;
+    }
+
+    /** Caller holds the lock. @return whether the drain task has something to do (deliver, complete or stop) */
+    private boolean mustRun() {
+        return cancelled || completing || (!queue.isEmpty() && demand > 0);
+    }
+
     /** Drains the buffer; runs on the executor, never concurrently with itself. */
     @Override
     public final void run() {
@@ -131,7 +171,6 @@ class DeliverySink<T> implements Runnable, Subscription {
             T item = null;
             CompletableFuture<Void> freed = null;
             boolean signalComplete = false;
-            boolean idle = false;
             synchronized (lock) {
                 if (completing && !completed && queue.isEmpty()) {
                     completed = true;
@@ -140,9 +179,7 @@ class DeliverySink<T> implements Runnable, Subscription {
                 } else if (cancelled || completed) {
                     scheduled = false;
                     return;
-                } else if (queue.isEmpty() || demand == 0) {
-                    idle = true;
-                } else {
+                } else if (!queue.isEmpty() && demand > 0) {
                     item = queue.poll();
                     size = queue.size();
                     if (demand != Long.MAX_VALUE) {
@@ -158,18 +195,11 @@ class DeliverySink<T> implements Runnable, Subscription {
                 safeComplete();
                 return;
             }
-            if (idle) {
-                if (spinForMore()) {
+            if (item == null) {
+                if (idle()) {
                     continue;
                 }
-                synchronized (lock) {
-                    boolean more = !cancelled && ((!queue.isEmpty() && demand > 0) || (completing && !completed));
-                    if (!more) {
-                        scheduled = false;
-                        return;
-                    }
-                }
-                continue;
+                return;
             }
             if (freed != null) {
                 freed.complete(null);
@@ -179,7 +209,7 @@ class DeliverySink<T> implements Runnable, Subscription {
             } catch (Throwable e) {
                 hooks.onConsumerError(this, e);
             }
-            if (++delivered >= BATCH) {
+            if (idleParkNanos == 0 && ++delivered >= BATCH) {
                 // Let other sinks sharing a bounded executor run; "scheduled" stays true.
                 try {
                     executor.execute(this);
@@ -194,20 +224,98 @@ class DeliverySink<T> implements Runnable, Subscription {
     }
 
     /**
-     * Nothing to deliver: briefly wait for the next item without the lock, which at high rates is cheaper than letting
-     * the thread go idle and waking it up again for the next item.
+     * Nothing to deliver right now: wait for work (parked, on a dedicated thread) or give the thread back.
+     *
+     * @return {@code true} to look again, {@code false} if the task has ended ("scheduled" is then false)
+     */
+    private boolean idle() {
+        if (spinForMore()) {
+            return true;
+        }
+        if (idleParkNanos > 0) {
+            long deadline = System.nanoTime() + idleParkNanos;
+            while (true) {
+                long left = deadline - System.nanoTime();
+                synchronized (lock) {
+                    if (mustRun()) {
+                        waiter = null;
+                        gapEnded();
+                        return true;
+                    }
+                    if (left <= 0) {
+                        waiter = null;
+                        scheduled = false;
+                        return false;
+                    }
+                    waiter = Thread.currentThread();
+                }
+                LockSupport.parkNanos(this, left);
+                boolean interrupted = Thread.interrupted();
+                synchronized (lock) {
+                    if (waiter == null) {
+                        gapEnded();
+                        return true; // a producer took us off the wait list and unparked us
+                    }
+                    if (interrupted) {
+                        // Our pool is shutting down: leave unless there is still work (then a later run ends).
+                        waiter = null;
+                        if (mustRun()) {
+                            return true;
+                        }
+                        scheduled = false;
+                        return false;
+                    }
+                }
+            }
+        }
+        synchronized (lock) {
+            if (mustRun()) {
+                return true;
+            }
+            scheduled = false;
+            return false;
+        }
+    }
+
+    /**
+     * Nothing to deliver: busy-wait a little for the next item without the lock. Waking a parked thread costs both
+     * threads a system call, so while items keep arriving closer together than {@link #MAX_SPIN_NANOS} the wait lasts
+     * up to that long (spinning briefly, then yielding the CPU to other runnable threads, such as the one producing
+     * the items); at lower rates it stays short, so an idle listener costs nothing.
      */
     private boolean spinForMore() {
         if (!unboundedDemand) {
             return false;
         }
-        for (int i = 0; i < SPINS; i++) {
-            if (size > 0) {
-                return true;
+        long start = System.nanoTime();
+        long budget = lastGapNanos < MAX_SPIN_NANOS ? MAX_SPIN_NANOS : MIN_SPIN_NANOS;
+        int i = 0;
+        while (size == 0) {
+            if ((++i & 31) == 0) {
+                long waited = System.nanoTime() - start;
+                if (waited > budget) {
+                    lastGapNanos = Long.MAX_VALUE; // corrected by gapEnded() once the next item arrives
+                    gapStart = start;
+                    return false;
+                }
+                if (YIELD && waited > MIN_SPIN_NANOS) {
+                    Thread.yield();
+                    continue;
+                }
             }
             Thread.onSpinWait();
         }
-        return size > 0;
+        lastGapNanos = System.nanoTime() - start;
+        gapStart = 0;
+        return true;
+    }
+
+    /** After a park: the gap was the time since the busy-wait began. */
+    private void gapEnded() {
+        if (gapStart != 0) {
+            lastGapNanos = System.nanoTime() - gapStart;
+            gapStart = 0;
+        }
     }
 
     /** Called when the stream ends for good (client closed). Subclasses signal their subscriber. */
@@ -225,6 +333,7 @@ class DeliverySink<T> implements Runnable, Subscription {
     /** Adds demand (Flow {@code request(n)}). */
     public void request(long n) {
         boolean schedule;
+        Thread wake;
         synchronized (lock) {
             if (cancelled) {
                 return;
@@ -235,6 +344,10 @@ class DeliverySink<T> implements Runnable, Subscription {
             if (schedule) {
                 scheduled = true;
             }
+            wake = takeWaiter();
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
         }
         if (schedule) {
             submit();
@@ -250,6 +363,7 @@ class DeliverySink<T> implements Runnable, Subscription {
     final void complete(boolean discard) {
         CompletableFuture<Void> freed;
         boolean schedule;
+        Thread wake;
         synchronized (lock) {
             if (cancelled || completing) {
                 return;
@@ -265,6 +379,10 @@ class DeliverySink<T> implements Runnable, Subscription {
             if (schedule) {
                 scheduled = true;
             }
+            wake = takeWaiter();
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
         }
         if (freed != null) {
             freed.complete(null);
@@ -277,6 +395,7 @@ class DeliverySink<T> implements Runnable, Subscription {
     @Override
     public final void cancel() {
         CompletableFuture<Void> freed;
+        Thread wake;
         synchronized (lock) {
             if (cancelled) {
                 return;
@@ -286,6 +405,10 @@ class DeliverySink<T> implements Runnable, Subscription {
             size = 0;
             freed = room;
             room = null;
+            wake = takeWaiter();
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
         }
         if (freed != null) {
             freed.complete(null);
