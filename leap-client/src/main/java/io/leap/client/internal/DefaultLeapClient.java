@@ -133,6 +133,11 @@ public final class DefaultLeapClient implements LeapClient {
     private final LongAdder decodeErrors = new LongAdder();
     private volatile Duration lastRtt;
 
+    /** @return the {@code JsonMapper} a client uses when the builder was given none */
+    public static JsonMapper defaultMapper() {
+        return JsonMapper.builder().build();
+    }
+
     /** @param config the settings */
     public DefaultLeapClient(ClientConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -1476,6 +1481,27 @@ public final class DefaultLeapClient implements LeapClient {
             lastReadNanos = System.nanoTime();
             try {
                 Envelope env = decoder.onText(data, last);
+                return env == null ? null : handle(this, env);
+            } catch (DecodeException e) {
+                framesReceived.increment();
+                decodeError(e);
+                return null;
+            }
+        }
+
+        @Override
+        public boolean acceptsUtf8Text() {
+            return true;
+        }
+
+        @Override
+        public CompletionStage<?> onTextUtf8(ByteBuffer data, boolean last) {
+            if (dead) {
+                return null;
+            }
+            lastReadNanos = System.nanoTime();
+            try {
+                Envelope env = decoder.onTextUtf8(data, last);
                 return env == null ? null : handle(this, env);
             } catch (DecodeException e) {
                 framesReceived.increment();
