@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.leap.client.transport.JdkWebSocketTransport;
+import io.leap.transport.netty.NettyWebSocketTransport;
 
 /**
  * End-to-end load harness: starts {@code leap-server} in a child JVM, then measures every client path in this JVM,
@@ -72,6 +73,8 @@ public final class LoadHarness {
 		all.add(OkHttpBaselinePath::new);
 		all.add(() -> new LeapClientPath("LeapClient (JDK transport)", JdkWebSocketTransport::new, false));
 		all.add(() -> new LeapClientPath("LeapClient (JDK transport) + data(record)", JdkWebSocketTransport::new, true));
+		all.add(() -> new LeapClientPath("LeapClient (Netty transport)", NettyWebSocketTransport::new, false));
+		all.add(() -> new LeapClientPath("LeapClient (Netty transport) + data(record)", NettyWebSocketTransport::new, true));
 		all.addAll(SpringPaths.paths());
 		String filter = this.options.get("paths");
 		if (filter == null) {
