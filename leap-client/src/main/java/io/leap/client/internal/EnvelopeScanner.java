@@ -1,6 +1,7 @@
 package io.leap.client.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The fast path of {@link EnvelopeParser}: a hand-written, single-pass scanner for the frames that make up nearly all
@@ -22,6 +23,24 @@ final class EnvelopeScanner {
     private static final int MAX_NUMBER_LENGTH = 100;
     private static final int END = -1;
 
+    private static final byte QUOTE = 1;
+    private static final byte BACKSLASH = 2;
+    private static final byte CONTROL = 3;
+    private static final byte NON_ASCII = 4;
+    /** What a byte (or a char below 0x80) means inside a string: 0 = ordinary. */
+    private static final byte[] STRING_STOP = new byte[256];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            STRING_STOP[c] = CONTROL;
+        }
+        STRING_STOP['"'] = QUOTE;
+        STRING_STOP['\\'] = BACKSLASH;
+        for (int c = 0x80; c < 0x100; c++) {
+            STRING_STOP[c] = NON_ASCII;
+        }
+    }
+
     private final boolean[] objectStack = new boolean[MAX_DEPTH];
     private final Envelope env = new Envelope();
     private final StringCache channels = new StringCache();
@@ -31,8 +50,10 @@ final class EnvelopeScanner {
     private byte[] bytes;
     private char[] chars;
     private int end;
-    /** The value parsed by {@link #string(int)}; {@code null} if it needs the slow path. */
+    /** The value parsed by {@link #string(int, StringCache)}; {@code null} if it needs the slow path. */
     private String lastString;
+    /** Set by {@link #stringEnd}: the string had only ASCII characters. */
+    private boolean ascii;
 
     /**
      * @return the envelope (the same instance, reset, on every call: use it before the next call), or {@code null} to
@@ -341,22 +362,90 @@ final class EnvelopeScanner {
         if (at(i) != '"') {
             return -1;
         }
-        i++;
-        while (true) {
-            int c = at(i);
-            if (c == '"') {
+        // An escape could spell "op": Jackson decides.
+        return stringEnd(i + 1, false);
+    }
+
+    /**
+     * The end of a string whose opening quote is before {@code i}: the index after the closing quote, or -1 at the end
+     * of input, at an unescaped control character, at invalid UTF-8 (bytes), at an invalid escape, or at any escape if
+     * {@code escapes} is false. Sets {@link #ascii}.
+     */
+    private int stringEnd(int i, boolean escapes) {
+        ascii = true;
+        return bytes != null ? stringEndBytes(bytes, i, escapes) : stringEndChars(chars, i, escapes);
+    }
+
+    private int stringEndBytes(byte[] b, int i, boolean escapes) {
+        int n = end;
+        byte[] stop = STRING_STOP;
+        while (i < n) {
+            int c = b[i] & 0xFF;
+            int k = stop[c];
+            if (k == 0) {
+                i++;
+            } else if (k == QUOTE) {
                 return i + 1;
-            }
-            if (c < 0x20 || c == '\\') {
-                return -1; // end of input, control character, or an escape (which could spell "op"): Jackson decides
-            }
-            if (c >= 0x80 && bytes != null) {
+            } else if (k == BACKSLASH) {
+                if (!escapes) {
+                    return -1;
+                }
+                i = escape(i);
+                if (i < 0) {
+                    return -1;
+                }
+            } else if (k == NON_ASCII) {
+                ascii = false;
                 i = utf8(i, c);
                 if (i < 0) {
                     return -1;
                 }
             } else {
+                return -1; // control character
+            }
+        }
+        return -1;
+    }
+
+    private int stringEndChars(char[] b, int i, boolean escapes) {
+        int n = end;
+        byte[] stop = STRING_STOP;
+        while (i < n) {
+            char c = b[i];
+            int k = c < 0x80 ? stop[c] : NON_ASCII;
+            if (k == 0) {
                 i++;
+            } else if (k == QUOTE) {
+                return i + 1;
+            } else if (k == BACKSLASH) {
+                if (!escapes) {
+                    return -1;
+                }
+                i = escape(i);
+                if (i < 0) {
+                    return -1;
+                }
+            } else if (k == NON_ASCII) {
+                ascii = false; // characters: nothing to validate
+                i++;
+            } else {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** The escape sequence at {@code i} (a backslash); returns the index after it or -1. */
+    private int escape(int i) {
+        switch (at(i + 1)) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+                return i + 2;
+            }
+            case 'u' -> {
+                return hex(at(i + 2)) && hex(at(i + 3)) && hex(at(i + 4)) && hex(at(i + 5)) ? i + 6 : -1;
+            }
+            default -> {
+                return -1;
             }
         }
     }
@@ -377,35 +466,17 @@ final class EnvelopeScanner {
     private int string(int i, StringCache cache) {
         lastString = null;
         int start = i + 1;
-        i = start;
-        boolean ascii = true;
-        while (true) {
-            int c = at(i);
-            if (c == '"') {
-                break;
-            }
-            if (c < 0x20 || c == '\\') {
-                return -1;
-            }
-            if (c >= 0x80) {
-                ascii = false;
-                if (bytes != null) {
-                    i = utf8(i, c);
-                    if (i < 0) {
-                        return -1;
-                    }
-                    continue;
-                }
-            }
-            i++;
+        int after = stringEnd(start, false);
+        if (after < 0) {
+            return -1;
         }
-        int len = i - start;
+        int len = after - 1 - start;
         if (bytes != null) {
-            lastString = ascii ? cache.latin1(bytes, start, len) : new String(bytes, start, len, StandardCharsets.UTF_8);
+            lastString = ascii ? cache.ascii(bytes, start, len) : new String(bytes, start, len, StandardCharsets.UTF_8);
         } else {
             lastString = cache.chars(chars, start, len);
         }
-        return i + 1;
+        return after;
     }
 
     /** Skips any JSON value at {@code i}, validating it; returns the index after it or -1. */
@@ -484,37 +555,7 @@ final class EnvelopeScanner {
     }
 
     private int skipString(int i) {
-        i++;
-        while (true) {
-            int c = at(i);
-            if (c == '"') {
-                return i + 1;
-            }
-            if (c == '\\') {
-                int n = at(i + 1);
-                switch (n) {
-                    case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i += 2;
-                    case 'u' -> {
-                        if (!hex(at(i + 2)) || !hex(at(i + 3)) || !hex(at(i + 4)) || !hex(at(i + 5))) {
-                            return -1;
-                        }
-                        i += 6;
-                    }
-                    default -> {
-                        return -1;
-                    }
-                }
-            } else if (c < 0x20) {
-                return -1; // end of input or an unescaped control character
-            } else if (c >= 0x80 && bytes != null) {
-                i = utf8(i, c);
-                if (i < 0) {
-                    return -1;
-                }
-            } else {
-                i++;
-            }
-        }
+        return stringEnd(i + 1, true);
     }
 
     private static boolean hex(int c) {
@@ -632,38 +673,70 @@ final class EnvelopeScanner {
      * allocate a new string for each.
      */
     static final class StringCache {
+        /** The last value; {@code lastBytes} / {@code lastChars} are its ASCII bytes / chars, or null if not known. */
         private String last = "";
+        private byte[] lastBytes = new byte[0];
+        private char[] lastChars = new char[0];
 
-        String latin1(byte[] b, int start, int len) {
-            String s = last;
-            if (s.length() == len) {
-                int k = 0;
-                while (k < len && s.charAt(k) == (b[start + k] & 0xFF)) {
-                    k++;
+        /** @param b ASCII bytes */
+        String ascii(byte[] b, int start, int len) {
+            byte[] prev = lastBytes;
+            if (prev != null) {
+                if (prev.length == len && Arrays.equals(b, start, start + len, prev, 0, len)) {
+                    return last;
                 }
-                if (k == len) {
-                    return s;
-                }
+            } else if (sameAsLast(b, start, len)) {
+                lastBytes = Arrays.copyOfRange(b, start, start + len);
+                return last;
             }
-            s = new String(b, start, len, StandardCharsets.ISO_8859_1);
-            last = s;
-            return s;
+            byte[] copy = Arrays.copyOfRange(b, start, start + len);
+            last = new String(copy, StandardCharsets.ISO_8859_1);
+            lastBytes = copy;
+            lastChars = null;
+            return last;
         }
 
         String chars(char[] c, int start, int len) {
-            String s = last;
-            if (s.length() == len) {
-                int k = 0;
-                while (k < len && s.charAt(k) == c[start + k]) {
-                    k++;
+            char[] prev = lastChars;
+            if (prev != null) {
+                if (prev.length == len && Arrays.equals(c, start, start + len, prev, 0, len)) {
+                    return last;
                 }
-                if (k == len) {
-                    return s;
+            } else if (sameAsLast(c, start, len)) {
+                lastChars = Arrays.copyOfRange(c, start, start + len);
+                return last;
+            }
+            char[] copy = Arrays.copyOfRange(c, start, start + len);
+            last = new String(copy);
+            lastChars = copy;
+            lastBytes = null;
+            return last;
+        }
+
+        private boolean sameAsLast(byte[] b, int start, int len) {
+            String s = last;
+            if (s.length() != len) {
+                return false;
+            }
+            for (int k = 0; k < len; k++) {
+                if (s.charAt(k) != (b[start + k] & 0xFF)) {
+                    return false;
                 }
             }
-            s = new String(c, start, len);
-            last = s;
-            return s;
+            return true;
+        }
+
+        private boolean sameAsLast(char[] c, int start, int len) {
+            String s = last;
+            if (s.length() != len) {
+                return false;
+            }
+            for (int k = 0; k < len; k++) {
+                if (s.charAt(k) != c[start + k]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

@@ -105,7 +105,7 @@ final class FrameDecoder {
                     System.arraycopy(utf8, 0, bigger, 0, utf8Len);
                     utf8 = bigger;
                 }
-                data.duplicate().get(utf8, utf8Len, n);
+                data.get(data.position(), utf8, utf8Len, n);
                 utf8Len += n;
             }
         }
