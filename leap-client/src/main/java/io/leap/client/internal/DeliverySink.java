@@ -37,10 +37,11 @@ class DeliverySink<T> implements Runnable, Subscription {
 
     private static final int BATCH = 512;
     /** Minimum busy-wait for the next item before parking (about a microsecond). */
-    private static final long MIN_SPIN_NANOS = Long.getLong("leap.sink.minSpinNanos", 1_000);
-    /** Busy-wait (spinning, then yielding the CPU) used while items arrive closer together than this. */
-    private static final long MAX_SPIN_NANOS = Long.getLong("leap.sink.maxSpinNanos", 50_000);
-    private static final boolean YIELD = !Boolean.getBoolean("leap.sink.noYield");
+    private static final long MIN_SPIN_NANOS = 1_000;
+    /** Longest busy-wait (spinning, then yielding the CPU), used while items arrive close together. */
+    private static final long MAX_SPIN_NANOS = 50_000;
+    /** Gaps are capped at this in the moving average, so one long pause does not dominate it. */
+    private static final long MAX_GAP_NANOS = 1_000_000;
 
     final String name;
     private final int capacity;
@@ -62,8 +63,8 @@ class DeliverySink<T> implements Runnable, Subscription {
     private boolean completing;
     private boolean completed;
     private volatile int size;
-    /** Drain-thread only: how long the last wait for an item took (adapts the busy-wait). */
-    private long lastGapNanos = Long.MAX_VALUE;
+    /** Drain-thread only: moving average of the waits for the next item (adapts the busy-wait). */
+    private long gapAverageNanos = MAX_GAP_NANOS;
     private long gapStart;
     private volatile long dropped;
 
@@ -279,43 +280,48 @@ class DeliverySink<T> implements Runnable, Subscription {
 
     /**
      * Nothing to deliver: busy-wait a little for the next item without the lock. Waking a parked thread costs both
-     * threads a system call, so while items keep arriving closer together than {@link #MAX_SPIN_NANOS} the wait lasts
-     * up to that long (spinning briefly, then yielding the CPU to other runnable threads, such as the one producing
-     * the items); at lower rates it stays short, so an idle listener costs nothing.
+     * threads a system call, so while items typically arrive less than {@link #MAX_SPIN_NANOS} apart the wait lasts up
+     * to twice the typical gap (an average of recent gaps; spinning briefly, then yielding the CPU to other runnable
+     * threads such as the producer); when they arrive further apart it stays at {@link #MIN_SPIN_NANOS}, so sparse
+     * traffic and idle listeners cost nothing.
      */
     private boolean spinForMore() {
         if (!unboundedDemand) {
             return false;
         }
         long start = System.nanoTime();
-        long budget = lastGapNanos < MAX_SPIN_NANOS ? MAX_SPIN_NANOS : MIN_SPIN_NANOS;
+        long typical = gapAverageNanos;
+        long budget = typical < MAX_SPIN_NANOS / 2 ? Math.max(MIN_SPIN_NANOS, 2 * typical) : MIN_SPIN_NANOS;
         int i = 0;
         while (size == 0) {
             if ((++i & 31) == 0) {
                 long waited = System.nanoTime() - start;
                 if (waited > budget) {
-                    lastGapNanos = Long.MAX_VALUE; // corrected by gapEnded() once the next item arrives
-                    gapStart = start;
+                    gapStart = start; // the gap is measured when the next item arrives (gapEnded)
                     return false;
                 }
-                if (YIELD && waited > MIN_SPIN_NANOS) {
+                if (waited > MIN_SPIN_NANOS) {
                     Thread.yield();
                     continue;
                 }
             }
             Thread.onSpinWait();
         }
-        lastGapNanos = System.nanoTime() - start;
-        gapStart = 0;
+        recordGap(System.nanoTime() - start);
         return true;
     }
 
     /** After a park: the gap was the time since the busy-wait began. */
     private void gapEnded() {
         if (gapStart != 0) {
-            lastGapNanos = System.nanoTime() - gapStart;
+            recordGap(System.nanoTime() - gapStart);
             gapStart = 0;
         }
+    }
+
+    private void recordGap(long nanos) {
+        long g = Math.min(nanos, MAX_GAP_NANOS);
+        gapAverageNanos += (g - gapAverageNanos) / 4;
     }
 
     /** Called when the stream ends for good (client closed). Subclasses signal their subscriber. */
