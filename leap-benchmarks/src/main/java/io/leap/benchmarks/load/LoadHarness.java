@@ -1,0 +1,310 @@
+package io.leap.benchmarks.load;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.leap.client.transport.JdkWebSocketTransport;
+import io.leap.transport.netty.NettyWebSocketTransport;
+
+/**
+ * End-to-end load harness: starts {@code leap-server} in a child JVM, then measures every client path in this JVM,
+ * interleaved, for several repetitions, and prints medians and ratios to the baseline.
+ *
+ * <p>Modes: <em>blast</em> (the server pushes {@code --messages} pre-encoded MESSAGE dispatches as fast as the socket
+ * takes them; figures: messages/s, CPU seconds per million messages, allocated bytes per message) and <em>paced</em>
+ * (the server sends at a fixed rate, each message carrying its send time; figures: p50/p99/p99.9 latency and CPU per
+ * message). Each in JSON and zlib framing.
+ *
+ * <pre>
+ * ./mvnw -B -q -DskipTests install &amp;&amp; ./mvnw -q -pl leap-benchmarks exec:exec@load -Dload.args="--reps 3"
+ * </pre>
+ * Options: {@code --messages N} (default 500000), {@code --reps N} (3), {@code --modes json,zlib},
+ * {@code --rates 10000,50000}, {@code --paced-seconds S} (4), {@code --paths <substring,...>} to select paths.
+ * With the defaults a full run (6 client paths) takes about 10 minutes on 2 cores.
+ */
+public final class LoadHarness {
+
+	private static final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+		.getOperatingSystemMXBean();
+
+	private static final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
+		.getThreadMXBean();
+
+	private final Map<String, String> options;
+
+	private Process serverProcess;
+
+	private BufferedReader serverOut;
+
+	private PrintWriter serverIn;
+
+	private URI wsUrl;
+
+	private String projectId;
+
+	private LoadHarness(Map<String, String> options) {
+		this.options = options;
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (int i = 0; i + 1 < args.length; i += 2) {
+			options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+		}
+		new LoadHarness(options).run();
+		System.exit(0);
+	}
+
+	private List<Supplier<ClientPath>> paths() {
+		List<Supplier<ClientPath>> all = new ArrayList<>();
+		all.add(JdkBaselinePath::new);
+		all.add(OkHttpBaselinePath::new);
+		all.add(() -> new LeapClientPath("LeapClient (JDK transport)", JdkWebSocketTransport::new, false));
+		all.add(() -> new LeapClientPath("LeapClient (JDK transport) + data(record)", JdkWebSocketTransport::new, true));
+		all.add(() -> new LeapClientPath("LeapClient (Netty transport)", NettyWebSocketTransport::new, false));
+		all.add(() -> new LeapClientPath("LeapClient (Netty transport) + data(record)", NettyWebSocketTransport::new, true));
+		all.addAll(SpringPaths.paths());
+		String filter = this.options.get("paths");
+		if (filter == null) {
+			return all;
+		}
+		List<String> wanted = Arrays.asList(filter.toLowerCase(Locale.ROOT).split(","));
+		return all.stream().filter((path) -> {
+			String name;
+			try (ClientPath p = path.get()) {
+				name = p.name().toLowerCase(Locale.ROOT);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+			// The baseline always runs: every ratio is taken against it.
+			return name.startsWith("baseline") || wanted.stream().anyMatch(name::contains);
+		}).toList();
+	}
+
+	private void run() throws Exception {
+		long messages = Long.parseLong(this.options.getOrDefault("messages", "500000"));
+		int reps = Integer.parseInt(this.options.getOrDefault("reps", "3"));
+		List<String> modes = Arrays.asList(this.options.getOrDefault("modes", "json,zlib").split(","));
+		List<Long> rates = Arrays.stream(this.options.getOrDefault("rates", "10000,50000").split(","))
+			.filter((s) -> !s.isBlank()).map(Long::parseLong).toList();
+		int pacedSeconds = Integer.parseInt(this.options.getOrDefault("paced-seconds", "4"));
+		List<Supplier<ClientPath>> paths = paths();
+		startServer();
+		try {
+			System.out.printf("JVM %s %s, %d CPUs, harness heap %d MB%n", System.getProperty("java.vm.name"),
+					System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+					Runtime.getRuntime().maxMemory() >> 20);
+			for (String mode : modes) {
+				URI url = URI.create(this.wsUrl + "?encoding=json&compression=" + ("zlib".equals(mode) ? "zlib" : "none"));
+				Map<String, List<Result>> blast = new LinkedHashMap<>();
+				System.out.printf("%n== blast, %s frames, %,d messages, %d reps (+1 warm-up)%n", mode, messages, reps);
+				for (int rep = 0; rep <= reps; rep++) {
+					for (int i = 0; i < paths.size(); i++) {
+						// Rotate the order each repetition so no path always runs first or last.
+						Supplier<ClientPath> factory = paths.get((i + rep) % paths.size());
+						Result result = measure(factory, url, messages, 0);
+						System.out.printf("  rep %d %-48s %,12.0f msg/s%n", rep, result.name, result.rate);
+						if (rep > 0) {
+							blast.computeIfAbsent(result.name, (k) -> new ArrayList<>()).add(result);
+						}
+					}
+				}
+				printBlast(mode, blast);
+				for (long rate : rates) {
+					Map<String, List<Result>> paced = new LinkedHashMap<>();
+					long count = rate * pacedSeconds;
+					System.out.printf("%n== paced, %s frames, %,d msg/s for %d s, %d reps%n", mode, rate, pacedSeconds, reps);
+					for (int rep = 0; rep < reps; rep++) {
+						for (int i = 0; i < paths.size(); i++) {
+							Supplier<ClientPath> factory = paths.get((i + rep) % paths.size());
+							Result result = measure(factory, url, count, rate);
+							System.out.printf("  rep %d %-48s p99 %8.1f us%n", rep, result.name, result.p99 / 1000.0);
+							paced.computeIfAbsent(result.name, (k) -> new ArrayList<>()).add(result);
+						}
+					}
+					printPaced(mode, rate, paced);
+				}
+			}
+		}
+		finally {
+			stopServer();
+		}
+	}
+
+	private Result measure(Supplier<ClientPath> factory, URI url, long count, long rate) throws Exception {
+		Recorder recorder = new Recorder(count, rate > 0);
+		try (ClientPath path = factory.get()) {
+			path.open(url, this.projectId, recorder);
+			awaitConnections(1);
+			System.gc();
+			long cpu0 = os.getProcessCpuTime();
+			long alloc0 = threads.getTotalThreadAllocatedBytes();
+			long t0 = System.nanoTime();
+			command(rate > 0 ? "paced " + count + " " + rate : "blast " + count);
+			if (!recorder.done().await(5, TimeUnit.MINUTES)) {
+				throw new IllegalStateException(path.name() + " received " + recorder.received() + " of " + count);
+			}
+			long elapsed = System.nanoTime() - t0;
+			long cpu = os.getProcessCpuTime() - cpu0;
+			long alloc = threads.getTotalThreadAllocatedBytes() - alloc0;
+			String sent = this.serverOut.readLine();
+			if (sent == null || !sent.startsWith("SENT")) {
+				throw new IllegalStateException("Bench server said " + sent);
+			}
+			Result result = new Result(path.name(), count * 1e9 / elapsed, cpu / 1e9 / count * 1e6, (double) alloc / count);
+			if (rate > 0) {
+				long[] latencies = recorder.sortedLatencies(0.2);
+				result.p50 = percentile(latencies, 0.50);
+				result.p99 = percentile(latencies, 0.99);
+				result.p999 = percentile(latencies, 0.999);
+			}
+			path.close();
+			awaitConnections(0);
+			return result;
+		}
+	}
+
+	private static long percentile(long[] sorted, double p) {
+		if (sorted.length == 0) {
+			return 0;
+		}
+		return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+	}
+
+	private static double median(List<Double> values) {
+		double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+		int n = sorted.length;
+		return (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+	}
+
+	private static List<Result> baseline(Map<String, List<Result>> results) {
+		return results.entrySet().stream().filter((e) -> e.getKey().startsWith("baseline")).findFirst()
+			.orElseThrow().getValue();
+	}
+
+	private static void printBlast(String mode, Map<String, List<Result>> results) {
+		List<Result> baseline = baseline(results);
+		double base = median(baseline.stream().map((r) -> r.rate).toList());
+		double baseCpu = median(baseline.stream().map((r) -> r.cpuPerMillion).toList());
+		System.out.printf("%n| blast, %s frames | msg/s (median) | × baseline | spread (min–max msg/s) | CPU s / M msg | × baseline | alloc B/msg |%n", mode);
+		System.out.println("|---|---:|---:|---|---:|---:|---:|");
+		results.forEach((name, list) -> {
+			double rate = median(list.stream().map((r) -> r.rate).toList());
+			double cpu = median(list.stream().map((r) -> r.cpuPerMillion).toList());
+			double alloc = median(list.stream().map((r) -> r.allocPerMessage).toList());
+			double min = list.stream().mapToDouble((r) -> r.rate).min().orElse(0);
+			double max = list.stream().mapToDouble((r) -> r.rate).max().orElse(0);
+			System.out.printf("| %s | %,.0f | %.2f | %,.0f–%,.0f | %.2f | %.2f | %,.0f |%n", name, rate, rate / base, min, max, cpu,
+					cpu / baseCpu, alloc);
+		});
+	}
+
+	private static void printPaced(String mode, long rate, Map<String, List<Result>> results) {
+		List<Result> baseline = baseline(results);
+		double baseP99 = median(baseline.stream().map((r) -> (double) r.p99).toList());
+		double baseCpu = median(baseline.stream().map((r) -> r.cpuPerMillion).toList());
+		System.out.printf("%n| paced %,d msg/s, %s frames | p50 µs | p99 µs | × baseline p99 | p99.9 µs | spread p99 (min–max µs) | CPU s / M msg | × baseline CPU | alloc B/msg |%n",
+				rate, mode);
+		System.out.println("|---|---:|---:|---:|---:|---|---:|---:|---:|");
+		results.forEach((name, list) -> {
+			double p50 = median(list.stream().map((r) -> (double) r.p50).toList()) / 1000;
+			double p99 = median(list.stream().map((r) -> (double) r.p99).toList());
+			double p999 = median(list.stream().map((r) -> (double) r.p999).toList()) / 1000;
+			double min = list.stream().mapToDouble((r) -> r.p99).min().orElse(0) / 1000;
+			double max = list.stream().mapToDouble((r) -> r.p99).max().orElse(0) / 1000;
+			double cpu = median(list.stream().map((r) -> r.cpuPerMillion).toList());
+			double alloc = median(list.stream().map((r) -> r.allocPerMessage).toList());
+			System.out.printf("| %s | %.1f | %.1f | %.2f | %.1f | %.1f–%.1f | %.2f | %.2f | %,.0f |%n", name, p50, p99 / 1000,
+					p99 / baseP99, p999, min, max, cpu, cpu / baseCpu, alloc);
+		});
+	}
+
+	private void awaitConnections(int expected) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (true) {
+			String answer = command("conns");
+			if (answer.equals("CONNS " + expected)) {
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("Expected " + expected + " connections, server says " + answer);
+			}
+			TimeUnit.MILLISECONDS.sleep(20);
+		}
+	}
+
+	private String command(String line) throws Exception {
+		this.serverIn.println(line);
+		this.serverIn.flush();
+		if (line.startsWith("conns")) {
+			return this.serverOut.readLine();
+		}
+		return "";
+	}
+
+	private void startServer() throws Exception {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		this.serverProcess = new ProcessBuilder(java, "-Xms512m", "-Xmx1g", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
+				BenchServer.class.getName())
+			.redirectError(ProcessBuilder.Redirect.INHERIT)
+			.start();
+		this.serverOut = new BufferedReader(new InputStreamReader(this.serverProcess.getInputStream(), StandardCharsets.UTF_8));
+		this.serverIn = new PrintWriter(this.serverProcess.getOutputStream(), true, StandardCharsets.UTF_8);
+		String ready = this.serverOut.readLine();
+		if (ready == null || !ready.startsWith("READY ")) {
+			throw new IllegalStateException("Bench server did not start: " + ready);
+		}
+		String[] parts = ready.split(" ");
+		this.wsUrl = URI.create(parts[1]);
+		this.projectId = parts[2];
+	}
+
+	private void stopServer() throws Exception {
+		if (this.serverProcess != null) {
+			this.serverIn.println("quit");
+			if (!this.serverProcess.waitFor(10, TimeUnit.SECONDS)) {
+				this.serverProcess.destroyForcibly();
+			}
+		}
+	}
+
+	private static final class Result {
+
+		final String name;
+
+		final double rate;
+
+		final double cpuPerMillion;
+
+		final double allocPerMessage;
+
+		long p50;
+
+		long p99;
+
+		long p999;
+
+		Result(String name, double rate, double cpuPerMillion, double allocPerMessage) {
+			this.name = name;
+			this.rate = rate;
+			this.cpuPerMillion = cpuPerMillion;
+			this.allocPerMessage = allocPerMessage;
+		}
+
+	}
+
+}
