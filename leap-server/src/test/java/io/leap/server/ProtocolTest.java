@@ -155,6 +155,22 @@ class ProtocolTest {
     }
 
     @Test
+    void closeCodeSurvivesAClientThatKeepsSending() {
+        // The server waits for the client's close frame before closing TCP: closing at once while the client is still
+        // sending made the kernel reset the connection, and the client could lose the 4001 (and retry a bad token).
+        LeapServer s = server();
+        for (int i = 0; i < 20; i++) {
+            TestSocket socket = connect(s, null);
+            socket.next();
+            socket.send("{\"op\":2,\"d\":{\"project_id\":\"" + s.projectId() + "\",\"token\":\"leap_token_nope\"}}");
+            for (int beat = 0; beat < 50 && !socket.isClosed(); beat++) {
+                socket.trySend("{\"op\":3}");
+            }
+            assertClosed(socket, 4001, "Invalid auth");
+        }
+    }
+
+    @Test
     void secondIdentifyGets4005() {
         LeapServer s = server();
         TestSocket socket = connect(s, null);

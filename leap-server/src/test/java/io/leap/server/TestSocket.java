@@ -168,6 +168,20 @@ final class TestSocket implements AutoCloseable {
         return this;
     }
 
+    /** Sends one text message unless the connection is already closing; a send refused by then is ignored. */
+    synchronized void trySend(String text) {
+        try {
+            ws.sendText(text, true).join();
+        } catch (RuntimeException e) {
+            // the peer has closed (or reset) the connection meanwhile: what the close future says is what counts
+        }
+    }
+
+    /** Whether the close (or the loss of the connection) has been seen. */
+    boolean isClosed() {
+        return closed.isDone();
+    }
+
     synchronized TestSocket sendBinary(byte[] data) {
         ws.sendBinary(ByteBuffer.wrap(data), true).join();
         return this;

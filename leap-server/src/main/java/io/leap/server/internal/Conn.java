@@ -139,8 +139,12 @@ final class Conn {
         }
         closing = true;
         outbound.clear();
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-        // A peer that stopped reading could keep the close frame from ever being written.
+        // RFC 6455 §7.1.1: wait for the client's close frame (WsHandler closes the TCP connection when it arrives)
+        // instead of closing at once. Closing while the client is still sending (a heartbeat, Identify) would make
+        // the kernel answer its bytes with a reset, and the client could lose the close frame, its code and reason:
+        // a 4001 would then look like a network error and be retried.
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        // A peer that never answers (or stopped reading) gets its TCP connection closed after a grace period.
         loop.schedule(() -> {
             channel.close();
         }, 2, TimeUnit.SECONDS);

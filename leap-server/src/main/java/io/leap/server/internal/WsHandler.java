@@ -125,6 +125,10 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (conn.closing) {
+            // The server sent its close frame: the client's answer ends the connection; anything else is ignored.
+            if (frame instanceof CloseWebSocketFrame) {
+                ctx.close();
+            }
             return;
         }
         if (frame instanceof TextWebSocketFrame) {
