@@ -415,7 +415,7 @@ public interface LeapClient extends AutoCloseable {
         public LeapClient build() {
             Duration ackTimeout = heartbeatAckTimeout;
             return new DefaultLeapClient(new ClientConfig(projectId, token, ClientConfig.applyCompression(url, compression),
-                    jsonMapper == null ? JsonMapper.builder().build() : jsonMapper, reconnectPolicy, ackTimeout,
+                    jsonMapper == null ? DefaultLeapClient.defaultMapper() : jsonMapper, reconnectPolicy, ackTimeout,
                     readTimeoutGrace, helloTimeout, connectTimeout, subscribeTimeout, deliveryExecutor, bufferSize,
                     overflowPolicy, transport, transport == null, observer, maxMessageSize, redirectAllowedHosts));
         }

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.leap.client.ConnectionState;
 import io.leap.client.LeapClient;
-import io.leap.server.LeapServer;
+import io.leap.spring.core.LeapOperations;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +20,11 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes a demo order every few seconds so that something visibly flows. In embedded mode it publishes through the
- * embedded server (as the Channels REST API would); otherwise through the client's socket ({@code MESSAGE}), which
- * needs the client to be subscribed to the channel. Switch it off with {@code sample.publisher.enabled=false}.
+ * Publishes a demo order every few seconds so that something visibly flows. It publishes through {@link LeapOperations}
+ * (the auto-configured {@code LeapTemplate}, i.e. the Channels REST API), which exists in embedded mode and whenever
+ * {@code leap.api.token} is set; the record is converted by Boot's JSON mapper. Without it, it falls back to the
+ * client's socket ({@code MESSAGE}), which needs the client to be connected. Every fifth order also patches the
+ * channel state. Switch it off with {@code sample.publisher.enabled=false}.
  */
 @Component
 @ConditionalOnBooleanProperty(name = "sample.publisher.enabled", matchIfMissing = true)
@@ -35,21 +38,25 @@ public class DemoPublisher {
 
 	private static final List<String> PRODUCTS = List.of("coffee", "bagel", "croissant", "tea", "muffin");
 
-	private final ObjectProvider<LeapServer> embeddedServer;
+	private final @Nullable LeapOperations leap;
 
 	private final LeapClient client;
 
 	private final AtomicLong orders = new AtomicLong();
 
-	public DemoPublisher(ObjectProvider<LeapServer> embeddedServer, LeapClient client) {
-		this.embeddedServer = embeddedServer;
+	public DemoPublisher(ObjectProvider<LeapOperations> leap, LeapClient client) {
+		this.leap = leap.getIfAvailable();
 		this.client = client;
+		if (this.leap == null) {
+			logger.info("No LeapOperations (set leap.api.token to publish through the Channels REST API); "
+					+ "demo orders are published through the client's socket");
+		}
 	}
 
 	@Scheduled(initialDelayString = "${sample.publisher.initial-delay:1s}",
 			fixedDelayString = "${sample.publisher.interval:3s}")
 	public void publish() {
-		if (this.client.state() != ConnectionState.CONNECTED) {
+		if (this.leap == null && this.client.state() != ConnectionState.CONNECTED) {
 			logger.debug("Not connected to Leap; skipping this demo order");
 			return;
 		}
@@ -58,11 +65,16 @@ public class DemoPublisher {
 		BigDecimal amount = BigDecimal.valueOf(ThreadLocalRandom.current().nextDouble(1, 10))
 			.setScale(2, RoundingMode.HALF_UP);
 		OrderCreated order = new OrderCreated(id, product, amount);
-		LeapServer server = this.embeddedServer.getIfAvailable();
-		if (server != null) {
-			server.publish(CHANNEL, EVENT, order);
+		if (this.leap != null) {
+			this.leap.publishAsync(CHANNEL, EVENT, order).exceptionally((error) -> {
+				logger.warn("Could not publish demo order #{}: {}", id, error.getMessage());
+				return null;
+			});
 			if (id % 5 == 0) {
-				server.setChannelState(CHANNEL, Map.of("lastOrder", id));
+				this.leap.patchChannelStateAsync(CHANNEL, Map.of("lastOrder", id)).exceptionally((error) -> {
+					logger.warn("Could not update the state of channel {}: {}", CHANNEL, error.getMessage());
+					return null;
+				});
 			}
 		}
 		else {

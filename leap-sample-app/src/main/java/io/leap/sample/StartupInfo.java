@@ -1,6 +1,7 @@
 package io.leap.sample;
 
 import io.leap.spring.autoconfigure.LeapConnectionDetails;
+import io.leap.spring.core.LeapOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +23,13 @@ public class StartupInfo {
 
 	private final ObjectProvider<LeapConnectionDetails> connectionDetails;
 
-	public StartupInfo(Environment environment, ObjectProvider<LeapConnectionDetails> connectionDetails) {
+	private final ObjectProvider<LeapOperations> leap;
+
+	public StartupInfo(Environment environment, ObjectProvider<LeapConnectionDetails> connectionDetails,
+			ObjectProvider<LeapOperations> leap) {
 		this.environment = environment;
 		this.connectionDetails = connectionDetails;
+		this.leap = leap;
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
@@ -33,17 +38,24 @@ public class StartupInfo {
 		String base = "http://localhost:" + port;
 		LeapConnectionDetails details = this.connectionDetails.getIfAvailable();
 		String leap = (details != null) ? details.getUrl() + " (project " + details.getProjectId() + ")" : "n/a";
+		String publisher = (this.leap.getIfAvailable() != null) ? "LeapTemplate (Channels REST API)"
+				: "the client socket (no LeapTemplate: set leap.api.token)";
 		logger.info("""
 
 				=================== Leap sample is running ===================
 				  Leap server:  {}
 				  Health:       {}/actuator/health/leap
+				  Listeners:    {}/actuator/leaplisteners   (the @LeapListener 'orders')
 				  Metrics:      {}/actuator/metrics/leap.messages.received
 				                {}/actuator/metrics/leap.connection.up
+				                {}/actuator/metrics/leap.listener.processed?tag=listener:orders
+				                {}/actuator/metrics/leap.api.requests   (LeapTemplate calls)
 				                {}/actuator/metrics   (all meters; leap.* are Leap's)
-				  Demo orders are published to channel 'orders' and logged below.
+				  Demo orders are published to channel 'orders' through {}
+				  and logged below by @EventListener and @LeapListener methods.
 				  Stop with Ctrl-C.
-				==============================================================""", leap, base, base, base, base);
+				==============================================================""", leap, base, base, base, base, base,
+				base, base, publisher);
 	}
 
 }

@@ -31,6 +31,9 @@ class SampleApplicationTests {
 	@Autowired
 	ReceivedOrders received;
 
+	@Autowired
+	OrderListener orderListener;
+
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	@Test
@@ -39,6 +42,15 @@ class SampleApplicationTests {
 		OrderCreated order = this.received.orders.get(0);
 		assertThat(order.id()).isPositive();
 		assertThat(order.product()).isNotBlank();
+		// The @LeapListener gets the published orders too, converted to the OrderCreated record.
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.orderListener.total() > 0);
+		OrderCreated viaLeapListener = this.orderListener.last();
+		assertThat(viaLeapListener).isNotNull();
+		assertThat(viaLeapListener.id()).isPositive();
+		assertThat(viaLeapListener.product()).isNotBlank();
+		assertThat(viaLeapListener.amount()).isPositive();
+		assertThat(get("/actuator/leaplisteners/orders").body()).contains("\"state\":\"running\"")
+			.contains("\"orders\"");
 
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			HttpResponse<String> health = get("/actuator/health/leap");
@@ -50,6 +62,12 @@ class SampleApplicationTests {
 		assertThat(metric.body()).contains("\"name\":\"leap.messages.received\"");
 		assertThat(get("/actuator/metrics/leap.connection.up").body()).contains("\"value\":1.0");
 		assertThat(get("/actuator/health").body()).doesNotContain("leap_token_");
+		// The demo publisher goes through LeapTemplate (Channels REST API of the embedded server). An order can arrive
+		// through the socket before the HTTP response that times the call, so the timer is awaited too.
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(
+					get("/actuator/metrics/leap.api.requests?tag=operation:publish&tag=outcome:success").statusCode())
+				.isEqualTo(200));
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {

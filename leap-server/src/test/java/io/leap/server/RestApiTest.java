@@ -2,10 +2,17 @@ package io.leap.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -233,6 +240,7 @@ class RestApiTest {
             }
             // idempotent: no second AVAILABLE
             assertThat(call("PUT", "/v1/channels/" + id + "/subscribers/" + token, null).status()).isEqualTo(204);
+            assertThat(a.sync()).noneMatch(r -> r.op() == 0);
             assertThat(call("GET", "/v1/channels/" + id + "/stats", null).data().path("stats").path("online_count").asInt())
                     .isEqualTo(2);
             JsonNode tokens = call("GET", "/v1/channels/" + id + "/tokens", null).data().path("tokens");
@@ -245,7 +253,7 @@ class RestApiTest {
                 assertThat(gone.data().toString()).isEqualTo("{\"graceful\":true}");
             }
             assertThat(call("DELETE", "/v1/channels/" + id + "/subscribers/" + token, null).status()).isEqualTo(204);
-            assertThat(a.drain()).noneMatch(r -> r.op() == 0);
+            assertThat(a.sync()).noneMatch(r -> r.op() == 0);
             assertThat(call("PUT", "/v1/channels/" + id + "/subscribers/leap_token_nope", null).status()).isEqualTo(404);
         }
     }
@@ -311,6 +319,79 @@ class RestApiTest {
         Response r = call("POST", "/v1/channels/any/messages", big);
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.errorCode()).isEqualTo("payload_too_large");
+    }
+
+    /**
+     * The 413 goes out while the client is still sending; the server must keep reading (and discarding) the body
+     * instead of closing at once, or the kernel resets the connection and the client may never see the 413.
+     */
+    @Test
+    void oversizedBodyIsDiscardedAndTheKeepAliveConnectionStaysUsable() throws Exception {
+        int limit = 1024 * 1024;
+        try (Socket socket = new Socket(server.apiUrl().getHost(), server.apiUrl().getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            out.write(("POST /v1/channels/any/messages HTTP/1.1\r\nHost: x\r\nAuthorization: " + PTK
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + (limit + 1) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[limit + 1]);
+            out.flush();
+            RawResponse tooLarge = RawResponse.read(in);
+            assertThat(tooLarge.status()).isEqualTo(413);
+            assertThat(TestSocket.JSON.readTree(tooLarge.body()).path("error").path("code").asString())
+                    .isEqualTo("payload_too_large");
+            out.write(("GET /v1/channels HTTP/1.1\r\nHost: x\r\nAuthorization: " + PTK + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(RawResponse.read(in).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void oversizedBodyWithConnectionCloseGets413ThenAnOrderlyClose() throws Exception {
+        int limit = 1024 * 1024;
+        try (Socket socket = new Socket(server.apiUrl().getHost(), server.apiUrl().getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            out.write(("POST /v1/channels/any/messages HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: "
+                    + PTK + "\r\nContent-Length: " + (limit + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[limit + 1]);
+            out.flush();
+            RawResponse tooLarge = RawResponse.read(in);
+            assertThat(tooLarge.status()).isEqualTo(413);
+            assertThat(tooLarge.headers()).containsEntry("connection", "close");
+            assertThat(in.read()).isEqualTo(-1); // FIN after the whole body was read, not a reset
+        }
+    }
+
+    /** A minimal HTTP/1.1 response reader (status line, headers, Content-Length body). */
+    record RawResponse(int status, Map<String, String> headers, String body) {
+        static RawResponse read(InputStream in) throws IOException {
+            String statusLine = line(in);
+            int status = Integer.parseInt(statusLine.split(" ")[1]);
+            Map<String, String> headers = new java.util.HashMap<>();
+            for (String h = line(in); !h.isEmpty(); h = line(in)) {
+                int colon = h.indexOf(':');
+                headers.put(h.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT), h.substring(colon + 1).trim());
+            }
+            byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+            return new RawResponse(status, headers, new String(body, StandardCharsets.UTF_8));
+        }
+
+        private static String line(InputStream in) throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new EOFException("connection ended inside a response: " + sb);
+                }
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            return sb.toString();
+        }
     }
 
     @Test

@@ -162,12 +162,27 @@ final class TestSocket implements AutoCloseable {
         return out.toByteArray();
     }
 
-    TestSocket send(String text) {
+    /** Sends one text message; synchronized because a JDK WebSocket refuses a send while another is pending. */
+    synchronized TestSocket send(String text) {
         ws.sendText(text, true).join();
         return this;
     }
 
-    TestSocket sendBinary(byte[] data) {
+    /** Sends one text message unless the connection is already closing; a send refused by then is ignored. */
+    synchronized void trySend(String text) {
+        try {
+            ws.sendText(text, true).join();
+        } catch (RuntimeException e) {
+            // the peer has closed (or reset) the connection meanwhile: what the close future says is what counts
+        }
+    }
+
+    /** Whether the close (or the loss of the connection) has been seen. */
+    boolean isClosed() {
+        return closed.isDone();
+    }
+
+    synchronized TestSocket sendBinary(byte[] data) {
         ws.sendBinary(ByteBuffer.wrap(data), true).join();
         return this;
     }
@@ -212,11 +227,21 @@ final class TestSocket implements AutoCloseable {
         return next(r -> r.op() == 0);
     }
 
-    /** Every payload received so far, without waiting. */
-    List<Received> drain() {
-        List<Received> out = new ArrayList<>();
-        received.drainTo(out);
-        return out;
+    /**
+     * A barrier: sends a plain heartbeat and returns every payload received before its ack. The server queues a
+     * connection's payloads in order, so everything it queued before processing this heartbeat (for example the
+     * socket events of a REST call that has returned) is in the list. Needs heartbeat acks to be on.
+     */
+    List<Received> sync() {
+        send("{\"op\":3}");
+        List<Received> before = new ArrayList<>();
+        while (true) {
+            Received r = next();
+            if (r.op() == 4 && r.json().path("d").isMissingNode()) {
+                return before;
+            }
+            before.add(r);
+        }
     }
 
     /** Waits for the close; fails after 10 s. */

@@ -24,6 +24,8 @@ final class LeapClientPath implements ClientPath {
 
 	private LeapClient client;
 
+	private WebSocketTransport openedTransport;
+
 	LeapClientPath(String name, Supplier<WebSocketTransport> transport, boolean convert) {
 		this.name = name;
 		this.transport = transport;
@@ -39,7 +41,7 @@ final class LeapClientPath implements ClientPath {
 	public void open(URI url, String projectId, Recorder recorder) {
 		this.client = LeapClient.builder(projectId)
 			.url(url)
-			.transport(this.transport.get())
+			.transport(this.openedTransport = this.transport.get())
 			.reconnectPolicy(ReconnectPolicy.none())
 			.build();
 		boolean readData = this.convert || recorder.recordsLatency();
@@ -59,6 +61,10 @@ final class LeapClientPath implements ClientPath {
 	public void close() {
 		if (this.client != null) {
 			this.client.close();
+		}
+		if (this.openedTransport != null) {
+			// A transport given to the builder is not closed by the client.
+			this.openedTransport.close();
 		}
 	}
 

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.leap.client.transport.JdkWebSocketTransport;
+import io.leap.transport.netty.NettyWebSocketTransport;
 
 /**
  * End-to-end load harness: starts {@code leap-server} in a child JVM, then measures every client path in this JVM,
@@ -30,8 +31,9 @@ import io.leap.client.transport.JdkWebSocketTransport;
  * <pre>
  * ./mvnw -B -q -DskipTests install &amp;&amp; ./mvnw -q -pl leap-benchmarks exec:exec@load -Dload.args="--reps 3"
  * </pre>
- * Options: {@code --messages N} (default 1000000), {@code --reps N} (3), {@code --modes json,zlib},
- * {@code --rates 10000,50000}, {@code --paced-seconds S} (5), {@code --paths <substring,...>} to select paths.
+ * Options: {@code --messages N} (default 500000), {@code --reps N} (3), {@code --modes json,zlib},
+ * {@code --rates 10000,50000}, {@code --paced-seconds S} (4), {@code --paths <substring,...>} to select paths.
+ * With the defaults a full run (6 client paths) takes about 10 minutes on 2 cores.
  */
 public final class LoadHarness {
 
@@ -72,6 +74,8 @@ public final class LoadHarness {
 		all.add(OkHttpBaselinePath::new);
 		all.add(() -> new LeapClientPath("LeapClient (JDK transport)", JdkWebSocketTransport::new, false));
 		all.add(() -> new LeapClientPath("LeapClient (JDK transport) + data(record)", JdkWebSocketTransport::new, true));
+		all.add(() -> new LeapClientPath("LeapClient (Netty transport)", NettyWebSocketTransport::new, false));
+		all.add(() -> new LeapClientPath("LeapClient (Netty transport) + data(record)", NettyWebSocketTransport::new, true));
 		all.addAll(SpringPaths.paths());
 		String filter = this.options.get("paths");
 		if (filter == null) {
@@ -92,12 +96,12 @@ public final class LoadHarness {
 	}
 
 	private void run() throws Exception {
-		long messages = Long.parseLong(this.options.getOrDefault("messages", "1000000"));
+		long messages = Long.parseLong(this.options.getOrDefault("messages", "500000"));
 		int reps = Integer.parseInt(this.options.getOrDefault("reps", "3"));
 		List<String> modes = Arrays.asList(this.options.getOrDefault("modes", "json,zlib").split(","));
 		List<Long> rates = Arrays.stream(this.options.getOrDefault("rates", "10000,50000").split(","))
 			.filter((s) -> !s.isBlank()).map(Long::parseLong).toList();
-		int pacedSeconds = Integer.parseInt(this.options.getOrDefault("paced-seconds", "5"));
+		int pacedSeconds = Integer.parseInt(this.options.getOrDefault("paced-seconds", "4"));
 		List<Supplier<ClientPath>> paths = paths();
 		startServer();
 		try {
@@ -254,7 +258,7 @@ public final class LoadHarness {
 
 	private void startServer() throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		this.serverProcess = new ProcessBuilder(java, "-Xms512m", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+		this.serverProcess = new ProcessBuilder(java, "-Xms512m", "-Xmx1g", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
 				BenchServer.class.getName())
 			.redirectError(ProcessBuilder.Redirect.INHERIT)
 			.start();

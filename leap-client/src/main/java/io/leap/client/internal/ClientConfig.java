@@ -24,7 +24,8 @@ public record ClientConfig(String projectId, String token, URI url, JsonMapper j
                            int maxMessageSize, Set<String> redirectAllowedHosts) {
 
     /**
-     * Sets or replaces the {@code compression} query parameter.
+     * Sets or replaces the {@code compression} query parameter, and adds {@code encoding=json} when the URL names no
+     * encoding (spec §15: clients open the endpoint with {@code ?encoding=json} plus the compression they want).
      *
      * @param url         the configured URL
      * @param compression {@code null} to keep the URL, otherwise zlib ({@code true}) or none
@@ -38,6 +39,9 @@ public record ClientConfig(String projectId, String token, URI url, JsonMapper j
         List<String> params = new ArrayList<>();
         boolean replaced = false;
         String query = url.getRawQuery();
+        if (query == null || !(query.equals("encoding") || query.startsWith("encoding=") || query.contains("&encoding"))) {
+            params.add("encoding=json");
+        }
         if (query != null && !query.isEmpty()) {
             for (String p : query.split("&")) {
                 if (p.equals("compression") || p.startsWith("compression=")) {

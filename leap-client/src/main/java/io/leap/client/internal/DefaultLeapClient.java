@@ -80,6 +80,10 @@ public final class DefaultLeapClient implements LeapClient {
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
     private static final long MAX_ACK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MAX_REDIRECT_FAILURES = 3;
+    /** Upper bound for the Hello's heartbeat_interval (one day), so deadline arithmetic cannot overflow. */
+    private static final long MAX_HEARTBEAT_INTERVAL_MS = TimeUnit.DAYS.toMillis(1);
+    /** A listener's own delivery thread waits this long for the next event before it is given back to the pool. */
+    private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final int clientId = CLIENT_IDS.incrementAndGet();
     private final String threadPrefix = "leap-client-" + clientId;
@@ -92,6 +96,8 @@ public final class DefaultLeapClient implements LeapClient {
     private final ScheduledThreadPoolExecutor scheduler;
     private final ThreadPoolExecutor ownedDelivery;
     private final Executor delivery;
+    /** How long a sink's drain task keeps its (dedicated) delivery thread while idle; 0 on a user's executor. */
+    private final long idleParkNanos;
     private final SinkHooks hooks = new SinkHooks();
 
     private final Object lock = new Object();
@@ -129,6 +135,11 @@ public final class DefaultLeapClient implements LeapClient {
     private final LongAdder decodeErrors = new LongAdder();
     private volatile Duration lastRtt;
 
+    /** @return the {@code JsonMapper} a client uses when the builder was given none */
+    public static JsonMapper defaultMapper() {
+        return JsonMapper.builder().build();
+    }
+
     /** @param config the settings */
     public DefaultLeapClient(ClientConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -143,11 +154,13 @@ public final class DefaultLeapClient implements LeapClient {
         if (config.deliveryExecutor() != null) {
             this.ownedDelivery = null;
             this.delivery = config.deliveryExecutor();
+            this.idleParkNanos = 0;
         } else {
             // One thread per listener that currently has work; idle threads end after a while.
             this.ownedDelivery = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
                     new SynchronousQueue<>(), new NamedThreadFactory(threadPrefix + "-delivery"));
             this.delivery = ownedDelivery;
+            this.idleParkNanos = IDLE_PARK_NANOS;
         }
     }
 
@@ -635,7 +648,7 @@ public final class DefaultLeapClient implements LeapClient {
     public Subscription addConnectionStateListener(ConnectionStateListener listener) {
         Objects.requireNonNull(listener, "listener");
         DeliverySink<ConnectionStateChange> sink = new DeliverySink<>(listener.getClass().getName(), Integer.MAX_VALUE,
-                OverflowPolicy.BLOCK, delivery, listener::onStateChange, hooks, true);
+                OverflowPolicy.BLOCK, delivery, idleParkNanos, listener::onStateChange, hooks, true);
         return register(stateSinks, sink);
     }
 
@@ -659,7 +672,7 @@ public final class DefaultLeapClient implements LeapClient {
         ListenerOptions o = options == null ? ListenerOptions.defaults() : options;
         int size = o.bufferSize() > 0 ? o.bufferSize() : config.bufferSize();
         OverflowPolicy policy = o.overflowPolicy() != null ? o.overflowPolicy() : config.overflowPolicy();
-        return new DeliverySink<>(name, size, policy, delivery, consumer, hooks, unbounded);
+        return new DeliverySink<>(name, size, policy, delivery, idleParkNanos, consumer, hooks, unbounded);
     }
 
     @Override
@@ -678,7 +691,7 @@ public final class DefaultLeapClient implements LeapClient {
         ListenerOptions o = options == null ? ListenerOptions.defaults() : options;
         int size = o.bufferSize() > 0 ? o.bufferSize() : config.bufferSize();
         OverflowPolicy policy = o.overflowPolicy() != null ? o.overflowPolicy() : config.overflowPolicy();
-        FlowSink<T> sink = new FlowSink<>(name(o, subscriber), size, policy, delivery, subscriber, hooks);
+        FlowSink<T> sink = new FlowSink<>(name(o, subscriber), size, policy, delivery, idleParkNanos, subscriber, hooks);
         try {
             subscriber.onSubscribe(sink);
         } catch (Throwable e) {
@@ -693,9 +706,9 @@ public final class DefaultLeapClient implements LeapClient {
     private static final class FlowSink<T> extends DeliverySink<T> implements Flow.Subscription {
         private final Flow.Subscriber<? super T> subscriber;
 
-        FlowSink(String name, int capacity, OverflowPolicy policy, Executor executor,
+        FlowSink(String name, int capacity, OverflowPolicy policy, Executor executor, long idleParkNanos,
                  Flow.Subscriber<? super T> subscriber, Hooks hooks) {
-            super(name, capacity, policy, executor, subscriber::onNext, hooks, false);
+            super(name, capacity, policy, executor, idleParkNanos, subscriber::onNext, hooks, false);
             this.subscriber = subscriber;
         }
 
@@ -983,6 +996,12 @@ public final class DefaultLeapClient implements LeapClient {
             conn.identifySent = true;
             running = true;
             long interval = env.heartbeatInterval;
+            if (interval > MAX_HEARTBEAT_INTERVAL_MS) {
+                // Larger values would overflow the nanosecond deadlines and drop the connection at once.
+                log.atWarn().addKeyValue("client", clientId).addKeyValue("heartbeat_interval", interval)
+                        .log("Hello with an implausible heartbeat_interval: using one day");
+                interval = MAX_HEARTBEAT_INTERVAL_MS;
+            }
             if (interval > 0) {
                 long intervalNanos = TimeUnit.MILLISECONDS.toNanos(interval);
                 conn.intervalNanos = intervalNanos;
@@ -1035,7 +1054,11 @@ public final class DefaultLeapClient implements LeapClient {
         long now = System.nanoTime();
         if (!conn.paused) {
             long sent = conn.heartbeatSentAt;
-            if (sent != 0 && now - sent > conn.ackTimeoutNanos) {
+            // An ack queued behind a backlog of data is late, not lost: the link is alive while frames keep arriving,
+            // so the ack deadline runs from the later of the heartbeat and the last frame read.
+            long lastRead = conn.lastReadNanos;
+            long since = lastRead - sent > 0 ? lastRead : sent;
+            if (sent != 0 && now - since > conn.ackTimeoutNanos) {
                 lost(conn, new LeapTimeoutException("No heartbeat ack within "
                         + TimeUnit.NANOSECONDS.toMillis(conn.ackTimeoutNanos) + " ms"), 1000, null);
                 return;
@@ -1470,6 +1493,27 @@ public final class DefaultLeapClient implements LeapClient {
             lastReadNanos = System.nanoTime();
             try {
                 Envelope env = decoder.onText(data, last);
+                return env == null ? null : handle(this, env);
+            } catch (DecodeException e) {
+                framesReceived.increment();
+                decodeError(e);
+                return null;
+            }
+        }
+
+        @Override
+        public boolean acceptsUtf8Text() {
+            return true;
+        }
+
+        @Override
+        public CompletionStage<?> onTextUtf8(ByteBuffer data, boolean last) {
+            if (dead) {
+                return null;
+            }
+            lastReadNanos = System.nanoTime();
+            try {
+                Envelope env = decoder.onTextUtf8(data, last);
                 return env == null ? null : handle(this, env);
             } catch (DecodeException e) {
                 framesReceived.increment();

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -13,6 +14,13 @@ import java.util.function.Consumer;
  * consumer). The producer (the socket-reading thread) never runs consumer code. With {@link OverflowPolicy#BLOCK}, a
  * full buffer accepts the item and returns a future that completes when there is room again; the producer stops
  * reading until then. Also implements demand for {@link java.util.concurrent.Flow} subscribers.
+ *
+ * <p>Hand-off cost: the drain task runs until the buffer is empty, so a burst costs one wake-up, not one per item. With
+ * a dedicated thread per sink ({@code idleParkNanos > 0}, the client's own delivery threads) the task then parks
+ * instead of giving its thread back, and a producer wakes it only if it is parked ({@link LockSupport#unpark}: no
+ * executor queue, no allocation); after {@code idleParkNanos} without work it releases the thread. On a shared
+ * executor ({@code idleParkNanos == 0}) the task gives its thread back when the buffer is empty and yields it every
+ * {@value #BATCH} items, so other sinks get their turn.
  *
  * @param <T> the item type
  */
@@ -28,7 +36,12 @@ class DeliverySink<T> implements Runnable, Subscription {
     }
 
     private static final int BATCH = 512;
-    private static final int SPINS = 64;
+    /** Minimum busy-wait for the next item before parking (about a microsecond). */
+    private static final long MIN_SPIN_NANOS = 1_000;
+    /** Longest busy-wait (spinning, then yielding the CPU), used while items arrive close together. */
+    private static final long MAX_SPIN_NANOS = 50_000;
+    /** Gaps are capped at this in the moving average, so one long pause does not dominate it. */
+    private static final long MAX_GAP_NANOS = 1_000_000;
 
     final String name;
     private final int capacity;
@@ -37,20 +50,30 @@ class DeliverySink<T> implements Runnable, Subscription {
     private final Consumer<? super T> consumer;
     private final Hooks hooks;
     private final boolean unboundedDemand;
+    private final long idleParkNanos;
 
     private final Object lock = new Object();
     private final ArrayDeque<T> queue;
     private CompletableFuture<Void> room;
     private boolean scheduled;
+    /** The drain thread while it is parked waiting for work; the producer that clears it must unpark it. */
+    private Thread waiter;
     private long demand;
     private boolean cancelled;
     private boolean completing;
     private boolean completed;
     private volatile int size;
+    /** Drain-thread only: moving average of the waits for the next item (adapts the busy-wait). */
+    private long gapAverageNanos = MAX_GAP_NANOS;
+    private long gapStart;
     private volatile long dropped;
 
-    DeliverySink(String name, int capacity, OverflowPolicy policy, Executor executor, Consumer<? super T> consumer,
-                 Hooks hooks, boolean unboundedDemand) {
+    /**
+     * @param idleParkNanos how long the drain task waits (parked) for more work before giving its thread back; 0 for
+     *                      executors shared with other work, where it must not hold a thread while idle
+     */
+    DeliverySink(String name, int capacity, OverflowPolicy policy, Executor executor, long idleParkNanos,
+                 Consumer<? super T> consumer, Hooks hooks, boolean unboundedDemand) {
         this.name = name;
         this.capacity = capacity;
         this.policy = policy;
@@ -59,6 +82,7 @@ class DeliverySink<T> implements Runnable, Subscription {
         this.hooks = hooks;
         this.queue = new ArrayDeque<>(Math.min(capacity, 256));
         this.unboundedDemand = unboundedDemand;
+        this.idleParkNanos = idleParkNanos;
         this.demand = unboundedDemand ? Long.MAX_VALUE : 0;
     }
 
@@ -71,6 +95,7 @@ class DeliverySink<T> implements Runnable, Subscription {
         CompletableFuture<Void> wait = null;
         long drops = 0;
         boolean schedule;
+        Thread wake;
         synchronized (lock) {
             if (cancelled || completing) {
                 return null;
@@ -103,6 +128,10 @@ class DeliverySink<T> implements Runnable, Subscription {
             if (schedule) {
                 scheduled = true;
             }
+            wake = takeWaiter();
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
         }
         if (drops > 0) {
             hooks.onDropped(this, drops);
@@ -123,6 +152,18 @@ class DeliverySink<T> implements Runnable, Subscription {
         }
     }
 
+    /** Caller holds the lock. @return the parked drain thread to unpark, if any */
+    private Thread takeWaiter() {
+        Thread w = waiter;
+        waiter = null;
+        return w;
+    }
+
+    /** Caller holds the lock. @return whether the drain task has something to do (deliver, complete or stop) */
+    private boolean mustRun() {
+        return cancelled || completing || (!queue.isEmpty() && demand > 0);
+    }
+
     /** Drains the buffer; runs on the executor, never concurrently with itself. */
     @Override
     public final void run() {
@@ -131,7 +172,6 @@ class DeliverySink<T> implements Runnable, Subscription {
             T item = null;
             CompletableFuture<Void> freed = null;
             boolean signalComplete = false;
-            boolean idle = false;
             synchronized (lock) {
                 if (completing && !completed && queue.isEmpty()) {
                     completed = true;
@@ -140,9 +180,7 @@ class DeliverySink<T> implements Runnable, Subscription {
                 } else if (cancelled || completed) {
                     scheduled = false;
                     return;
-                } else if (queue.isEmpty() || demand == 0) {
-                    idle = true;
-                } else {
+                } else if (!queue.isEmpty() && demand > 0) {
                     item = queue.poll();
                     size = queue.size();
                     if (demand != Long.MAX_VALUE) {
@@ -158,18 +196,11 @@ class DeliverySink<T> implements Runnable, Subscription {
                 safeComplete();
                 return;
             }
-            if (idle) {
-                if (spinForMore()) {
+            if (item == null) {
+                if (idle()) {
                     continue;
                 }
-                synchronized (lock) {
-                    boolean more = !cancelled && ((!queue.isEmpty() && demand > 0) || (completing && !completed));
-                    if (!more) {
-                        scheduled = false;
-                        return;
-                    }
-                }
-                continue;
+                return;
             }
             if (freed != null) {
                 freed.complete(null);
@@ -179,7 +210,7 @@ class DeliverySink<T> implements Runnable, Subscription {
             } catch (Throwable e) {
                 hooks.onConsumerError(this, e);
             }
-            if (++delivered >= BATCH) {
+            if (idleParkNanos == 0 && ++delivered >= BATCH) {
                 // Let other sinks sharing a bounded executor run; "scheduled" stays true.
                 try {
                     executor.execute(this);
@@ -194,20 +225,103 @@ class DeliverySink<T> implements Runnable, Subscription {
     }
 
     /**
-     * Nothing to deliver: briefly wait for the next item without the lock, which at high rates is cheaper than letting
-     * the thread go idle and waking it up again for the next item.
+     * Nothing to deliver right now: wait for work (parked, on a dedicated thread) or give the thread back.
+     *
+     * @return {@code true} to look again, {@code false} if the task has ended ("scheduled" is then false)
+     */
+    private boolean idle() {
+        if (spinForMore()) {
+            return true;
+        }
+        if (idleParkNanos > 0) {
+            long deadline = System.nanoTime() + idleParkNanos;
+            while (true) {
+                long left = deadline - System.nanoTime();
+                synchronized (lock) {
+                    if (mustRun()) {
+                        waiter = null;
+                        gapEnded();
+                        return true;
+                    }
+                    if (left <= 0) {
+                        waiter = null;
+                        scheduled = false;
+                        return false;
+                    }
+                    waiter = Thread.currentThread();
+                }
+                LockSupport.parkNanos(this, left);
+                boolean interrupted = Thread.interrupted();
+                synchronized (lock) {
+                    if (waiter == null) {
+                        gapEnded();
+                        return true; // a producer took us off the wait list and unparked us
+                    }
+                    if (interrupted) {
+                        // Our pool is shutting down: leave unless there is still work (then a later run ends).
+                        waiter = null;
+                        if (mustRun()) {
+                            return true;
+                        }
+                        scheduled = false;
+                        return false;
+                    }
+                }
+            }
+        }
+        synchronized (lock) {
+            if (mustRun()) {
+                return true;
+            }
+            scheduled = false;
+            return false;
+        }
+    }
+
+    /**
+     * Nothing to deliver: busy-wait a little for the next item without the lock. Waking a parked thread costs both
+     * threads a system call, so while items typically arrive less than {@link #MAX_SPIN_NANOS} apart the wait lasts up
+     * to twice the typical gap (an average of recent gaps; spinning briefly, then yielding the CPU to other runnable
+     * threads such as the producer); when they arrive further apart it stays at {@link #MIN_SPIN_NANOS}, so sparse
+     * traffic and idle listeners cost nothing.
      */
     private boolean spinForMore() {
         if (!unboundedDemand) {
             return false;
         }
-        for (int i = 0; i < SPINS; i++) {
-            if (size > 0) {
-                return true;
+        long start = System.nanoTime();
+        long typical = gapAverageNanos;
+        long budget = typical < MAX_SPIN_NANOS / 2 ? Math.max(MIN_SPIN_NANOS, 2 * typical) : MIN_SPIN_NANOS;
+        int i = 0;
+        while (size == 0) {
+            if ((++i & 31) == 0) {
+                long waited = System.nanoTime() - start;
+                if (waited > budget) {
+                    gapStart = start; // the gap is measured when the next item arrives (gapEnded)
+                    return false;
+                }
+                if (waited > MIN_SPIN_NANOS) {
+                    Thread.yield();
+                    continue;
+                }
             }
             Thread.onSpinWait();
         }
-        return size > 0;
+        recordGap(System.nanoTime() - start);
+        return true;
+    }
+
+    /** After a park: the gap was the time since the busy-wait began. */
+    private void gapEnded() {
+        if (gapStart != 0) {
+            recordGap(System.nanoTime() - gapStart);
+            gapStart = 0;
+        }
+    }
+
+    private void recordGap(long nanos) {
+        long g = Math.min(nanos, MAX_GAP_NANOS);
+        gapAverageNanos += (g - gapAverageNanos) / 4;
     }
 
     /** Called when the stream ends for good (client closed). Subclasses signal their subscriber. */
@@ -225,6 +339,7 @@ class DeliverySink<T> implements Runnable, Subscription {
     /** Adds demand (Flow {@code request(n)}). */
     public void request(long n) {
         boolean schedule;
+        Thread wake;
         synchronized (lock) {
             if (cancelled) {
                 return;
@@ -235,6 +350,10 @@ class DeliverySink<T> implements Runnable, Subscription {
             if (schedule) {
                 scheduled = true;
             }
+            wake = takeWaiter();
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
         }
         if (schedule) {
             submit();
@@ -250,6 +369,7 @@ class DeliverySink<T> implements Runnable, Subscription {
     final void complete(boolean discard) {
         CompletableFuture<Void> freed;
         boolean schedule;
+        Thread wake;
         synchronized (lock) {
             if (cancelled || completing) {
                 return;
@@ -265,6 +385,10 @@ class DeliverySink<T> implements Runnable, Subscription {
             if (schedule) {
                 scheduled = true;
             }
+            wake = takeWaiter();
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
         }
         if (freed != null) {
             freed.complete(null);
@@ -277,6 +401,7 @@ class DeliverySink<T> implements Runnable, Subscription {
     @Override
     public final void cancel() {
         CompletableFuture<Void> freed;
+        Thread wake;
         synchronized (lock) {
             if (cancelled) {
                 return;
@@ -286,6 +411,10 @@ class DeliverySink<T> implements Runnable, Subscription {
             size = 0;
             freed = room;
             room = null;
+            wake = takeWaiter();
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
         }
         if (freed != null) {
             freed.complete(null);

@@ -27,6 +27,21 @@ final class Envelope {
     /** MESSAGE / DIRECT_MESSAGE: {@code d} was an object and has been parsed into the two fields above. */
     boolean messageParsed;
 
+    /** Back to the state of a new instance (the scanner reuses one envelope per connection). */
+    void reset() {
+        op = OP_ABSENT;
+        heartbeatInterval = -1;
+        tag = null;
+        channel = null;
+        unicast = false;
+        event = null;
+        data = null;
+        badData = false;
+        messageEvent = null;
+        messageData = null;
+        messageParsed = false;
+    }
+
     static boolean isMessage(String event) {
         return "MESSAGE".equals(event) || "DIRECT_MESSAGE".equals(event);
     }

@@ -7,12 +7,17 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.TokenStreamFactory;
 
 /**
- * Streaming parser of the envelope only: {@code op}, Hello's interval, heartbeat tags, and for dispatches {@code c},
- * {@code u}, {@code e} (plus the nested {@code e} of messages). Every {@code d} that belongs to the user is kept as a raw
- * slice of the frame. Fields may come in any order; unknown fields are skipped. Not thread-safe: one per connection.
+ * Parser of the envelope only: {@code op}, Hello's interval, heartbeat tags, and for dispatches {@code c}, {@code u},
+ * {@code e} (plus the nested {@code e} of messages). Every {@code d} that belongs to the user is kept as a raw slice of
+ * the frame. Fields may come in any order; unknown fields are skipped. Not thread-safe: one per connection.
+ *
+ * <p>Op-0 dispatches, nearly all traffic, go through the hand-written {@link EnvelopeScanner} (several times faster
+ * than a token stream, see docs/PERFORMANCE.md); whatever it declines (other opcodes, escapes in envelope fields,
+ * invalid JSON, ...) is parsed with Jackson's streaming parser, which has the final word and the error messages.
  */
 final class EnvelopeParser {
     private final TokenStreamFactory factory;
+    private final EnvelopeScanner scanner = new EnvelopeScanner();
 
     private char[] chars;
     private byte[] bytes;
@@ -21,7 +26,17 @@ final class EnvelopeParser {
         this.factory = factory;
     }
 
+    /**
+     * @return the envelope; it may be reused by the next call, so use it before parsing the next frame
+     * @throws DecodeException if the payload is not a valid JSON object
+     */
     Envelope parse(char[] buf, int off, int len) {
+        Envelope fast = scanner.scan(buf, off, len);
+        return fast != null ? fast : parseWithJackson(buf, off, len);
+    }
+
+    /** The Jackson path alone (package-private for the tests that compare both paths). */
+    Envelope parseWithJackson(char[] buf, int off, int len) {
         chars = buf;
         bytes = null;
         try {
@@ -31,7 +46,14 @@ final class EnvelopeParser {
         }
     }
 
+    /** @see #parse(char[], int, int) */
     Envelope parse(byte[] buf, int off, int len) {
+        Envelope fast = scanner.scan(buf, off, len);
+        return fast != null ? fast : parseWithJackson(buf, off, len);
+    }
+
+    /** @see #parseWithJackson(char[], int, int) */
+    Envelope parseWithJackson(byte[] buf, int off, int len) {
         bytes = buf;
         chars = null;
         try {

@@ -29,6 +29,11 @@ final class FrameDecoder {
 
     private byte[] inflated = new byte[INITIAL];
 
+    /** UTF-8 text (from transports that pass bytes): fragments, or a copy of a message in a direct buffer. */
+    private byte[] utf8 = new byte[INITIAL];
+    private int utf8Len;
+    private boolean utf8TooLarge;
+
     FrameDecoder(EnvelopeParser parser, int maxSize) {
         this.parser = parser;
         this.maxSize = maxSize;
@@ -70,6 +75,54 @@ final class FrameDecoder {
         } finally {
             if (chars.length > KEEP) {
                 chars = new char[INITIAL];
+            }
+        }
+    }
+
+    /**
+     * A text message as UTF-8 bytes, parsed without decoding it to characters.
+     *
+     * @return the envelope once {@code last} is true, otherwise {@code null}
+     * @throws DecodeException if the message is invalid or too large (the decoder stays usable)
+     */
+    Envelope onTextUtf8(ByteBuffer data, boolean last) {
+        int n = data.remaining();
+        if (last && utf8Len == 0 && !utf8TooLarge) {
+            if (n > maxSize) {
+                throw new DecodeException(tooLarge(n));
+            }
+            if (data.hasArray()) {
+                return parser.parse(data.array(), data.arrayOffset() + data.position(), n);
+            }
+        }
+        if (!utf8TooLarge) {
+            if ((long) utf8Len + n > maxSize) {
+                utf8TooLarge = true;
+                utf8 = shrink(utf8);
+            } else {
+                if (utf8Len + n > utf8.length) {
+                    byte[] bigger = new byte[Math.max(utf8Len + n, (int) Math.min(maxSize, utf8.length * 2L))];
+                    System.arraycopy(utf8, 0, bigger, 0, utf8Len);
+                    utf8 = bigger;
+                }
+                data.get(data.position(), utf8, utf8Len, n);
+                utf8Len += n;
+            }
+        }
+        if (!last) {
+            return null;
+        }
+        int len = utf8Len;
+        utf8Len = 0;
+        if (utf8TooLarge) {
+            utf8TooLarge = false;
+            throw new DecodeException(tooLarge(maxSize + 1L) + " (text message)");
+        }
+        try {
+            return parser.parse(utf8, 0, len);
+        } finally {
+            if (utf8.length > KEEP) {
+                utf8 = new byte[INITIAL];
             }
         }
     }

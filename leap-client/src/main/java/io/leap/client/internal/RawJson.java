@@ -15,8 +15,18 @@ abstract class RawJson {
 
     static final RawJson NULL = new Text("null");
 
+    /** Copies the slice; kept as UTF-8 bytes (read by Jackson's byte parser) unless it has non-ASCII characters. */
     static RawJson of(char[] buf, int from, int to) {
-        return new Text(new String(buf, from, to - from));
+        int len = to - from;
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            char c = buf[from + i];
+            if (c >= 0x80) {
+                return new Text(new String(buf, from, len));
+            }
+            b[i] = (byte) c;
+        }
+        return new Bytes(b);
     }
 
     static RawJson of(byte[] buf, int from, int to) {

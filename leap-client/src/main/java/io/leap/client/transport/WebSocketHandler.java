@@ -27,6 +27,32 @@ public interface WebSocketHandler {
     CompletionStage<?> onText(CharSequence data, boolean last);
 
     /**
+     * Whether this handler takes text frames as raw UTF-8 bytes ({@link #onTextUtf8}). A transport that reads bytes
+     * itself (rather than getting characters from a library) checks this once per connection and, if {@code true},
+     * hands text over undecoded: decoding to characters is wasted work for a handler that parses UTF-8. Default:
+     * {@code false}.
+     *
+     * @return {@code true} if {@link #onTextUtf8} may be called instead of {@link #onText}
+     */
+    default boolean acceptsUtf8Text() {
+        return false;
+    }
+
+    /**
+     * A text frame or a fragment of one, as the UTF-8 bytes received (a fragment may end inside a character; the
+     * bytes are not validated by the transport). Called instead of {@link #onText} only if {@link #acceptsUtf8Text()}
+     * returned {@code true}; same return contract. The default implementation throws
+     * {@link UnsupportedOperationException}.
+     *
+     * @param data the bytes (position to limit); valid only until this method returns
+     * @param last {@code true} if this completes the message
+     * @return {@code null} to receive the next frame at once, or a stage that completes when the handler is ready for it
+     */
+    default CompletionStage<?> onTextUtf8(ByteBuffer data, boolean last) {
+        throw new UnsupportedOperationException("This handler takes text as characters (acceptsUtf8Text() is false)");
+    }
+
+    /**
      * A binary frame or a fragment of one.
      *
      * @param data the bytes (position to limit); valid only until this method returns

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * loop drains in batches with a single flush, so events keep the order in which they were produced (spec D-16) and
  * a burst costs one syscall per batch rather than one per message.
  */
-public final class Conn {
+final class Conn {
 
     private static final int DRAIN_BATCH = 4096;
 
@@ -38,8 +38,8 @@ public final class Conn {
     final String query;
     final Instant connectedAt = Instant.now();
 
-    // Guarded by the hub's lock.
-    TokenRec token;
+    // Written under the hub's lock; volatile because info() reads it from any thread.
+    volatile TokenRec token;
     volatile boolean identified;
     final Set<ChannelRec> anonymousSubscriptions = new LinkedHashSet<>();
 
@@ -91,7 +91,8 @@ public final class Conn {
         }
         int written = 0;
         Frame frame;
-        while ((frame = outbound.poll()) != null) {
+        // re-checks the pause per payload: pauseWrites() holds what a running batch has not written yet
+        while (!paused && (frame = outbound.poll()) != null) {
             channel.write(toWebSocketFrame(frame), channel.voidPromise());
             if (++written == DRAIN_BATCH) {
                 channel.flush();
@@ -138,8 +139,12 @@ public final class Conn {
         }
         closing = true;
         outbound.clear();
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-        // A peer that stopped reading could keep the close frame from ever being written.
+        // RFC 6455 §7.1.1: wait for the client's close frame (WsHandler closes the TCP connection when it arrives)
+        // instead of closing at once. Closing while the client is still sending (a heartbeat, Identify) would make
+        // the kernel answer its bytes with a reset, and the client could lose the close frame, its code and reason:
+        // a 4001 would then look like a network error and be retried.
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        // A peer that never answers (or stopped reading) gets its TCP connection closed after a grace period.
         loop.schedule(() -> {
             channel.close();
         }, 2, TimeUnit.SECONDS);

@@ -1,6 +1,8 @@
 package io.leap.server.internal;
 
 import java.nio.charset.StandardCharsets;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.util.ByteArrayBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,29 +33,54 @@ final class Events {
 
     /** An op 0 dispatch with all four keys {@code c, u, e, d} present, as every client needs (spec §5.5). */
     static Frame dispatch(String channel, boolean unicast, String event, JsonNode data) {
-        ObjectNode root = Json.object().put("op", 0);
-        ObjectNode d = root.putObject("d");
-        if (channel == null) {
-            d.putNull("c");
-        } else {
-            d.put("c", channel);
-        }
-        d.put("u", unicast);
-        d.put("e", event);
-        d.set("d", data == null ? Json.NODES.nullNode() : data);
-        return new Frame(Json.bytes(root));
+        return new Frame(write(channel, unicast, event, null, data));
     }
 
     /** {@code MESSAGE} or {@code DIRECT_MESSAGE}: the user's event nested as {@code d = {e, d}} (spec §9.6, §9.7). */
     static Frame userMessage(String channel, String outerEvent, String userEvent, JsonNode userData) {
-        ObjectNode inner = Json.object().put("e", userEvent);
-        inner.set("d", userData == null ? Json.NODES.nullNode() : userData);
-        Frame frame = dispatch(channel, false, outerEvent, inner);
-        if (frame.json.length > ServerConfig.MAX_OUTBOUND_PAYLOAD) {
-            throw new IllegalArgumentException("Message of " + frame.json.length
-                    + " bytes exceeds the 16 MiB payload limit");
+        byte[] json = write(channel, false, outerEvent, userEvent, userData);
+        if (json.length > ServerConfig.MAX_OUTBOUND_PAYLOAD) {
+            throw new IllegalArgumentException("Message of " + json.length + " bytes exceeds the 16 MiB payload limit");
         }
-        return frame;
+        return new Frame(json);
+    }
+
+    /**
+     * Streams the envelope straight to bytes (no intermediate tree: this is the publish hot path). With a
+     * {@code userEvent}, {@code data} is nested as {@code {"e": userEvent, "d": data}}.
+     */
+    private static byte[] write(String channel, boolean unicast, String event, String userEvent, JsonNode data) {
+        ByteArrayBuilder out = new ByteArrayBuilder(256);
+        try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberProperty("op", 0);
+            g.writeName("d");
+            g.writeStartObject();
+            if (channel == null) {
+                g.writeNullProperty("c");
+            } else {
+                g.writeStringProperty("c", channel);
+            }
+            g.writeBooleanProperty("u", unicast);
+            g.writeStringProperty("e", event);
+            g.writeName("d");
+            if (userEvent != null) {
+                g.writeStartObject();
+                g.writeStringProperty("e", userEvent);
+                g.writeName("d");
+            }
+            if (data == null) {
+                g.writeNull();
+            } else {
+                g.writeTree(data);
+            }
+            if (userEvent != null) {
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        return out.toByteArray();
     }
 
     static JsonNode unavailable(boolean graceful, String errorCode) {

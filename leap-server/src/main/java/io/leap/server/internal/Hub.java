@@ -84,7 +84,7 @@ public final class Hub {
         }
     }
 
-    public Conn connection(String cid) {
+    Conn connection(String cid) {
         Conn c = connections.get(cid);
         if (c == null) {
             throw new NoSuchElementException("No live connection " + cid);
@@ -92,11 +92,11 @@ public final class Hub {
         return c;
     }
 
-    public Conn findConnection(String cid) {
+    Conn findConnection(String cid) {
         return connections.get(cid);
     }
 
-    public List<Conn> allConnections() {
+    List<Conn> allConnections() {
         return new ArrayList<>(connections.values());
     }
 
@@ -136,8 +136,19 @@ public final class Hub {
         return n;
     }
 
-    /** Identify succeeded: joins the token's session and sends {@code INIT} (spec §9.1). */
-    synchronized void identify(Conn conn, TokenRec token) {
+    /**
+     * Identifies the connection with a token ID ({@code null} = anonymous): joins the token's session and sends
+     * {@code INIT} (spec §9.1). Returns false, changing nothing, if the token does not exist. Lookup and join happen
+     * under one lock, so a token deleted concurrently never gains a connection.
+     */
+    synchronized boolean identify(Conn conn, String tokenId) {
+        TokenRec token = null;
+        if (tokenId != null) {
+            token = tokens.get(tokenId);
+            if (token == null) {
+                return false;
+            }
+        }
         conn.identified = true;
         ObjectNode init = Json.object().put("cid", conn.cid);
         ArrayNode list = Json.NODES.arrayNode();
@@ -163,10 +174,7 @@ public final class Hub {
         }
         init.set("channels", list);
         conn.send(Events.dispatch(null, true, "INIT", init));
-    }
-
-    synchronized TokenRec tokenForIdentify(String id) {
-        return tokens.get(id);
+        return true;
     }
 
     // ---------------------------------------------------------------- socket dispatches (spec §10)
@@ -177,9 +185,7 @@ public final class Hub {
 
     private void toSession(Conn conn, Frame frame) {
         if (conn.token != null) {
-            for (Conn c : conn.token.connections) {
-                c.send(frame);
-            }
+            toToken(conn.token, frame);
         } else {
             conn.send(frame);
         }
@@ -265,6 +271,13 @@ public final class Hub {
         o.set("state", c.state.deepCopy());
         o.put("capabilities", 0);
         return o;
+    }
+
+    /** Sends to every live connection of the token's session. */
+    private static void toToken(TokenRec t, Frame frame) {
+        for (Conn conn : t.connections) {
+            conn.send(frame);
+        }
     }
 
     private static void fanOut(ChannelRec c, Frame frame) {
@@ -411,9 +424,7 @@ public final class Hub {
             c.tokenSubscribers.add(t);
             c.invalidate();
             Frame frame = available(c, false);
-            for (Conn conn : t.connections) {
-                conn.send(frame);
-            }
+            toToken(t, frame);
         }
     }
 
@@ -424,9 +435,7 @@ public final class Hub {
             c.tokenSubscribers.remove(t);
             c.invalidate();
             Frame frame = Events.dispatch(channelId, false, "UNAVAILABLE", Events.unavailable(true, null));
-            for (Conn conn : t.connections) {
-                conn.send(frame);
-            }
+            toToken(t, frame);
         }
     }
 
@@ -478,9 +487,7 @@ public final class Hub {
         checkState(state, "Token state");
         t.state = state.deepCopy();
         Frame frame = Events.dispatch(null, false, "TOKEN_STATE_UPDATE", Events.stateData(t.state.deepCopy()));
-        for (Conn conn : t.connections) {
-            conn.send(frame);
-        }
+        toToken(t, frame);
         return restToken(t);
     }
 
@@ -506,9 +513,7 @@ public final class Hub {
         validateEvent(event);
         Frame frame = Events.userMessage(null, "DIRECT_MESSAGE", event, data);
         synchronized (this) {
-            for (Conn conn : token(tokenId).connections) {
-                conn.send(frame);
-            }
+            toToken(token(tokenId), frame);
         }
     }
 

@@ -14,13 +14,17 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -277,21 +281,49 @@ public final class ServerCore {
         }
     }
 
-    /** Answers bodies over the limit with Hop's 413 envelope rather than Netty's bare response. */
+    /**
+     * Answers bodies over the limit with Hop's 413 envelope rather than Netty's bare response, without resetting the
+     * connection: the aggregator discards the rest of the body (it keeps reading it), and the connection is closed
+     * only once the whole request has arrived, and only if the request did not ask for keep-alive. Closing as soon as
+     * the 413 is written (Netty's default) makes the kernel answer the client's still-arriving body with a TCP RST,
+     * which can destroy the 413 before the client reads it ("Broken pipe" / "header parser received no bytes").
+     */
     private static final class BodyAggregator extends HttpObjectAggregator {
+        private final int max;
+        /** The 413 write of a request that must be followed by a close once its body has been discarded. */
+        private ChannelFuture closeAfterBody;
+
         BodyAggregator(int max) {
             super(max);
+            this.max = max;
         }
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            HttpResult r = HttpResult.error(413, "payload_too_large", "The request body exceeds 1 MiB");
+            HttpResult r = HttpResult.error(413, "payload_too_large",
+                    "The request body exceeds the limit of " + max + " bytes");
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(r.body()));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
             HttpUtil.setContentLength(response, r.body().length);
-            response.headers().set(HttpHeaderNames.CONNECTION, "close");
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            boolean keepAlive = HttpUtil.isKeepAlive(oversized);
+            if (!keepAlive) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            ChannelFuture written = ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            if (!keepAlive) {
+                closeAfterBody = written;
+            }
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
+            boolean last = msg instanceof LastHttpContent;
+            super.decode(ctx, msg, out);
+            if (closeAfterBody != null && (last || !isHandlingOversizedMessage())) {
+                closeAfterBody.addListener(ChannelFutureListener.CLOSE);
+                closeAfterBody = null;
+            }
         }
     }
 }

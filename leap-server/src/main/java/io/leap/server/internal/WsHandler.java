@@ -125,6 +125,10 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (conn.closing) {
+            // The server sent its close frame: the client's answer ends the connection; anything else is ignored.
+            if (frame instanceof CloseWebSocketFrame) {
+                ctx.close();
+            }
             return;
         }
         if (frame instanceof TextWebSocketFrame) {
@@ -198,16 +202,11 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             close(CloseCodes.INVALID_AUTH, "Invalid auth");
             return;
         }
-        TokenRec tokenRec = null;
-        if (token != null && token.isString() && !token.stringValue().isEmpty()) {
-            String value = token.stringValue();
-            tokenRec = value.startsWith("leap_token_") ? hub.tokenForIdentify(value) : null;
-            if (tokenRec == null) {
-                close(CloseCodes.INVALID_AUTH, "Invalid auth");
-                return;
-            }
+        String tokenId = token != null && token.isString() && !token.stringValue().isEmpty() ? token.stringValue() : null;
+        if (tokenId != null && !tokenId.startsWith("leap_token_") || !hub.identify(conn, tokenId)) {
+            close(CloseCodes.INVALID_AUTH, "Invalid auth");
+            return;
         }
-        hub.identify(conn, tokenRec);
         if (!conn.closing) {
             startTaggedHeartbeats();
         }

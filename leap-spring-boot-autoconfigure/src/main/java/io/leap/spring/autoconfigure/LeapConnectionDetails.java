@@ -33,20 +33,4 @@ public interface LeapConnectionDetails extends ConnectionDetails {
 	 */
 	@Nullable String getToken();
 
-	/**
-	 * Origin of the Channels REST API (routes live under {@code /v1}), when known. Used by publishing support.
-	 * @return the REST API origin, or {@code null} when not provided by these details
-	 */
-	default @Nullable URI getApiUrl() {
-		return null;
-	}
-
-	/**
-	 * Project token ({@code ptk_...}) for the Channels REST API, when known. Used by publishing support.
-	 * @return the project token, or {@code null} when not provided by these details
-	 */
-	default @Nullable String getApiToken() {
-		return null;
-	}
-
 }

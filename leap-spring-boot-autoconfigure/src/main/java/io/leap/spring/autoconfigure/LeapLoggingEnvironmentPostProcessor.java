@@ -15,11 +15,15 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Honours the Go SDK's {@code HOP_LOGGING_LEVEL} switch ({@code debug}, {@code info}, {@code warn}, {@code error}):
  * when set, it becomes the level of the {@code io.leap} loggers, unless the application configures
- * {@code logging.level.io.leap} itself (the value is added as the property source of lowest precedence).
+ * {@code logging.level.io.leap} itself (the value is added as the property source of lowest precedence). The same
+ * switch can be given as the property {@code hop.logging.level} (documented in the configuration metadata), which
+ * Spring also resolves from the environment variable.
  */
 class LeapLoggingEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
 	static final String ENV_VARIABLE = "HOP_LOGGING_LEVEL";
+
+	static final String PROPERTY = "hop.logging.level";
 
 	static final String PROPERTY_SOURCE_NAME = "leapHopLoggingLevel";
 
@@ -40,6 +44,9 @@ class LeapLoggingEnvironmentPostProcessor implements EnvironmentPostProcessor, O
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		String value = environment.getProperty(ENV_VARIABLE);
+		if (value == null || value.isBlank()) {
+			value = environment.getProperty(PROPERTY);
+		}
 		if (value == null || value.isBlank()) {
 			return;
 		}

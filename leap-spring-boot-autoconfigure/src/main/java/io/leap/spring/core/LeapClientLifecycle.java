@@ -7,8 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -20,6 +18,7 @@ import io.leap.client.LeapAuthenticationException;
 import io.leap.client.LeapClient;
 import io.leap.client.LeapClosedException;
 import io.leap.client.ReconnectPolicy;
+import io.leap.spring.internal.LifecycleSupport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -111,7 +110,7 @@ public class LeapClientLifecycle implements SmartLifecycle {
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			Throwable cause = unwrap(ex);
+			Throwable cause = LifecycleSupport.unwrap(ex);
 			String what = (cause instanceof TimeoutException)
 					? "no connection within " + timeout + " (leap.connect-timeout)" : cause.toString();
 			throw new LeapStartupException("Could not connect to Leap at " + this.url
@@ -143,7 +142,7 @@ public class LeapClientLifecycle implements SmartLifecycle {
 				subscribeChannels();
 				return;
 			}
-			Throwable cause = unwrap(error);
+			Throwable cause = LifecycleSupport.unwrap(error);
 			if (!this.running || cause instanceof LeapClosedException) {
 				this.initialConnectRetrying = false;
 				return;
@@ -174,11 +173,8 @@ public class LeapClientLifecycle implements SmartLifecycle {
 				return;
 			}
 			if (this.retryScheduler == null) {
-				ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-					Thread thread = new Thread(runnable, "leap-connect-retry");
-					thread.setDaemon(true);
-					return thread;
-				});
+				ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+						LifecycleSupport.daemonThreadFactory("leap-connect-retry", false));
 				scheduler.setRemoveOnCancelPolicy(true);
 				this.retryScheduler = scheduler;
 			}
@@ -191,7 +187,8 @@ public class LeapClientLifecycle implements SmartLifecycle {
 		for (String channel : this.channels) {
 			this.client.subscribe(channel).whenComplete((result, error) -> {
 				if (error != null && this.running) {
-					logger.warn("Could not subscribe to Leap channel '" + channel + "': " + unwrap(error));
+					logger.warn("Could not subscribe to Leap channel '" + channel + "': "
+							+ LifecycleSupport.unwrap(error));
 				}
 				else if (error == null && logger.isDebugEnabled()) {
 					logger.debug("Subscribed to Leap channel '" + channel + "'");
@@ -202,9 +199,7 @@ public class LeapClientLifecycle implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		CompletableFuture<Void> done = new CompletableFuture<>();
-		stop(() -> done.complete(null));
-		done.join();
+		LifecycleSupport.stopAndWait(this::stop);
 	}
 
 	@Override
@@ -220,16 +215,14 @@ public class LeapClientLifecycle implements SmartLifecycle {
 				this.retryScheduler = null;
 			}
 		}
-		Thread closer = new Thread(() -> {
+		Thread closer = LifecycleSupport.startDaemon("leap-client-close", () -> {
 			try {
 				this.client.close();
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Failed to close the Leap client", ex);
 			}
-		}, "leap-client-close");
-		closer.setDaemon(true);
-		closer.start();
+		});
 		try {
 			closer.join(Math.max(1, this.settings.shutdownTimeout().toMillis()));
 			if (closer.isAlive()) {
@@ -270,15 +263,6 @@ public class LeapClientLifecycle implements SmartLifecycle {
 
 	private String subscribedText() {
 		return this.channels.isEmpty() ? "" : ", subscribed to " + this.channels;
-	}
-
-	private static Throwable unwrap(Throwable error) {
-		Throwable current = error;
-		while ((current instanceof CompletionException || current instanceof ExecutionException)
-				&& current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
 	}
 
 	/**

@@ -13,6 +13,7 @@ import io.leap.client.LeapClient;
 import io.leap.client.LeapMessage;
 import io.leap.client.ListenerOptions;
 import io.leap.client.Subscription;
+import io.leap.spring.internal.LifecycleSupport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -107,8 +108,7 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		stop(() -> {
-		});
+		LifecycleSupport.stopAndWait(this::stop);
 	}
 
 	@Override
@@ -128,28 +128,11 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
 		for (Channel<?> channel : channels) {
 			channel.beginDrain();
 		}
-		Thread drainer = new Thread(() -> {
-			try {
-				long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
-				for (Channel<?> channel : channels) {
-					if (!channel.awaitDrained(deadline)) {
-						logger.warn("Not every Leap " + channel.name + " received before shutdown was delivered within "
-								+ this.shutdownTimeout + " (leap.events.shutdown-timeout)");
-					}
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			finally {
-				for (Channel<?> channel : channels) {
-					channel.cancel();
-				}
-				callback.run();
-			}
-		}, "leap-events-shutdown");
-		drainer.setDaemon(true);
-		drainer.start();
+		LifecycleSupport.drainInBackground("leap-events-shutdown", channels, this.shutdownTimeout,
+				Channel::awaitDrained,
+				(channel) -> logger.warn("Not every Leap " + channel.name + " received before shutdown was delivered "
+						+ "within " + this.shutdownTimeout + " (leap.events.shutdown-timeout)"),
+				() -> channels.forEach(Channel::cancel), callback);
 	}
 
 	@Override

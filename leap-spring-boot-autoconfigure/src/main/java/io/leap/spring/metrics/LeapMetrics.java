@@ -35,13 +35,16 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <tr><td>{@code leap.messages.received}</td><td>counter</td><td>({@code event} when opted in)</td><td>messages and direct messages received</td></tr>
  * <tr><td>{@code leap.dispatches.received}</td><td>counter</td><td></td><td>every server dispatch received (messages, channel events, INIT)</td></tr>
  * <tr><td>{@code leap.reconnects}</td><td>counter</td><td></td><td>reconnect attempts</td></tr>
- * <tr><td>{@code leap.listener.errors}</td><td>counter</td><td></td><td>exceptions thrown by listeners</td></tr>
+ * <tr><td>{@code leap.events.errors}</td><td>counter</td><td></td><td>exceptions thrown by client listeners (e.g. {@code @EventListener}s through the ApplicationEvent bridge)</td></tr>
  * <tr><td>{@code leap.events.dropped}</td><td>counter</td><td></td><td>events dropped by a full listener buffer</td></tr>
  * <tr><td>{@code leap.decode.errors}</td><td>counter</td><td></td><td>frames that could not be decoded</td></tr>
  * <tr><td>{@code leap.events.buffered}</td><td>gauge</td><td></td><td>events waiting in listener buffers</td></tr>
  * <tr><td>{@code leap.heartbeat.rtt}</td><td>timer</td><td></td><td>heartbeat round trip time</td></tr>
  * </table>
  * Every meter also carries the tags given to the constructor (the auto-configuration adds {@code project}).
+ * {@code @LeapListener} methods have their own {@code leap.listener.*} meters, tagged {@code listener}
+ * ({@link io.leap.spring.listener.LeapListenerMetrics}); no name is shared, as Prometheus needs one set of tag keys per
+ * name.
  */
 public class LeapMetrics implements MeterBinder, LeapClientObserver {
 
@@ -90,7 +93,7 @@ public class LeapMetrics implements MeterBinder, LeapClientObserver {
 		}
 		counter(registry, "leap.dispatches.received", "Leap server dispatches received", ClientStats::dispatches);
 		counter(registry, "leap.reconnects", "Leap reconnect attempts", ClientStats::reconnects);
-		counter(registry, "leap.listener.errors", "Exceptions thrown by Leap listeners", ClientStats::listenerErrors);
+		counter(registry, "leap.events.errors", "Exceptions thrown by Leap client listeners", ClientStats::listenerErrors);
 		counter(registry, "leap.events.dropped", "Leap events dropped because a listener buffer was full",
 				ClientStats::dropped);
 		counter(registry, "leap.decode.errors", "Leap frames that could not be decoded", ClientStats::decodeErrors);

@@ -21,6 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.annotation.ImportCandidates;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.core.type.classreading.MetadataReader;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -254,10 +257,18 @@ class LeapAutoConfigurationTests {
 	void importsFileListsEveryAutoConfiguration() {
 		List<String> candidates = new ArrayList<>();
 		ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).forEach(candidates::add);
-		assertThat(candidates).contains("io.leap.spring.autoconfigure.LeapAutoConfiguration",
-				"io.leap.spring.autoconfigure.health.LeapHealthContributorAutoConfiguration",
-				"io.leap.spring.autoconfigure.metrics.LeapMetricsAutoConfiguration",
-				"io.leap.spring.autoconfigure.embedded.LeapEmbeddedServerAutoConfiguration");
+		// Every class annotated @AutoConfiguration, whatever its conditions say.
+		ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false) {
+			@Override
+			protected boolean isCandidateComponent(MetadataReader reader) {
+				return reader.getAnnotationMetadata().hasAnnotation(AutoConfiguration.class.getName());
+			}
+		};
+		List<String> declared = scanner.findCandidateComponents("io.leap.spring").stream()
+			.map(BeanDefinition::getBeanClassName)
+			.toList();
+		assertThat(declared).isNotEmpty();
+		assertThat(candidates.stream().filter((name) -> name.startsWith("io.leap."))).containsExactlyInAnyOrderElementsOf(declared);
 	}
 
 	static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {

@@ -15,6 +15,13 @@ class LeapLoggingEnvironmentPostProcessorTests {
 			new DeferredLogs());
 
 	@Test
+	void documentedPropertyFormSetsTheLevelToo() {
+		MockEnvironment environment = new MockEnvironment().withProperty("hop.logging.level", "warn");
+		this.processor.postProcessEnvironment(environment, new SpringApplication());
+		assertThat(environment.getProperty("logging.level.io.leap")).isEqualTo("WARN");
+	}
+
+	@Test
 	void setsLeapLoggerLevelFromHopLoggingLevel() {
 		MockEnvironment environment = new MockEnvironment().withProperty("HOP_LOGGING_LEVEL", "debug");
 		this.processor.postProcessEnvironment(environment, new SpringApplication());

@@ -58,6 +58,8 @@ class LeapEventsIntegrationTests {
 					.containsExactlyInAnyOrder("order.created", "said", "ping");
 				assertThat(listeners.stateUpdates).hasSize(1);
 				assertThat(listeners.asyncThreads).hasSize(3);
+				// State changes are a separate client listener: await them too rather than assume they came first.
+				assertThat(listeners.states).contains(ConnectionState.CONNECTED);
 			});
 			assertThat(listeners.orders.get(0).product()).isEqualTo("coffee");
 			LeapMessageEvent direct = listeners.all.stream().filter(LeapMessageEvent::isDirect).findFirst().orElseThrow();
@@ -67,7 +69,6 @@ class LeapEventsIntegrationTests {
 			assertThat(listeners.stateUpdates.get(0).getEvent().state().get("open").asBoolean()).isTrue();
 			// @Async listeners ran on the async executor, not on the client's delivery thread.
 			assertThat(listeners.asyncThreads).allMatch((name) -> name.startsWith("test-async-"));
-			assertThat(listeners.states).contains(ConnectionState.CONNECTED);
 			// Typed listener for StateUpdate never saw another kind of channel event.
 			assertThat(listeners.stateUpdates).allMatch((e) -> e.getEvent() instanceof ChannelEvent.StateUpdate);
 		});

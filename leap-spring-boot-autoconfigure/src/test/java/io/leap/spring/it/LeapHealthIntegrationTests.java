@@ -6,13 +6,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.leap.server.LeapServer;
 import io.leap.spring.autoconfigure.LeapConnectionDetails;
+import io.leap.spring.testsupport.LeapTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.health.registry.HealthContributorRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,11 +44,10 @@ class LeapHealthIntegrationTests {
 		URI url = first.wsUrl();
 		IntegrationSupport.runner()
 			.withPropertyValues("leap.anonymous=true")
-			.withBean(LeapConnectionDetails.class, () -> new TestConnectionDetails(url, projectId, null))
+			.withBean(LeapConnectionDetails.class, () -> LeapTestSupport.connectionDetails(url, projectId, null))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				HealthIndicator leap = (HealthIndicator) context.getBean(HealthContributorRegistry.class)
-					.getContributor("leap");
+				HealthIndicator leap = LeapTestSupport.leapHealth(context);
 				await().atMost(TIMEOUT).until(() -> leap.health(true).getStatus().equals(Status.UP));
 				Health up = leap.health(true);
 				assertThat(up.getDetails()).containsEntry("state", "CONNECTED").containsKey("timeInState");
@@ -80,10 +79,9 @@ class LeapHealthIntegrationTests {
 		String badToken = "leap_token_doesnotexist42";
 		IntegrationSupport.runner()
 			.withBean(LeapConnectionDetails.class,
-					() -> new TestConnectionDetails(leapServer.wsUrl(), leapServer.projectId(), badToken))
+					() -> LeapTestSupport.connectionDetails(leapServer.wsUrl(), leapServer.projectId(), badToken))
 			.run((context) -> {
-				HealthIndicator leap = (HealthIndicator) context.getBean(HealthContributorRegistry.class)
-					.getContributor("leap");
+				HealthIndicator leap = LeapTestSupport.leapHealth(context);
 				await().atMost(TIMEOUT)
 					.untilAsserted(() -> assertThat(leap.health(true).getDetails()).containsKey("lastError"));
 				Health health = leap.health(true);

@@ -76,7 +76,7 @@ class LeapMetricsIntegrationTests {
 				assertThat(registry.get("leap.events.buffered").gauge().value()).isEqualTo(2.0);
 				listener.release.countDown();
 				await().atMost(TIMEOUT)
-					.untilAsserted(() -> assertThat(registry.get("leap.listener.errors").functionCounter().count())
+					.untilAsserted(() -> assertThat(registry.get("leap.events.errors").functionCounter().count())
 						.isEqualTo(2.0));
 				await().atMost(TIMEOUT).until(() -> registry.get("leap.events.buffered").gauge().value() == 0.0);
 			});

@@ -7,7 +7,7 @@ import io.leap.spring.autoconfigure.LeapConnectionDetails;
 
 /**
  * {@link LeapConnectionDetails} of the embedded {@link LeapServer}: its socket URL, project id and a Leap token
- * created for the application, plus the REST origin and project token for publishing support.
+ * created for the application. Publishing goes through {@link EmbeddedLeapApiConnectionDetails}.
  */
 final class EmbeddedLeapConnectionDetails implements LeapConnectionDetails {
 
@@ -33,16 +33,6 @@ final class EmbeddedLeapConnectionDetails implements LeapConnectionDetails {
 	@Override
 	public String getToken() {
 		return this.token;
-	}
-
-	@Override
-	public URI getApiUrl() {
-		return this.server.apiUrl();
-	}
-
-	@Override
-	public String getApiToken() {
-		return this.server.projectToken();
 	}
 
 	@Override

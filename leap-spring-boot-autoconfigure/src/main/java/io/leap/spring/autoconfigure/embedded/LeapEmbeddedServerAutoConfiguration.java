@@ -6,6 +6,7 @@ import java.util.Set;
 import io.leap.client.LeapClient;
 import io.leap.server.ChannelType;
 import io.leap.server.LeapServer;
+import io.leap.spring.autoconfigure.LeapApiConnectionDetails;
 import io.leap.spring.autoconfigure.LeapAutoConfiguration;
 import io.leap.spring.autoconfigure.LeapConnectionDetails;
 import io.leap.spring.autoconfigure.LeapProperties;
@@ -26,8 +27,9 @@ import org.springframework.context.annotation.Bean;
  * Embedded mode, like Boot's embedded databases: with {@code io.leap:leap-server} on the classpath and
  * {@code leap.embedded.enabled=true}, an in-process {@link LeapServer} is started on a free port, a Leap token is
  * created for the application, the channels of {@code leap.channels} and {@code leap.embedded.channels} are created
- * (type {@code public}), and a {@link LeapConnectionDetails} bean points the client at it. The properties-backed
- * connection details back off, so {@code leap.project-id} and {@code leap.token} are not needed.
+ * (type {@code public}), a {@link LeapConnectionDetails} bean points the client at it and a
+ * {@link LeapApiConnectionDetails} bean points {@code LeapTemplate} at its REST API. The properties-backed connection
+ * details back off, so {@code leap.project-id}, {@code leap.token} and {@code leap.api.*} are not needed.
  */
 @AutoConfiguration(before = LeapAutoConfiguration.class)
 @ConditionalOnClass({ LeapServer.class, LeapClient.class })
@@ -67,6 +69,16 @@ public final class LeapEmbeddedServerAutoConfiguration {
 		JsonNode tokenState = mapper.readTree(properties.getEmbedded().getTokenState());
 		String token = server.createToken(tokenState);
 		return new EmbeddedLeapConnectionDetails(server, token);
+	}
+
+	/**
+	 * The REST API of the embedded server for {@code LeapTemplate}. Registered before
+	 * {@code LeapTemplateAutoConfiguration} runs, so that its {@code leap.api.*}-backed details back off.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(LeapApiConnectionDetails.class)
+	EmbeddedLeapApiConnectionDetails embeddedLeapApiConnectionDetails(LeapServer server) {
+		return new EmbeddedLeapApiConnectionDetails(server);
 	}
 
 }

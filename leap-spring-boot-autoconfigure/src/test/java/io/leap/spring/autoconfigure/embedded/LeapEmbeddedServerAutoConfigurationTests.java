@@ -2,6 +2,7 @@ package io.leap.spring.autoconfigure.embedded;
 
 import io.leap.client.LeapClient;
 import io.leap.server.LeapServer;
+import io.leap.spring.autoconfigure.LeapApiConnectionDetails;
 import io.leap.spring.autoconfigure.LeapAutoConfiguration;
 import io.leap.spring.autoconfigure.LeapConnectionDetails;
 import io.leap.spring.autoconfigure.LeapCredentialsMissingException;
@@ -34,8 +35,12 @@ class LeapEmbeddedServerAutoConfigurationTests {
 				assertThat(server.port()).isPositive();
 				assertThat(details.getProjectId()).isEqualTo(server.projectId());
 				assertThat(details.getToken()).startsWith("leap_token_");
-				assertThat(details.getApiUrl()).isEqualTo(server.apiUrl());
-				assertThat(details.getApiToken()).isEqualTo(server.projectToken());
+				// LeapTemplate's side: the embedded server's REST API and project token.
+				LeapApiConnectionDetails apiDetails = context.getBean(LeapApiConnectionDetails.class);
+				assertThat(apiDetails).isInstanceOf(EmbeddedLeapApiConnectionDetails.class);
+				assertThat(apiDetails.getUrl()).isEqualTo(server.apiUrl());
+				assertThat(apiDetails.getToken()).isEqualTo(server.projectToken());
+				assertThat(apiDetails.toString()).doesNotContain(server.projectToken());
 				assertThat(details.toString()).doesNotContain(details.getToken());
 				assertThat(server.channelIds()).containsExactly("orders", "chat");
 			});

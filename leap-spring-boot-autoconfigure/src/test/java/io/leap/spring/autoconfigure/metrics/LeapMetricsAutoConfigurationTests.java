@@ -38,7 +38,7 @@ class LeapMetricsAutoConfigurationTests {
 			assertThat(registry.get("leap.connection.state").tag("state", "connected").gauge().value()).isZero();
 			assertThat(registry.get("leap.messages.received").functionCounter().count()).isZero();
 			assertThat(registry.get("leap.reconnects").functionCounter().count()).isZero();
-			assertThat(registry.get("leap.listener.errors").functionCounter().count()).isZero();
+			assertThat(registry.get("leap.events.errors").functionCounter().count()).isZero();
 			assertThat(registry.get("leap.events.dropped").functionCounter().count()).isZero();
 			assertThat(registry.get("leap.events.buffered").gauge().value()).isZero();
 			assertThat(registry.get("leap.heartbeat.rtt").timer().count()).isZero();

@@ -1,0 +1,188 @@
+package io.leap.spring.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+
+import io.leap.client.api.LeapApi;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of the Channels REST API client and {@code LeapTemplate} ({@code leap.api.*}).
+ *
+ * <p>Setting {@code leap.api.token} enables the auto-configured {@code LeapApi} and {@code LeapTemplate}. In embedded
+ * mode ({@code leap.embedded.enabled=true}) they point at the embedded server and the credential and URL here are not
+ * used.
+ */
+@ConfigurationProperties("leap.api")
+public class LeapApiProperties {
+
+	/**
+	 * Whether to auto-configure the Channels REST API client and LeapTemplate when a credential is available.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Credential for the Channels REST API: a project token ("ptk_...", recommended), or a personal access token
+	 * ("pat_...") together with a project id. Setting it enables LeapTemplate. A Leap token ("leap_token_...") is not
+	 * accepted.
+	 */
+	private @Nullable String token;
+
+	/**
+	 * Origin of the Channels REST API, without "/v1".
+	 */
+	private URI url = LeapApi.DEFAULT_BASE_URL;
+
+	/**
+	 * Hop project id sent as the "project" parameter of every request. Required with a personal access token or a
+	 * bearer token, for which "leap.project-id" is used when this is not set. With a project token it is optional and
+	 * must be the token's project.
+	 */
+	private @Nullable String projectId;
+
+	/**
+	 * Maximum time for each request attempt, until its response arrives. A request that times out is not retried.
+	 */
+	private Duration requestTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Maximum time to establish a connection. Defaults to the request timeout.
+	 */
+	private @Nullable Duration connectTimeout;
+
+	private final Retry retry = new Retry();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getToken() {
+		return this.token;
+	}
+
+	public void setToken(@Nullable String token) {
+		this.token = token;
+	}
+
+	public URI getUrl() {
+		return this.url;
+	}
+
+	public void setUrl(URI url) {
+		this.url = url;
+	}
+
+	public @Nullable String getProjectId() {
+		return this.projectId;
+	}
+
+	public void setProjectId(@Nullable String projectId) {
+		this.projectId = projectId;
+	}
+
+	public Duration getRequestTimeout() {
+		return this.requestTimeout;
+	}
+
+	public void setRequestTimeout(Duration requestTimeout) {
+		this.requestTimeout = requestTimeout;
+	}
+
+	public @Nullable Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(@Nullable Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	@Override
+	public String toString() {
+		return "LeapApiProperties[url=" + this.url + ", projectId=" + this.projectId + ", token="
+				+ ((this.token != null) ? "******" : "none") + "]";
+	}
+
+	/**
+	 * Retries of idempotent calls (GET, PUT, DELETE) on 429, 502, 503, 504 and connection errors; POST and PATCH calls
+	 * are retried only when no connection could be made.
+	 */
+	public static class Retry {
+
+		/**
+		 * Whether to retry failed calls.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Maximum number of retries after the first attempt.
+		 */
+		private int maxRetries = 3;
+
+		/**
+		 * Upper bound of the first backoff delay; the bound doubles with each retry (full jitter).
+		 */
+		private Duration initialBackoff = Duration.ofMillis(200);
+
+		/**
+		 * Cap of the backoff delay's upper bound.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(5);
+
+		/**
+		 * Longest "Retry-After" the client waits for; a longer one ends the retries.
+		 */
+		private Duration maxRetryAfter = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public Duration getMaxRetryAfter() {
+			return this.maxRetryAfter;
+		}
+
+		public void setMaxRetryAfter(Duration maxRetryAfter) {
+			this.maxRetryAfter = maxRetryAfter;
+		}
+
+	}
+
+}

@@ -1,0 +1,110 @@
+package io.leap.spring.autoconfigure;
+
+import java.time.Duration;
+
+import io.leap.client.OverflowPolicy;
+import io.leap.spring.listener.LeapListenerEndpointRegistrar;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of {@code @LeapListener} methods ({@code leap.listener.*}).
+ */
+@ConfigurationProperties("leap.listener")
+public class LeapListenerProperties {
+
+	/**
+	 * Whether @LeapListener methods are detected and registered.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Whether listeners that do not set autoStartup start with the application context.
+	 */
+	private boolean autoStartup = true;
+
+	/**
+	 * Number of messages each listener may have waiting. When not set, leap.delivery.buffer-size applies.
+	 */
+	private @Nullable Integer bufferSize;
+
+	/**
+	 * What happens when a listener's buffer is full. When not set, leap.delivery.overflow-policy applies.
+	 */
+	private @Nullable OverflowPolicy overflowPolicy;
+
+	/**
+	 * Maximum time to wait on shutdown for the listeners to handle the messages already buffered.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Time between attempts to subscribe channels of listeners that could not be subscribed (for example not created
+	 * yet) while connected.
+	 */
+	private Duration resubscribeInterval = Duration.ofSeconds(10);
+
+	/**
+	 * SmartLifecycle phase of the listener registry. The default stops delivery before the web server and the
+	 * connection.
+	 */
+	private int phase = LeapListenerEndpointRegistrar.DEFAULT_PHASE;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	public @Nullable Integer getBufferSize() {
+		return this.bufferSize;
+	}
+
+	public void setBufferSize(@Nullable Integer bufferSize) {
+		this.bufferSize = bufferSize;
+	}
+
+	public @Nullable OverflowPolicy getOverflowPolicy() {
+		return this.overflowPolicy;
+	}
+
+	public void setOverflowPolicy(@Nullable OverflowPolicy overflowPolicy) {
+		this.overflowPolicy = overflowPolicy;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public Duration getResubscribeInterval() {
+		return this.resubscribeInterval;
+	}
+
+	public void setResubscribeInterval(Duration resubscribeInterval) {
+		this.resubscribeInterval = resubscribeInterval;
+	}
+
+	public int getPhase() {
+		return this.phase;
+	}
+
+	public void setPhase(int phase) {
+		this.phase = phase;
+	}
+
+}
