@@ -41,8 +41,8 @@ class HeartbeatBacklogTests {
     @Test
     void ackBehindAStreamOfFramesIsNotADeadLink() {
         client = LeapClient.builder("project_1").url(URI.create("ws://scripted/ws?encoding=json"))
-                .transport(transport).heartbeatAckTimeout(Duration.ofMillis(150))
-                .readTimeoutGrace(Duration.ofMillis(150)).build();
+                .transport(transport).heartbeatAckTimeout(Duration.ofMillis(600))
+                .readTimeoutGrace(Duration.ofMillis(600)).build();
         Reliability.Recorder<ConnectionStateChange> changes = new Reliability.Recorder<>();
         client.addConnectionStateListener(changes::add);
         client.connectAsync();
@@ -50,13 +50,14 @@ class HeartbeatBacklogTests {
         c.hello(100);
         c.init();
         await().atMost(WAIT).until(() -> c.sent.contains("{\"op\":3}"));
-        // frames keep arriving every 20 ms, none of them an ack, for well over the ack timeout
+        // frames keep arriving every 20 ms, none of them an ack, for well over the ack timeout (the timeouts leave
+        // room for a loaded CI machine to delay the feeder)
         AtomicInteger pushed = new AtomicInteger();
         feeder = Executors.newSingleThreadScheduledExecutor();
         feeder.scheduleAtFixedRate(() -> c.text(ScriptedTransport.message("x", "n",
                 String.valueOf(pushed.incrementAndGet()))), 0, 20, TimeUnit.MILLISECONDS);
-        await().during(Duration.ofMillis(1000)).atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED);
-        assertThat(pushed.get()).isGreaterThan(10);
+        await().during(Duration.ofMillis(2500)).atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED);
+        assertThat(pushed.get()).isGreaterThan(30);
         // the data stops and the ack never comes: now it is a dead link
         feeder.shutdownNow();
         await().atMost(WAIT).until(() -> changes.items.stream().anyMatch(s -> s.current() == ConnectionState.ERRORED));
