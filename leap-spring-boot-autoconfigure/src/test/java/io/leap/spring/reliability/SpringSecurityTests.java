@@ -18,6 +18,7 @@ import org.springframework.boot.actuate.autoconfigure.env.EnvironmentEndpointAut
 import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint;
 import org.springframework.boot.actuate.env.EnvironmentEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,13 +41,9 @@ class SpringSecurityTests {
 		}
 	}
 
-	@Test
-	void tokensNeverShowInHealthConfigpropsOrEnvWithBootDefaults() {
-		this.server = LeapServer.builder().build().start();
-		String token = this.server.createToken(Map.of());
-		String apiToken = this.server.projectToken();
-		JsonMapper json = JsonMapper.builder().build();
-		LeapTestSupport.runner()
+	/** The Leap client against {@link #server} with Actuator's configprops and env endpoints, plus {@code extra}. */
+	private ApplicationContextRunner actuatorRunner(String token, String apiToken, String... extra) {
+		return LeapTestSupport.runner()
 			.withConfiguration(AutoConfigurations.of(LeapSanitizingAutoConfiguration.class, EndpointAutoConfiguration.class,
 					ConfigurationPropertiesReportEndpointAutoConfiguration.class,
 					EnvironmentEndpointAutoConfiguration.class))
@@ -54,6 +51,16 @@ class SpringSecurityTests {
 					"leap.token=" + token, "leap.api.token=" + apiToken,
 					"management.endpoints.web.exposure.include=*", "management.endpoints.jmx.exposure.include=*",
 					"spring.jmx.enabled=true")
+			.withPropertyValues(extra);
+	}
+
+	@Test
+	void tokensNeverShowInHealthConfigpropsOrEnvWithBootDefaults() {
+		this.server = LeapServer.builder().build().start();
+		String token = this.server.createToken(Map.of());
+		String apiToken = this.server.projectToken();
+		JsonMapper json = JsonMapper.builder().build();
+		actuatorRunner(token, apiToken)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				LeapClient client = context.getBean(LeapClient.class);
@@ -86,15 +93,8 @@ class SpringSecurityTests {
 		String token = this.server.createToken(Map.of());
 		String apiToken = this.server.projectToken();
 		JsonMapper json = JsonMapper.builder().build();
-		LeapTestSupport.runner()
-			.withConfiguration(AutoConfigurations.of(LeapSanitizingAutoConfiguration.class, EndpointAutoConfiguration.class,
-					ConfigurationPropertiesReportEndpointAutoConfiguration.class,
-					EnvironmentEndpointAutoConfiguration.class))
-			.withPropertyValues("leap.url=" + this.server.wsUrl(), "leap.project-id=" + this.server.projectId(),
-					"leap.token=" + token, "leap.api.token=" + apiToken,
-					"management.endpoints.web.exposure.include=*", "management.endpoints.jmx.exposure.include=*",
-					"spring.jmx.enabled=true", "management.endpoint.configprops.show-values=always",
-					"management.endpoint.env.show-values=always")
+		actuatorRunner(token, apiToken, "management.endpoint.configprops.show-values=always",
+				"management.endpoint.env.show-values=always")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				LeapClient client = context.getBean(LeapClient.class);
