@@ -620,10 +620,15 @@ class ProtocolTest {
         String payload = s.encodeMessage("bench", "tick", Map.of("n", 1));
         s.blast(cid1, payload, 5000).join();
         s.blast(cid2, payload, 700).join();
-        for (int i = 0; i < 5000; i++) {
+        // Blasts smaller than one chunk (a paced sender sends one copy at a time) and empty blasts.
+        s.blast(cid1, payload, 0).join();
+        s.blast(cid1, payload, 1).join();
+        s.blast(cid1, payload, 3).join();
+        s.blast(cid2, payload, 1).join();
+        for (int i = 0; i < 5000 + 1 + 3; i++) {
             assertThat(plain.next().raw()).isEqualTo(payload);
         }
-        for (int i = 0; i < 700; i++) {
+        for (int i = 0; i < 700 + 1; i++) {
             TestSocket.Received r = zlib.next();
             assertThat(r.binary()).isTrue();
             assertThat(r.raw()).isEqualTo(payload);

@@ -31,7 +31,7 @@ import io.leap.transport.netty.NettyWebSocketTransport;
  * <pre>
  * ./mvnw -B -q -DskipTests install &amp;&amp; ./mvnw -q -pl leap-benchmarks exec:exec@load -Dload.args="--reps 3"
  * </pre>
- * Options: {@code --messages N} (default 500000), {@code --reps N} (3), {@code --modes json,zlib},
+ * Options: {@code --messages N} (default 500000; 0 skips the blast runs), {@code --reps N} (3), {@code --modes json,zlib},
  * {@code --rates 10000,50000}, {@code --paced-seconds S} (4), {@code --paths <substring,...>} to select paths.
  * With the defaults a full run (6 client paths) takes about 10 minutes on 2 cores.
  */
@@ -111,8 +111,10 @@ public final class LoadHarness {
 			for (String mode : modes) {
 				URI url = URI.create(this.wsUrl + "?encoding=json&compression=" + ("zlib".equals(mode) ? "zlib" : "none"));
 				Map<String, List<Result>> blast = new LinkedHashMap<>();
-				System.out.printf("%n== blast, %s frames, %,d messages, %d reps (+1 warm-up)%n", mode, messages, reps);
-				for (int rep = 0; rep <= reps; rep++) {
+				if (messages > 0) {
+					System.out.printf("%n== blast, %s frames, %,d messages, %d reps (+1 warm-up)%n", mode, messages, reps);
+				}
+				for (int rep = 0; messages > 0 && rep <= reps; rep++) {
 					for (int i = 0; i < paths.size(); i++) {
 						// Rotate the order each repetition so no path always runs first or last.
 						Supplier<ClientPath> factory = paths.get((i + rep) % paths.size());
@@ -123,17 +125,23 @@ public final class LoadHarness {
 						}
 					}
 				}
-				printBlast(mode, blast);
+				if (messages > 0) {
+					printBlast(mode, blast);
+				}
 				for (long rate : rates) {
 					Map<String, List<Result>> paced = new LinkedHashMap<>();
 					long count = rate * pacedSeconds;
-					System.out.printf("%n== paced, %s frames, %,d msg/s for %d s, %d reps%n", mode, rate, pacedSeconds, reps);
-					for (int rep = 0; rep < reps; rep++) {
+					System.out.printf("%n== paced, %s frames, %,d msg/s for %d s, %d reps (+1 warm-up of 1 s)%n", mode, rate,
+							pacedSeconds, reps);
+					for (int rep = 0; rep <= reps; rep++) {
 						for (int i = 0; i < paths.size(); i++) {
 							Supplier<ClientPath> factory = paths.get((i + rep) % paths.size());
-							Result result = measure(factory, url, count, rate);
+							// Repetition 0 is a warm-up (JIT) at the same rate, not recorded.
+							Result result = measure(factory, url, rep == 0 ? rate : count, rate);
 							System.out.printf("  rep %d %-48s p99 %8.1f us%n", rep, result.name, result.p99 / 1000.0);
-							paced.computeIfAbsent(result.name, (k) -> new ArrayList<>()).add(result);
+							if (rep > 0) {
+								paced.computeIfAbsent(result.name, (k) -> new ArrayList<>()).add(result);
+							}
 						}
 					}
 					printPaced(mode, rate, paced);
@@ -151,6 +159,7 @@ public final class LoadHarness {
 			path.open(url, this.projectId, recorder);
 			awaitConnections(1);
 			System.gc();
+			Map<Long, Long> threadCpu0 = this.options.containsKey("thread-cpu") ? threadCpu() : null;
 			long cpu0 = os.getProcessCpuTime();
 			long alloc0 = threads.getTotalThreadAllocatedBytes();
 			long t0 = System.nanoTime();
@@ -161,6 +170,9 @@ public final class LoadHarness {
 			long elapsed = System.nanoTime() - t0;
 			long cpu = os.getProcessCpuTime() - cpu0;
 			long alloc = threads.getTotalThreadAllocatedBytes() - alloc0;
+			if (threadCpu0 != null) {
+				printThreadCpu(path.name(), threadCpu0, count, cpu);
+			}
 			String sent = this.serverOut.readLine();
 			if (sent == null || !sent.startsWith("SENT")) {
 				throw new IllegalStateException("Bench server said " + sent);
@@ -176,6 +188,34 @@ public final class LoadHarness {
 			awaitConnections(0);
 			return result;
 		}
+	}
+
+	private static Map<Long, Long> threadCpu() {
+		Map<Long, Long> cpu = new LinkedHashMap<>();
+		for (long id : threads.getAllThreadIds()) {
+			cpu.put(id, threads.getThreadCpuTime(id));
+		}
+		return cpu;
+	}
+
+	/** {@code --thread-cpu x}: where the process CPU of one run went, per thread (µs per message). */
+	private static void printThreadCpu(String name, Map<Long, Long> before, long count, long processCpu) {
+		Map<Long, Long> after = threadCpu();
+		StringBuilder line = new StringBuilder();
+		long accounted = 0;
+		List<Map.Entry<Long, Long>> deltas = new ArrayList<>();
+		after.forEach((id, cpu) -> deltas.add(Map.entry(id, cpu - before.getOrDefault(id, 0L))));
+		deltas.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+		for (Map.Entry<Long, Long> d : deltas) {
+			accounted += d.getValue();
+			if (d.getValue() * 100 >= processCpu && line.length() < 600) {
+				var info = threads.getThreadInfo(d.getKey());
+				line.append(String.format(Locale.ROOT, " %s=%.2f", info == null ? d.getKey() : info.getThreadName(),
+						d.getValue() / 1e3 / count));
+			}
+		}
+		System.out.printf(Locale.ROOT, "    cpu µs/msg %s: process %.2f, Java threads %.2f:%s%n", name, processCpu / 1e3 / count,
+				accounted / 1e3 / count, line);
 	}
 
 	private static long percentile(long[] sorted, double p) {

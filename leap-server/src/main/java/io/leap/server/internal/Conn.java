@@ -162,6 +162,9 @@ final class Conn {
      * the outbound buffer stays bounded.
      */
     CompletableFuture<Void> blast(byte[] payload, long count) {
+        if (count == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
         byte[] body = zlib ? Zlib.deflate(payload) : payload;
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
@@ -169,7 +172,7 @@ final class Conn {
                 done.completeExceptionally(new IllegalStateException("A blast is already running on " + cid));
                 return;
             }
-            blast = new Blast(WireFrames.chunk(body, zlib), count, done);
+            blast = new Blast(WireFrames.chunk(body, zlib, count), count, done);
             continueBlast();
         });
         return done;

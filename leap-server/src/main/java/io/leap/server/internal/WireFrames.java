@@ -14,11 +14,14 @@ final class WireFrames {
     private WireFrames() {
     }
 
-    /** A direct buffer holding as many complete copies of the frame as fit in about 64 KiB (at least one). */
-    static Chunk chunk(byte[] payload, boolean binary) {
+    /**
+     * A direct buffer holding as many complete copies of the frame as fit in about 64 KiB (at least one), but no more
+     * than {@code count}: a blast of one message (a paced sender) must not build 64 KiB of copies each time.
+     */
+    static Chunk chunk(byte[] payload, boolean binary, long count) {
         byte[] header = header(payload.length, binary);
         int frameLength = header.length + payload.length;
-        int frames = Math.max(1, CHUNK_TARGET_BYTES / frameLength);
+        int frames = (int) Math.max(1, Math.min(count, CHUNK_TARGET_BYTES / frameLength));
         ByteBuf buf = Unpooled.directBuffer(frames * frameLength);
         for (int i = 0; i < frames; i++) {
             buf.writeBytes(header).writeBytes(payload);
