@@ -21,6 +21,11 @@ interface ClientPath extends AutoCloseable {
 	 */
 	void open(URI url, String projectId, Recorder recorder) throws Exception;
 
+	/** @return {@code true} if the path is measured in blast mode only (it does not read the send time) */
+	default boolean blastOnly() {
+		return false;
+	}
+
 	/** Closes the connection and releases what {@link #open} created. */
 	@Override
 	void close() throws Exception;

@@ -72,6 +72,7 @@ public final class LoadHarness {
 		List<Supplier<ClientPath>> all = new ArrayList<>();
 		all.add(JdkBaselinePath::new);
 		all.add(OkHttpBaselinePath::new);
+		all.add(JdkCeilingPath::new);
 		all.add(() -> new LeapClientPath("LeapClient (JDK transport)", JdkWebSocketTransport::new, false));
 		all.add(() -> new LeapClientPath("LeapClient (JDK transport) + data(record)", JdkWebSocketTransport::new, true));
 		all.add(() -> new LeapClientPath("LeapClient (Netty transport)", NettyWebSocketTransport::new, false));
@@ -93,6 +94,15 @@ public final class LoadHarness {
 			// The baseline always runs: every ratio is taken against it.
 			return name.startsWith("baseline") || wanted.stream().anyMatch(name::contains);
 		}).toList();
+	}
+
+	private static boolean blastOnly(Supplier<ClientPath> factory) {
+		try (ClientPath path = factory.get()) {
+			return path.blastOnly();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private void run() throws Exception {
@@ -129,13 +139,14 @@ public final class LoadHarness {
 					printBlast(mode, blast);
 				}
 				for (long rate : rates) {
+					List<Supplier<ClientPath>> pacedPaths = paths.stream().filter((p) -> !blastOnly(p)).toList();
 					Map<String, List<Result>> paced = new LinkedHashMap<>();
 					long count = rate * pacedSeconds;
 					System.out.printf("%n== paced, %s frames, %,d msg/s for %d s, %d reps (+1 warm-up of 1 s)%n", mode, rate,
 							pacedSeconds, reps);
 					for (int rep = 0; rep <= reps; rep++) {
-						for (int i = 0; i < paths.size(); i++) {
-							Supplier<ClientPath> factory = paths.get((i + rep) % paths.size());
+						for (int i = 0; i < pacedPaths.size(); i++) {
+							Supplier<ClientPath> factory = pacedPaths.get((i + rep) % pacedPaths.size());
 							// Repetition 0 is a warm-up (JIT) at the same rate, not recorded.
 							Result result = measure(factory, url, rep == 0 ? rate : count, rate);
 							System.out.printf("  rep %d %-48s p99 %8.1f us%n", rep, result.name, result.p99 / 1000.0);

@@ -15,18 +15,13 @@ abstract class RawJson {
 
     static final RawJson NULL = new Text("null");
 
-    /** Copies the slice; kept as UTF-8 bytes (read by Jackson's byte parser) unless it has non-ASCII characters. */
+    /**
+     * Copies the slice into a {@link String} (a vectorised copy on the reading thread: Latin-1 strings are compressed
+     * by a JVM intrinsic); converting it later encodes it to UTF-8 bytes for Jackson's byte parser, which for ASCII is
+     * another vectorised copy.
+     */
     static RawJson of(char[] buf, int from, int to) {
-        int len = to - from;
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            char c = buf[from + i];
-            if (c >= 0x80) {
-                return new Text(new String(buf, from, len));
-            }
-            b[i] = (byte) c;
-        }
-        return new Bytes(b);
+        return new Text(new String(buf, from, to - from));
     }
 
     static RawJson of(byte[] buf, int from, int to) {
@@ -60,20 +55,21 @@ abstract class RawJson {
             this.json = json;
         }
 
+        // Jackson's byte parser is faster than its char parser, and encoding to UTF-8 costs little.
         @Override
         JsonNode tree(ObjectMapper mapper) {
-            JsonNode node = mapper.readTree(json);
+            JsonNode node = mapper.readTree(json.getBytes(StandardCharsets.UTF_8));
             return node == null ? NullNode.getInstance() : node;
         }
 
         @Override
         <T> T read(ObjectMapper mapper, Class<T> type) {
-            return mapper.readValue(json, type);
+            return mapper.readValue(json.getBytes(StandardCharsets.UTF_8), type);
         }
 
         @Override
         <T> T read(ObjectMapper mapper, TypeReference<T> type) {
-            return mapper.readValue(json, type);
+            return mapper.readValue(json.getBytes(StandardCharsets.UTF_8), type);
         }
 
         @Override
