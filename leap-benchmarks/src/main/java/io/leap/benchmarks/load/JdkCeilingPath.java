@@ -60,6 +60,9 @@ final class JdkCeilingPath implements ClientPath {
 
 		private final Recorder recorder;
 
+		/** Set once the first MESSAGE dispatch has been decoded; from then on frames are only counted. */
+		private boolean counting;
+
 		private final StringBuilder text = new StringBuilder();
 
 		private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
@@ -71,7 +74,7 @@ final class JdkCeilingPath implements ClientPath {
 
 		@Override
 		public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-			if (this.recorder.received() > 0) {
+			if (this.counting) {
 				if (last) {
 					this.recorder.message(0);
 				}
@@ -79,7 +82,9 @@ final class JdkCeilingPath implements ClientPath {
 			else {
 				this.text.append(data);
 				if (last) {
+					long before = this.recorder.received();
 					this.decoder.text(this.text.toString(), (reply) -> ws.sendText(reply, true));
+					this.counting = this.recorder.received() > before;
 					this.text.setLength(0);
 				}
 			}
@@ -89,7 +94,7 @@ final class JdkCeilingPath implements ClientPath {
 
 		@Override
 		public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-			if (this.recorder.received() > 0) {
+			if (this.counting) {
 				if (last) {
 					this.recorder.message(0);
 				}
@@ -99,7 +104,9 @@ final class JdkCeilingPath implements ClientPath {
 				data.get(chunk);
 				this.binary.writeBytes(chunk);
 				if (last) {
+					long before = this.recorder.received();
 					this.decoder.binary(this.binary.toByteArray(), (reply) -> ws.sendText(reply, true));
+					this.counting = this.recorder.received() > before;
 					this.binary.reset();
 				}
 			}

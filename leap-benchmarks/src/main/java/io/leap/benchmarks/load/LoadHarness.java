@@ -2,6 +2,7 @@ package io.leap.benchmarks.load;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -55,6 +56,8 @@ public final class LoadHarness {
 
 	private String projectId;
 
+	private int pacedWarmupSeconds;
+
 	private LoadHarness(Map<String, String> options) {
 		this.options = options;
 	}
@@ -64,11 +67,16 @@ public final class LoadHarness {
 		for (int i = 0; i + 1 < args.length; i += 2) {
 			options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
 		}
-		new LoadHarness(options).run();
+		if (options.containsKey("child")) {
+			child(options);
+		}
+		else {
+			new LoadHarness(options).run();
+		}
 		System.exit(0);
 	}
 
-	private List<Supplier<ClientPath>> paths() {
+	private static List<Supplier<ClientPath>> allPaths() {
 		List<Supplier<ClientPath>> all = new ArrayList<>();
 		all.add(JdkBaselinePath::new);
 		all.add(OkHttpBaselinePath::new);
@@ -78,31 +86,30 @@ public final class LoadHarness {
 		all.add(() -> new LeapClientPath("LeapClient (Netty transport)", NettyWebSocketTransport::new, false));
 		all.add(() -> new LeapClientPath("LeapClient (Netty transport) + data(record)", NettyWebSocketTransport::new, true));
 		all.addAll(SpringPaths.paths());
+		return all;
+	}
+
+	/** The paths to measure: all, or those whose name contains one of {@code --paths} (the baseline always). */
+	private List<PathInfo> paths() {
 		String filter = this.options.get("paths");
-		if (filter == null) {
-			return all;
-		}
-		List<String> wanted = Arrays.asList(filter.toLowerCase(Locale.ROOT).split(","));
-		return all.stream().filter((path) -> {
-			String name;
-			try (ClientPath p = path.get()) {
-				name = p.name().toLowerCase(Locale.ROOT);
+		List<String> wanted = filter == null ? List.of("") : Arrays.asList(filter.toLowerCase(Locale.ROOT).split(","));
+		List<PathInfo> paths = new ArrayList<>();
+		for (Supplier<ClientPath> factory : allPaths()) {
+			try (ClientPath p = factory.get()) {
+				String name = p.name().toLowerCase(Locale.ROOT);
+				// The baseline always runs: every ratio is taken against it.
+				if (name.startsWith("baseline") || wanted.stream().anyMatch(name::contains)) {
+					paths.add(new PathInfo(p.name(), p.blastOnly()));
+				}
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException(ex);
 			}
-			// The baseline always runs: every ratio is taken against it.
-			return name.startsWith("baseline") || wanted.stream().anyMatch(name::contains);
-		}).toList();
+		}
+		return paths;
 	}
 
-	private static boolean blastOnly(Supplier<ClientPath> factory) {
-		try (ClientPath path = factory.get()) {
-			return path.blastOnly();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
+	private record PathInfo(String name, boolean blastOnly) {
 	}
 
 	private void run() throws Exception {
@@ -112,7 +119,9 @@ public final class LoadHarness {
 		List<Long> rates = Arrays.stream(this.options.getOrDefault("rates", "10000,50000").split(","))
 			.filter((s) -> !s.isBlank()).map(Long::parseLong).toList();
 		int pacedSeconds = Integer.parseInt(this.options.getOrDefault("paced-seconds", "4"));
-		List<Supplier<ClientPath>> paths = paths();
+		long warmupBlast = Long.parseLong(this.options.getOrDefault("warmup", "500000"));
+		this.pacedWarmupSeconds = Integer.parseInt(this.options.getOrDefault("paced-warmup-seconds", "2"));
+		List<PathInfo> paths = paths();
 		startServer();
 		try {
 			System.out.printf("JVM %s %s, %d CPUs, harness heap %d MB%n", System.getProperty("java.vm.name"),
@@ -122,37 +131,33 @@ public final class LoadHarness {
 				URI url = URI.create(this.wsUrl + "?encoding=json&compression=" + ("zlib".equals(mode) ? "zlib" : "none"));
 				Map<String, List<Result>> blast = new LinkedHashMap<>();
 				if (messages > 0) {
-					System.out.printf("%n== blast, %s frames, %,d messages, %d reps (+1 warm-up)%n", mode, messages, reps);
+					System.out.printf("%n== blast, %s frames, %,d messages (after a warm-up blast of as many), %d reps%n", mode,
+							messages, reps);
 				}
-				for (int rep = 0; messages > 0 && rep <= reps; rep++) {
+				for (int rep = 0; messages > 0 && rep < reps; rep++) {
 					for (int i = 0; i < paths.size(); i++) {
 						// Rotate the order each repetition so no path always runs first or last.
-						Supplier<ClientPath> factory = paths.get((i + rep) % paths.size());
-						Result result = measure(factory, url, messages, 0);
-						System.out.printf("  rep %d %-48s %,12.0f msg/s%n", rep, result.name, result.rate);
-						if (rep > 0) {
-							blast.computeIfAbsent(result.name, (k) -> new ArrayList<>()).add(result);
-						}
+						PathInfo path = paths.get((i + rep) % paths.size());
+						Result result = measure(path, url, warmupBlast, messages, 0);
+						System.out.printf("  rep %d %-48s %,12.0f msg/s%n", rep + 1, result.name, result.rate);
+						blast.computeIfAbsent(result.name, (k) -> new ArrayList<>()).add(result);
 					}
 				}
 				if (messages > 0) {
 					printBlast(mode, blast);
 				}
 				for (long rate : rates) {
-					List<Supplier<ClientPath>> pacedPaths = paths.stream().filter((p) -> !blastOnly(p)).toList();
+					List<PathInfo> pacedPaths = paths.stream().filter((p) -> !p.blastOnly()).toList();
 					Map<String, List<Result>> paced = new LinkedHashMap<>();
 					long count = rate * pacedSeconds;
-					System.out.printf("%n== paced, %s frames, %,d msg/s for %d s, %d reps (+1 warm-up of 1 s)%n", mode, rate,
-							pacedSeconds, reps);
-					for (int rep = 0; rep <= reps; rep++) {
+					System.out.printf("%n== paced, %s frames, %,d msg/s for %d s (after a warm-up blast of %,d and %d s at that rate), %d reps%n",
+							mode, rate, pacedSeconds, warmupBlast, this.pacedWarmupSeconds, reps);
+					for (int rep = 0; rep < reps; rep++) {
 						for (int i = 0; i < pacedPaths.size(); i++) {
-							Supplier<ClientPath> factory = pacedPaths.get((i + rep) % pacedPaths.size());
-							// Repetition 0 is a warm-up (JIT) at the same rate, not recorded.
-							Result result = measure(factory, url, rep == 0 ? rate : count, rate);
-							System.out.printf("  rep %d %-48s p99 %8.1f us%n", rep, result.name, result.p99 / 1000.0);
-							if (rep > 0) {
-								paced.computeIfAbsent(result.name, (k) -> new ArrayList<>()).add(result);
-							}
+							PathInfo path = pacedPaths.get((i + rep) % pacedPaths.size());
+							Result result = measure(path, url, warmupBlast, count, rate);
+							System.out.printf("  rep %d %-48s p99 %8.1f us%n", rep + 1, result.name, result.p99 / 1000.0);
+							paced.computeIfAbsent(result.name, (k) -> new ArrayList<>()).add(result);
 						}
 					}
 					printPaced(mode, rate, paced);
@@ -164,41 +169,132 @@ public final class LoadHarness {
 		}
 	}
 
-	private Result measure(Supplier<ClientPath> factory, URI url, long count, long rate) throws Exception {
-		Recorder recorder = new Recorder(count, rate > 0);
-		try (ClientPath path = factory.get()) {
-			path.open(url, this.projectId, recorder);
-			awaitConnections(1);
-			System.gc();
-			Map<Long, Long> threadCpu0 = this.options.containsKey("thread-cpu") ? threadCpu() : null;
-			long cpu0 = os.getProcessCpuTime();
-			long alloc0 = threads.getTotalThreadAllocatedBytes();
-			long t0 = System.nanoTime();
-			command(rate > 0 ? "paced " + count + " " + rate : "blast " + count);
-			if (!recorder.done().await(5, TimeUnit.MINUTES)) {
-				throw new IllegalStateException(path.name() + " received " + recorder.received() + " of " + count);
-			}
-			long elapsed = System.nanoTime() - t0;
-			long cpu = os.getProcessCpuTime() - cpu0;
-			long alloc = threads.getTotalThreadAllocatedBytes() - alloc0;
-			if (threadCpu0 != null) {
-				printThreadCpu(path.name(), threadCpu0, count, cpu);
-			}
-			String sent = this.serverOut.readLine();
-			if (sent == null || !sent.startsWith("SENT")) {
-				throw new IllegalStateException("Bench server said " + sent);
-			}
-			Result result = new Result(path.name(), count * 1e9 / elapsed, cpu / 1e9 / count * 1e6, (double) alloc / count);
-			if (rate > 0) {
-				long[] latencies = recorder.sortedLatencies(0.2);
-				result.p50 = percentile(latencies, 0.50);
-				result.p99 = percentile(latencies, 0.99);
-				result.p999 = percentile(latencies, 0.999);
-			}
-			path.close();
-			awaitConnections(0);
-			return result;
+	/**
+	 * Measures one path in a JVM of its own (started with this JVM's options), so that no path runs with code that the
+	 * JIT compiled for another path's types and branch profiles, as in an application that uses one client. The child
+	 * connects, receives a warm-up blast of {@code warmupBlast} messages (so the JIT has compiled the hot paths; in paced
+	 * mode followed by 1 s at the paced rate), then the measured run of {@code count} messages.
+	 */
+	private Result measure(PathInfo path, URI url, long warmupBlast, long count, long rate) throws Exception {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadHarness.class.getName(), "--child",
+				path.name(), "--url", url.toString(), "--project", this.projectId, "--latency", String.valueOf(rate > 0)));
+		if (this.options.containsKey("thread-cpu")) {
+			command.addAll(List.of("--thread-cpu", "x"));
 		}
+		Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+		try {
+			BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+			PrintWriter childIn = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
+			expect(childOut, "OPEN");
+			awaitConnections(1);
+			runInChild(childIn, childOut, warmupBlast, 0, false);
+			if (rate > 0) {
+				runInChild(childIn, childOut, rate * this.pacedWarmupSeconds, rate, false);
+			}
+			String[] result = runInChild(childIn, childOut, count, rate, true);
+			childIn.println("quit");
+			expect(childOut, "CLOSED");
+			if (!child.waitFor(30, TimeUnit.SECONDS)) {
+				throw new IllegalStateException(path.name() + ": child JVM did not exit");
+			}
+			awaitConnections(0);
+			Result r = new Result(path.name(), Double.parseDouble(result[1]), Double.parseDouble(result[2]),
+					Double.parseDouble(result[3]));
+			r.p50 = Long.parseLong(result[4]);
+			r.p99 = Long.parseLong(result[5]);
+			r.p999 = Long.parseLong(result[6]);
+			return r;
+		}
+		finally {
+			child.destroyForcibly();
+		}
+	}
+
+	/** One run: the child arms its recorder, the server sends, the child answers {@code RESULT ...}. */
+	private String[] runInChild(PrintWriter childIn, BufferedReader childOut, long count, long rate, boolean measured)
+			throws Exception {
+		childIn.println("arm " + count + (measured ? "" : " warm-up"));
+		expect(childOut, "ARMED");
+		command(rate > 0 ? "paced " + count + " " + rate : "blast " + count);
+		String result = expect(childOut, "RESULT");
+		String sent = this.serverOut.readLine();
+		if (sent == null || !sent.startsWith("SENT")) {
+			throw new IllegalStateException("Bench server said " + sent);
+		}
+		return result.split(" ");
+	}
+
+	/** Reads the child's lines up to the one starting with {@code prefix}, passing other lines through. */
+	private static String expect(BufferedReader childOut, String prefix) throws Exception {
+		String line;
+		while ((line = childOut.readLine()) != null) {
+			if (line.startsWith(prefix)) {
+				return line;
+			}
+			System.out.println(line);
+		}
+		throw new IllegalStateException("Child JVM ended before " + prefix);
+	}
+
+	/**
+	 * The child JVM: opens one path, then for each {@code arm <count>} line on stdin measures one run and prints
+	 * {@code RESULT <msg/s> <CPU s per M msg> <alloc B/msg> <p50 ns> <p99 ns> <p99.9 ns>}; {@code quit} closes it.
+	 */
+	private static void child(Map<String, String> options) throws Exception {
+		String name = options.get("child");
+		boolean latency = Boolean.parseBoolean(options.get("latency"));
+		Supplier<ClientPath> factory = allPaths().stream().filter((f) -> {
+			try (ClientPath p = f.get()) {
+				return p.name().equals(name);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}).findFirst().orElseThrow(() -> new IllegalArgumentException("No path named " + name));
+		PrintStream out = System.out;
+		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		Recorder recorder = new Recorder(latency);
+		try (ClientPath path = factory.get()) {
+			path.open(URI.create(options.get("url")), options.get("project"), recorder);
+			out.println("OPEN");
+			String line;
+			while ((line = in.readLine()) != null && line.startsWith("arm ")) {
+				String[] arm = line.split(" ");
+				long count = Long.parseLong(arm[1]);
+				boolean warmup = arm.length > 2;
+				recorder.arm(count);
+				System.gc();
+				Map<Long, Long> threadCpu0 = options.containsKey("thread-cpu") && !warmup ? threadCpu() : null;
+				long cpu0 = os.getProcessCpuTime();
+				long alloc0 = threads.getTotalThreadAllocatedBytes();
+				long t0 = System.nanoTime();
+				out.println("ARMED");
+				if (!recorder.done().await(5, TimeUnit.MINUTES)) {
+					throw new IllegalStateException(name + " received " + recorder.received() + " of " + count);
+				}
+				long elapsed = System.nanoTime() - t0;
+				long cpu = os.getProcessCpuTime() - cpu0;
+				long alloc = threads.getTotalThreadAllocatedBytes() - alloc0;
+				if (threadCpu0 != null) {
+					printThreadCpu(name, threadCpu0, count, cpu);
+				}
+				long p50 = 0;
+				long p99 = 0;
+				long p999 = 0;
+				if (latency) {
+					long[] latencies = recorder.sortedLatencies(0.2);
+					p50 = percentile(latencies, 0.50);
+					p99 = percentile(latencies, 0.99);
+					p999 = percentile(latencies, 0.999);
+				}
+				out.printf(Locale.ROOT, "RESULT %f %f %f %d %d %d%n", count * 1e9 / elapsed, cpu / 1e9 / count * 1e6,
+						(double) alloc / count, p50, p99, p999);
+			}
+		}
+		out.println("CLOSED");
 	}
 
 	private static Map<Long, Long> threadCpu() {
