@@ -21,8 +21,10 @@ import io.leap.client.transport.JdkWebSocketTransport;
 import io.leap.transport.netty.NettyWebSocketTransport;
 
 /**
- * End-to-end load harness: starts {@code leap-server} in a child JVM, then measures every client path in this JVM,
- * interleaved, for several repetitions, and prints medians and ratios to the baseline.
+ * End-to-end load harness: starts {@code leap-server} in a child JVM, then measures every client path, interleaved
+ * (the order rotates each repetition), for several repetitions, and prints medians and ratios to the baseline. Each
+ * measurement runs in a fresh JVM of its own (started with this JVM's options) that receives a warm-up blast first,
+ * so every path runs with code the JIT compiled for it alone, as in an application that uses one client.
  *
  * <p>Modes: <em>blast</em> (the server pushes {@code --messages} pre-encoded MESSAGE dispatches as fast as the socket
  * takes them; figures: messages/s, CPU seconds per million messages, allocated bytes per message) and <em>paced</em>
@@ -30,11 +32,13 @@ import io.leap.transport.netty.NettyWebSocketTransport;
  * message). Each in JSON and zlib framing.
  *
  * <pre>
- * ./mvnw -B -q -DskipTests install &amp;&amp; ./mvnw -q -pl leap-benchmarks exec:exec@load -Dload.args="--reps 3"
+ * ./mvnw -B -q -pl leap-benchmarks -am install -DskipTests &amp;&amp; ./mvnw -q -pl leap-benchmarks exec:exec@load -Dload.args="--reps 3"
  * </pre>
- * Options: {@code --messages N} (default 500000; 0 skips the blast runs), {@code --reps N} (3), {@code --modes json,zlib},
- * {@code --rates 10000,50000}, {@code --paced-seconds S} (4), {@code --paths <substring,...>} to select paths.
- * With the defaults a full run (6 client paths) takes about 10 minutes on 2 cores.
+ * Options: {@code --messages N} (default 500000; 0 skips the blast runs), {@code --warmup N} (the warm-up blast,
+ * 500000), {@code --reps N} (3), {@code --modes json,zlib}, {@code --rates 10000,50000}, {@code --paced-seconds S} (4),
+ * {@code --paced-warmup-seconds S} (2), {@code --paths <substring,...>} to select paths (no spaces: Maven splits the
+ * arguments on them), {@code --thread-cpu x} to print each measured run's CPU per thread.
+ * With the defaults a full run takes about 25 minutes on 2 cores.
  */
 public final class LoadHarness {
 
