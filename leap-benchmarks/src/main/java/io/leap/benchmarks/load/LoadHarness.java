@@ -82,9 +82,9 @@ public final class LoadHarness {
 
 	private static List<Supplier<ClientPath>> allPaths() {
 		List<Supplier<ClientPath>> all = new ArrayList<>();
-		all.add(JdkBaselinePath::new);
+		all.add(JdkBaselinePath::baseline);
 		all.add(OkHttpBaselinePath::new);
-		all.add(JdkCeilingPath::new);
+		all.add(JdkBaselinePath::ceiling);
 		all.add(() -> new LeapClientPath("LeapClient (JDK transport)", JdkWebSocketTransport::new, false));
 		all.add(() -> new LeapClientPath("LeapClient (JDK transport) + data(record)", JdkWebSocketTransport::new, true));
 		all.add(() -> new LeapClientPath("LeapClient (Netty transport)", NettyWebSocketTransport::new, false));
