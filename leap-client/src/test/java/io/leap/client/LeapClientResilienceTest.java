@@ -209,6 +209,43 @@ class LeapClientResilienceTest {
         assertThat(client.lastStateChange().current()).isEqualTo(ConnectionState.CONNECTED);
     }
 
+    /**
+     * The server closes TCP without a close frame while a full {@code BLOCK} listener holds the reading back. The JDK
+     * WebSocket never reports an end of stream that arrives while nothing is requested, so this relies on the heartbeat
+     * checks once the pause ends (docs/RELIABILITY.md); either way the client must notice and reconnect.
+     */
+    @Test
+    void aServerThatWentAwayDuringABlockPauseIsNoticed() throws Exception {
+        // No tagged heartbeats: the server must not drop the paused client for not answering them.
+        server = LeapServer.builder().heartbeatInterval(Duration.ofMillis(500)).taggedHeartbeatInterval(Duration.ZERO)
+                .build().start();
+        server.createChannel("game", ChannelType.UNPROTECTED, Map.of());
+        client = client(server).build();
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        client.addMessageListener(m -> {
+            entered.countDown();
+            try {
+                release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, ListenerOptions.defaults().withBufferSize(1).withOverflowPolicy(OverflowPolicy.BLOCK));
+        client.connectAsync().get(15, TimeUnit.SECONDS);
+        client.subscribe("game", Duration.ofSeconds(10));
+        String before = cid();
+        server.publish("game", "tick", Map.of("n", 0));
+        assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        // The listener holds the first message; the second fills the buffer, the third goes over it: the client has
+        // stopped reading.
+        server.publish("game", "tick", Map.of("n", 1));
+        server.publish("game", "tick", Map.of("n", 2));
+        await().atMost(WAIT).until(() -> client.stats().buffered() == 2);
+        assertThat(server.cut(before)).isTrue();
+        release.countDown();
+        awaitNewConnection(before);
+    }
+
     @Test
     void tokenSubscriptionsAreReconciledWithInit() throws Exception {
         server = ClientTestSupport.server();
