@@ -177,7 +177,7 @@ public final class LoadHarness {
 	 * Measures one path in a JVM of its own (started with this JVM's options), so that no path runs with code that the
 	 * JIT compiled for another path's types and branch profiles, as in an application that uses one client. The child
 	 * connects, receives a warm-up blast of {@code warmupBlast} messages (so the JIT has compiled the hot paths; in paced
-	 * mode followed by 1 s at the paced rate), then the measured run of {@code count} messages.
+	 * mode followed by {@code --paced-warmup-seconds} at the paced rate), then the measured run of {@code count} messages.
 	 */
 	private Result measure(PathInfo path, URI url, long warmupBlast, long count, long rate) throws Exception {
 		List<String> command = new ArrayList<>();
@@ -194,8 +194,10 @@ public final class LoadHarness {
 			PrintWriter childIn = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
 			expect(childOut, "OPEN");
 			awaitConnections(1);
-			runInChild(childIn, childOut, warmupBlast, 0, false);
-			if (rate > 0) {
+			if (warmupBlast > 0) {
+				runInChild(childIn, childOut, warmupBlast, 0, false);
+			}
+			if (rate > 0 && this.pacedWarmupSeconds > 0) {
 				runInChild(childIn, childOut, rate * this.pacedWarmupSeconds, rate, false);
 			}
 			String[] result = runInChild(childIn, childOut, count, rate, true);
