@@ -10,14 +10,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.Deflater;
 
-/** A scripted transport: the test plays the server by pushing frames and reading what the client sent. */
-final class FakeTransport implements WebSocketTransport {
-    final List<FakeConnection> connections = new CopyOnWriteArrayList<>();
-    final List<URI> uris = new CopyOnWriteArrayList<>();
-    volatile boolean refuse;
+/**
+ * A scripted transport: the test plays the server by pushing frames and reading what the client sent. Frames go
+ * straight into the client's handler on the calling thread (as the JDK transport does on its reading thread), so
+ * anything the client lets escape reaches the test; the client's backpressure stage is awaited like a real transport.
+ */
+public final class FakeTransport implements WebSocketTransport {
+    public final List<FakeConnection> connections = new CopyOnWriteArrayList<>();
+    public final List<URI> uris = new CopyOnWriteArrayList<>();
+    public volatile boolean refuse;
 
     @Override
     public CompletableFuture<WebSocketConnection> connect(URI uri, WebSocketHandler handler, Duration timeout) {
@@ -31,30 +36,37 @@ final class FakeTransport implements WebSocketTransport {
         return CompletableFuture.completedFuture(c);
     }
 
-    FakeConnection last() {
+    public FakeConnection last() {
         return connections.get(connections.size() - 1);
     }
 
-    static final class FakeConnection implements WebSocketConnection {
+    public static final class FakeConnection implements WebSocketConnection {
         final WebSocketHandler handler;
-        final List<String> sent = new CopyOnWriteArrayList<>();
-        volatile int closeCode = -1;
-        volatile boolean aborted;
+        public final List<String> sent = new CopyOnWriteArrayList<>();
+        public volatile int closeCode = -1;
+        public volatile boolean aborted;
 
         FakeConnection(WebSocketHandler handler) {
             this.handler = handler;
         }
 
-        /** Pushes a text frame; serialised like a real transport. */
-        synchronized void text(String json) {
-            var stage = handler.onText(json, true);
-            if (stage != null) {
-                stage.toCompletableFuture().join();
+        /** Pushes a text message; serialised and waiting for the client's backpressure stage like a real transport. */
+        public synchronized void text(CharSequence json) {
+            await(handler.onText(json, true));
+        }
+
+        /** Pushes a text message in fragments. */
+        public synchronized void textFragments(List<String> parts) {
+            for (int i = 0; i < parts.size(); i++) {
+                await(handler.onText(parts.get(i), i == parts.size() - 1));
             }
         }
 
-        synchronized void binary(byte[] bytes) {
-            var stage = handler.onBinary(ByteBuffer.wrap(bytes), true);
+        public synchronized void binary(byte[] bytes) {
+            await(handler.onBinary(ByteBuffer.wrap(bytes), true));
+        }
+
+        private static void await(CompletionStage<?> stage) {
             if (stage != null) {
                 stage.toCompletableFuture().join();
             }
@@ -64,11 +76,11 @@ final class FakeTransport implements WebSocketTransport {
             handler.onClose(code, reason);
         }
 
-        void hello(long interval) {
+        public void hello(long interval) {
             text("{\"op\":1,\"d\":{\"heartbeat_interval\":" + interval + "}}");
         }
 
-        void init() {
+        public void init() {
             text("{\"op\":0,\"d\":{\"c\":null,\"u\":true,\"e\":\"INIT\",\"d\":{\"cid\":\"conn_fake\",\"connection_count\":1,"
                     + "\"metadata\":null,\"scope\":\"noauth\",\"channels\":[]}}}");
         }
@@ -95,11 +107,17 @@ final class FakeTransport implements WebSocketTransport {
         }
     }
 
-    static byte[] zlib(String json) {
+    /** A MESSAGE dispatch on {@code channel} with the given event and raw JSON data. */
+    public static String message(String channel, String event, String dataJson) {
+        return "{\"op\":0,\"d\":{\"c\":\"" + channel + "\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"" + event
+                + "\",\"d\":" + dataJson + "}}}";
+    }
+
+    public static byte[] zlib(String json) {
         return zlib(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    static byte[] zlib(byte[] data) {
+    public static byte[] zlib(byte[] data) {
         Deflater d = new Deflater();
         d.setInput(data);
         d.finish();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.leap.client.ConnectionState;
+import io.leap.client.FakeTransport;
 import io.leap.client.InitInfo;
 import io.leap.client.LeapClient;
 import io.leap.client.LeapMessage;
@@ -39,7 +40,7 @@ class ClientFrameFuzzTests {
 
     private static final int FRAMES_PER_SEED = 500;
 
-    private final ScriptedTransport transport = new ScriptedTransport();
+    private final FakeTransport transport = new FakeTransport();
     private LeapClient client;
 
     @AfterEach
@@ -53,10 +54,10 @@ class ClientFrameFuzzTests {
         return LongStream.rangeClosed(1, 8).map(i -> 0x1EAF_0000L + i);
     }
 
-    private ScriptedTransport.Conn connect(LeapClient.Builder builder) {
+    private FakeTransport.FakeConnection connect(LeapClient.Builder builder) {
         client = builder.build();
         CompletableFuture<InitInfo> init = client.connectAsync();
-        ScriptedTransport.Conn c = transport.last();
+        FakeTransport.FakeConnection c = transport.last();
         c.hello(30_000);
         c.init();
         init.join();
@@ -74,7 +75,7 @@ class ClientFrameFuzzTests {
         List<String> seen = new CopyOnWriteArrayList<>();
         AtomicInteger listenerCalls = new AtomicInteger();
         LeapClient.Builder b = builder();
-        ScriptedTransport.Conn c = connect(b);
+        FakeTransport.FakeConnection c = connect(b);
         client.addMessageListener(m -> {
             listenerCalls.incrementAndGet();
             touch(m);
@@ -95,8 +96,8 @@ class ClientFrameFuzzTests {
         assertThat(c.closeCode).as("seed %d: the client closed the socket", seed).isEqualTo(-1);
         assertThat(c.aborted).isFalse();
         // still decoding and dispatching, in text and in zlib
-        c.text(ScriptedTransport.message("sentinel", "sentinel-text", "{\"ok\":1}"));
-        c.binary(ScriptedTransport.zlib(ScriptedTransport.message("sentinel", "sentinel-zlib", "[1,2,3]")));
+        c.text(FakeTransport.message("sentinel", "sentinel-text", "{\"ok\":1}"));
+        c.binary(FakeTransport.zlib(FakeTransport.message("sentinel", "sentinel-zlib", "[1,2,3]")));
         await().atMost(WAIT).until(() -> seen.contains("sentinel-text") && seen.contains("sentinel-zlib"));
         assertThat(client.stats().decodeErrors()).as("seed %d: some frames were undecodable", seed).isPositive();
         assertThat(client.stats().buffered()).isZero();
@@ -119,7 +120,7 @@ class ClientFrameFuzzTests {
     void hostileHeartbeatIntervalInHelloDoesNotKillTheConnection(String interval) {
         client = builder().build();
         CompletableFuture<InitInfo> init = client.connectAsync();
-        ScriptedTransport.Conn c = transport.last();
+        FakeTransport.FakeConnection c = transport.last();
         c.text("{\"op\":1,\"d\":{\"heartbeat_interval\":" + interval + "}}");
         c.init();
         init.join();
@@ -134,7 +135,7 @@ class ClientFrameFuzzTests {
     @Test
     void zipBombBeyondTheLimitIsRefusedWithoutInflatingIt() {
         int limit = 1024 * 1024;
-        ScriptedTransport.Conn c = connect(builder().maxMessageSize(limit));
+        FakeTransport.FakeConnection c = connect(builder().maxMessageSize(limit));
         List<String> seen = new CopyOnWriteArrayList<>();
         client.addMessageListener(m -> seen.add(m.event()));
         byte[] bomb = zeros(64 * 1024 * 1024); // 64 MiB of spaces -> ~64 KiB compressed
@@ -142,7 +143,7 @@ class ClientFrameFuzzTests {
         assertThat(allocated).as("bytes allocated while refusing a %d-byte bomb", bomb.length)
                 .isLessThan(4L * limit);
         assertThat(client.stats().decodeErrors()).isEqualTo(1);
-        c.binary(ScriptedTransport.zlib(ScriptedTransport.message("x", "after", "{}")));
+        c.binary(FakeTransport.zlib(FakeTransport.message("x", "after", "{}")));
         await().atMost(WAIT).until(() -> seen.contains("after"));
         assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
         System.out.println("[reliability] zip bomb: 64 MiB inflating stream (" + bomb.length / 1024
@@ -153,7 +154,7 @@ class ClientFrameFuzzTests {
     @Test
     void fragmentedTextBeyondTheLimitIsRefusedWithoutBufferingIt() {
         int limit = 1024 * 1024;
-        ScriptedTransport.Conn c = connect(builder().maxMessageSize(limit));
+        FakeTransport.FakeConnection c = connect(builder().maxMessageSize(limit));
         List<String> seen = new CopyOnWriteArrayList<>();
         client.addMessageListener(m -> seen.add(m.event()));
         List<String> parts = new ArrayList<>();
@@ -166,7 +167,7 @@ class ClientFrameFuzzTests {
         long allocated = allocatedBy(() -> c.textFragments(parts));
         assertThat(allocated).isLessThan(4L * limit);
         assertThat(client.stats().decodeErrors()).isEqualTo(1);
-        c.text(ScriptedTransport.message("x", "after", "{}"));
+        c.text(FakeTransport.message("x", "after", "{}"));
         await().atMost(WAIT).until(() -> seen.contains("after") && !seen.contains("huge"));
         assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
     }
@@ -244,7 +245,7 @@ class ClientFrameFuzzTests {
 
         /** One frame as the server would send it. */
         record Frame(String kind, String json, byte[] bytes, List<String> fragments) {
-            void push(ScriptedTransport.Conn c) {
+            void push(FakeTransport.FakeConnection c) {
                 if (fragments != null) {
                     c.textFragments(fragments);
                 } else if (bytes != null) {
@@ -268,20 +269,20 @@ class ClientFrameFuzzTests {
                 return new Frame("text", json, null, null);
             }
             if (how < 70) {
-                return new Frame("zlib", json, ScriptedTransport.zlib(json), null);
+                return new Frame("zlib", json, FakeTransport.zlib(json), null);
             }
             if (how < 78) {
                 return new Frame("fragments", json, null, split(json));
             }
             byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
             return switch (random.nextInt(5)) {
-                case 0 -> new Frame("zlib-invalid-utf8", json, ScriptedTransport.zlib(invalidUtf8(utf8)), null);
+                case 0 -> new Frame("zlib-invalid-utf8", json, FakeTransport.zlib(invalidUtf8(utf8)), null);
                 case 1 -> {
-                    byte[] z = ScriptedTransport.zlib(json);
+                    byte[] z = FakeTransport.zlib(json);
                     yield new Frame("zlib-truncated", json, Arrays.copyOf(z, random.nextInt(z.length)), null);
                 }
                 case 2 -> {
-                    byte[] z = ScriptedTransport.zlib(json);
+                    byte[] z = FakeTransport.zlib(json);
                     z[random.nextInt(z.length)] ^= (byte) (1 + random.nextInt(255));
                     yield new Frame("zlib-corrupt", json, z, null);
                 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.leap.client.ConnectionState;
 import io.leap.client.ConnectionStateChange;
+import io.leap.client.FakeTransport;
 import io.leap.client.LeapClient;
 import io.leap.client.LeapTimeoutException;
 import java.net.URI;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class HeartbeatBacklogTests {
 
-    final ScriptedTransport transport = new ScriptedTransport();
+    final FakeTransport transport = new FakeTransport();
     LeapClient client;
     ScheduledExecutorService feeder;
 
@@ -46,7 +47,7 @@ class HeartbeatBacklogTests {
         Reliability.Recorder<ConnectionStateChange> changes = new Reliability.Recorder<>();
         client.addConnectionStateListener(changes::add);
         client.connectAsync();
-        ScriptedTransport.Conn c = transport.last();
+        FakeTransport.FakeConnection c = transport.last();
         c.hello(100);
         c.init();
         await().atMost(WAIT).until(() -> c.sent.contains("{\"op\":3}"));
@@ -54,7 +55,7 @@ class HeartbeatBacklogTests {
         // room for a loaded CI machine to delay the feeder)
         AtomicInteger pushed = new AtomicInteger();
         feeder = Executors.newSingleThreadScheduledExecutor();
-        feeder.scheduleAtFixedRate(() -> c.text(ScriptedTransport.message("x", "n",
+        feeder.scheduleAtFixedRate(() -> c.text(FakeTransport.message("x", "n",
                 String.valueOf(pushed.incrementAndGet()))), 0, 20, TimeUnit.MILLISECONDS);
         await().during(Duration.ofMillis(2500)).atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED);
         assertThat(pushed.get()).isGreaterThan(30);
