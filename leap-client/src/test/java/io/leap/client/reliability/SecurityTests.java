@@ -15,8 +15,8 @@ import io.leap.client.LeapClientObserver;
 import io.leap.client.LeapConnectException;
 import io.leap.client.LeapMessage;
 import io.leap.client.ReconnectPolicy;
-import io.leap.client.api.LeapApi;
-import io.leap.client.api.RetryPolicy;
+import io.leap.client.rest.LeapApi;
+import io.leap.client.rest.RetryPolicy;
 import io.leap.client.transport.JdkWebSocketTransport;
 import io.leap.server.ChannelType;
 import io.leap.server.LeapServer;
@@ -75,7 +75,7 @@ class SecurityTests {
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         List<String> texts = new CopyOnWriteArrayList<>();
 
-        try (DebugLogCapture logs = new DebugLogCapture("io.leap.client.LeapClient", "io.leap.client.api.LeapApi",
+        try (DebugLogCapture logs = new DebugLogCapture("io.leap.client.LeapClient", "io.leap.client.rest.LeapApi",
                 "io.leap.client", "io.leap.server", "io.leap.server.testing.FaultProxy")) {
             LeapClient.Builder builder = LeapClient.builder(server.projectId()).token(token)
                     .url(json(server.wsUrl())).reconnectPolicy(Reliability.FAST)

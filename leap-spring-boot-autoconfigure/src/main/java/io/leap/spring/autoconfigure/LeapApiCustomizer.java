@@ -1,6 +1,6 @@
 package io.leap.spring.autoconfigure;
 
-import io.leap.client.api.LeapApi;
+import io.leap.client.rest.LeapApi;
 
 /**
  * Callback to customize the builder of the auto-configured Channels REST API client ({@link LeapApi}), after the

@@ -3,7 +3,7 @@ package io.leap.spring.autoconfigure;
 import java.net.URI;
 import java.time.Duration;
 
-import io.leap.client.api.LeapApi;
+import io.leap.client.rest.LeapApi;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;

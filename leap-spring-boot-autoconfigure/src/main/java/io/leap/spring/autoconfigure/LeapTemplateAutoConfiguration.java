@@ -2,8 +2,8 @@ package io.leap.spring.autoconfigure;
 
 import java.util.List;
 
-import io.leap.client.api.LeapApi;
-import io.leap.client.api.RetryPolicy;
+import io.leap.client.rest.LeapApi;
+import io.leap.client.rest.RetryPolicy;
 import io.leap.spring.core.LeapOperations;
 import io.leap.spring.core.LeapTemplate;
 import io.leap.spring.core.LeapTemplateObserver;

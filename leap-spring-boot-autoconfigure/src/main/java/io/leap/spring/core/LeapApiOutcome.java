@@ -3,7 +3,7 @@ package io.leap.spring.core;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
-import io.leap.client.api.LeapApiException;
+import io.leap.client.rest.LeapApiException;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -5,14 +5,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
-import io.leap.client.api.ChannelListOptions;
-import io.leap.client.api.ChannelPage;
-import io.leap.client.api.ChannelStats;
-import io.leap.client.api.ChannelType;
-import io.leap.client.api.LeapApiException;
-import io.leap.client.api.LeapChannel;
-import io.leap.client.api.LeapState;
-import io.leap.client.api.LeapToken;
+import io.leap.client.rest.ChannelListOptions;
+import io.leap.client.rest.ChannelPage;
+import io.leap.client.rest.ChannelStats;
+import io.leap.client.ChannelType;
+import io.leap.client.rest.LeapApiException;
+import io.leap.client.rest.LeapChannel;
+import io.leap.client.rest.LeapState;
+import io.leap.client.rest.LeapToken;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.leap.client.api.LeapApi;
-import io.leap.client.api.RetryPolicy;
+import io.leap.client.rest.LeapApi;
+import io.leap.client.rest.RetryPolicy;
 import io.leap.server.LeapServer;
 import io.leap.spring.autoconfigure.embedded.LeapEmbeddedServerAutoConfiguration;
 import io.leap.spring.autoconfigure.metrics.LeapApiMetricsAutoConfiguration;

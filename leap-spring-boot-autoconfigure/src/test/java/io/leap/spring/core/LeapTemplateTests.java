@@ -6,9 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.leap.client.api.LeapApi;
-import io.leap.client.api.LeapApiException;
-import io.leap.client.api.LeapState;
+import io.leap.client.rest.LeapApi;
+import io.leap.client.rest.LeapApiException;
+import io.leap.client.rest.LeapState;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import tools.jackson.databind.JsonNode;

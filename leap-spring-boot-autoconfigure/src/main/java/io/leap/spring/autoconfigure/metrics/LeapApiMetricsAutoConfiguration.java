@@ -1,6 +1,6 @@
 package io.leap.spring.autoconfigure.metrics;
 
-import io.leap.client.api.LeapApi;
+import io.leap.client.rest.LeapApi;
 import io.leap.spring.autoconfigure.LeapTemplateAutoConfiguration;
 import io.leap.spring.core.LeapTemplate;
 import io.leap.spring.metrics.LeapApiMetrics;

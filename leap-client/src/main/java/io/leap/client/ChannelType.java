@@ -1,4 +1,4 @@
-package io.leap.client.api;
+package io.leap.client;
 
 import java.util.Locale;
 

@@ -1,5 +1,6 @@
-package io.leap.client.api;
+package io.leap.client.rest;
 
+import io.leap.client.ChannelType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

@@ -1,5 +1,6 @@
-package io.leap.client.api;
+package io.leap.client.rest;
 
+import io.leap.client.ChannelType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

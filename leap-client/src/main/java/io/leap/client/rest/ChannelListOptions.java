@@ -1,4 +1,4 @@
-package io.leap.client.api;
+package io.leap.client.rest;
 
 /**
  * How to page through channels (REST spec §7). Immutable; the {@code with...} methods return copies.

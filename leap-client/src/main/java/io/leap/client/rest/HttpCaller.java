@@ -1,5 +1,6 @@
-package io.leap.client.api;
+package io.leap.client.rest;
 
+import io.leap.client.internal.Redaction;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

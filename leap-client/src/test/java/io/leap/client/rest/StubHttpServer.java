@@ -1,4 +1,4 @@
-package io.leap.client.api;
+package io.leap.client.rest;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
-package io.leap.client.api;
+package io.leap.client.rest;
 
+import io.leap.client.internal.Redaction;
 import java.util.Objects;
 
 /**

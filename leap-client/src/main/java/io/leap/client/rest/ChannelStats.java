@@ -1,4 +1,4 @@
-package io.leap.client.api;
+package io.leap.client.rest;
 
 /**
  * Live statistics of a channel (REST spec §5.4).

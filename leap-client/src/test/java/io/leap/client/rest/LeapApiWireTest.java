@@ -1,5 +1,6 @@
-package io.leap.client.api;
+package io.leap.client.rest;
 
+import io.leap.client.ChannelType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.leap.client.api.StubHttpServer.Reply;
+import io.leap.client.rest.StubHttpServer.Reply;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -443,7 +444,7 @@ class LeapApiWireTest {
                 .contains("HTTP 404", "not_found");
         assertThat(e.attempts()).isEqualTo(1);
         // the blocking call rethrows with the caller's stack; the original is the cause
-        assertThat(e.getStackTrace()[0].getClassName()).startsWith("io.leap.client.api");
+        assertThat(e.getStackTrace()[0].getClassName()).startsWith("io.leap.client.rest");
         assertThat(e.getCause()).isInstanceOf(LeapApiException.class);
     }
 

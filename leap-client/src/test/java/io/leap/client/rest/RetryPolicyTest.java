@@ -1,4 +1,4 @@
-package io.leap.client.api;
+package io.leap.client.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,10 @@
-package io.leap.client.api;
+package io.leap.client.internal;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Keeps credentials and Leap tokens out of messages, logs and {@code toString()}. */
-final class Redaction {
+public final class Redaction {
 
     /** Anything that looks like a credential or a Leap token. */
     private static final Pattern SECRET = Pattern.compile("\\b(leap_token_|ptk_|pat_|bearer_)[^\\s\"',;/?&#)\\]}]+");
@@ -15,7 +15,7 @@ final class Redaction {
     /**
      * Redacts one secret, keeping only its kind, e.g. {@code leap_token_***}.
      */
-    static String redactSecret(String secret) {
+    public static String redactSecret(String secret) {
         if (secret == null) {
             return "null";
         }
@@ -30,7 +30,7 @@ final class Redaction {
      * Redacts, in a free text such as a server's error message, the given secrets and anything that looks like a
      * credential or a Leap token.
      */
-    static String redactText(String text, String... secrets) {
+    public static String redactText(String text, String... secrets) {
         if (text == null) {
             return null;
         }

@@ -1,5 +1,6 @@
-package io.leap.client.api;
+package io.leap.client.rest;
 
+import io.leap.client.ChannelType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
