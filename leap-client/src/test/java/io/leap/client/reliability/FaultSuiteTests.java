@@ -67,7 +67,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The fault suite of issue 7 (scenarios 1–9; scenario 10 and the health scenarios are in the Spring module's
+ * The client fault suite (scenarios 1–9; scenario 10 and the health scenarios are in the Spring module's
  * {@code io.leap.spring.reliability} package). Each test names its scenario and asserts concrete outcomes; measured
  * figures are printed as {@code [reliability] ...} lines and summarised in {@code docs/RELIABILITY.md}.
  *

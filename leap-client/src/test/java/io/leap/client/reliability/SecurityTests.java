@@ -37,7 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Security checks of issue 7: secrets never leak at DEBUG/TRACE through connect, errors and reconnects; {@code wss://}
+ * Security checks: secrets never leak at DEBUG/TRACE through connect, errors and reconnects; {@code wss://}
  * against a TLS {@link LeapServer} with a certificate made at test time, and certificate errors that fail clearly; the
  * 4006 redirect target validation against real servers.
  */

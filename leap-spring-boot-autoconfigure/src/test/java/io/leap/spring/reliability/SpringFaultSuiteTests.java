@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The Spring scenarios of the fault suite (issue 7): scenario 10 (50 context lifecycles in one JVM, no thread or
+ * The Spring scenarios of the fault suite: scenario 10 (50 context lifecycles in one JVM, no thread or
  * connection leak) and the health parts of scenarios 1 (DOWN then UP across a server restart) and 3 (4001: DOWN with a
  * clear reason, no reconnect attempt). The client-level scenarios are in leap-client's
  * {@code io.leap.client.reliability.FaultSuiteTests}.
