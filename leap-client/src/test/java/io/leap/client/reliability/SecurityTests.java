@@ -3,6 +3,7 @@ package io.leap.client.reliability;
 import static io.leap.client.reliability.Reliability.WAIT;
 import static io.leap.client.reliability.Reliability.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -14,7 +15,6 @@ import io.leap.client.LeapClient;
 import io.leap.client.LeapClientObserver;
 import io.leap.client.LeapConnectException;
 import io.leap.client.LeapMessage;
-import io.leap.client.ReconnectPolicy;
 import io.leap.client.rest.LeapApi;
 import io.leap.client.rest.RetryPolicy;
 import io.leap.client.transport.JdkWebSocketTransport;
@@ -301,6 +301,11 @@ class SecurityTests {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> LeapClient.builder("project_1").url(URI.create("file:///etc/passwd")))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(LeapClient.builder("project_1").reconnectPolicy(ReconnectPolicy.none())).isNotNull();
+        assertThatCode(() -> LeapClient.builder("project_1").url(URI.create("wss://example.com/ws")))
+                .as("wss:// is accepted")
+                .doesNotThrowAnyException();
+        assertThatCode(() -> LeapClient.builder("project_1").url(URI.create("ws://localhost:1/ws")))
+                .as("ws:// is accepted")
+                .doesNotThrowAnyException();
     }
 }
