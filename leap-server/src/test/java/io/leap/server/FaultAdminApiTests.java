@@ -229,4 +229,24 @@ class FaultAdminApiTests {
         socket.send("{\"op\":3,\"d\":{\"tag\":\"busy\"}}");
         assertThat(pending.get(10, TimeUnit.SECONDS).answered()).isTrue();
     }
+
+    @Test
+    void restDelayTakesDelayMsAndStillTheOlderMillis() throws Exception {
+        java.net.http.HttpRequest list = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.apiUrl() + "/v1/channels")).header("Authorization", ptk).build();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String body : new String[] {"{\"delay_ms\":300}", "{\"millis\":300}"}) {
+            assertThat(admin("PUT", "rest-delay", body).statusCode()).isEqualTo(204);
+            long started = System.nanoTime();
+            assertThat(http.send(list, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThat(admin("PUT", "rest-delay", "{\"delay_ms\":0}").statusCode()).isEqualTo(204);
+        }
+        assertError(admin("PUT", "rest-delay", "{\"delay_ms\":-1}"), 400, "invalid_request", "delay_ms");
+        assertError(admin("PUT", "rest-delay", "{}"), 400, "invalid_request", "delay_ms");
+        assertError(admin("DELETE", "rest-delay", null), 404, "not_found", "No admin route");
+        assertError(admin("GET", "nothing-here", null), 404, "not_found", "No admin route");
+        assertError(TlsAndAdminTest.admin(server, "GET", "stats", null, "ptk_wrong"), 401, "invalid_auth",
+                "project token");
+    }
 }

@@ -122,7 +122,13 @@ final class AdminApi {
                 yield HttpResult.noContent();
             }
             case "PUT rest-delay" -> {
-                core.restResponseDelay(Duration.ofMillis(integer(b, "millis")));
+                // "delay_ms" like every other duration in these routes; "millis" is the older name, still accepted
+                String name = b.has("delay_ms") || !b.has("millis") ? "delay_ms" : "millis";
+                int millis = integer(b, name);
+                if (millis < 0) {
+                    throw new IllegalArgumentException("'" + name + "' must not be negative");
+                }
+                core.restResponseDelay(Duration.ofMillis(millis));
                 yield HttpResult.noContent();
             }
             default -> throw notFound(route);
