@@ -1,6 +1,7 @@
 package io.leap.server.internal;
 
 import io.leap.server.BurstReport;
+import io.netty.channel.ChannelFutureListener;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,9 +77,14 @@ final class BurstTracker {
             done = completedReport();
         }
         complete(done);
+        // Removed again once the report completes: a long-lived connection must not collect one listener per burst.
+        Map<Conn, ChannelFutureListener> listeners = new LinkedHashMap<>();
         for (Conn c : recipients) {
-            c.channel.closeFuture().addListener(f -> closed(c));
+            ChannelFutureListener l = f -> closed(c);
+            listeners.put(c, l);
+            c.channel.closeFuture().addListener(l);
         }
+        report.whenComplete((r, e) -> listeners.forEach((c, l) -> c.channel.closeFuture().removeListener(l)));
     }
 
     /** The report as it stands; {@code complete} tells whether every recipient is done. */
