@@ -129,6 +129,34 @@ class FaultInjectionTests {
     }
 
     @Test
+    void aReusedTagGetsItsOwnDeadline() throws Exception {
+        Duration deadline = Duration.ofMillis(1000);
+        start(LeapServer.builder().taggedHeartbeatTimeout(deadline));
+        TestSocket socket = TestSocket.connect(server, "compression=none");
+        String cid = cid(socket.identify(server.projectId(), null));
+        CompletableFuture<TaggedHeartbeatReport> first = server.sendTaggedHeartbeat(cid, "same");
+        assertThat(socket.next().op()).isEqualTo(3);
+        socket.send("{\"op\":3,\"d\":{\"tag\":\"same\"}}");
+        assertThat(report(first).answered()).isTrue();
+        assertThat(socket.next().op()).isEqualTo(4);
+
+        // a gap of 400 ms measured by the server itself: a request that times out on its own, then a late reply to it
+        CompletableFuture<TaggedHeartbeatReport> gap = server.sendTaggedHeartbeat(cid, "gap", Duration.ofMillis(400));
+        assertThat(socket.next().op()).isEqualTo(3);
+        assertThat(report(gap).outcome()).isEqualTo(Outcome.TIMED_OUT);
+        socket.send("{\"op\":3,\"d\":{\"tag\":\"gap\"}}");
+        assertThat(socket.next().json().path("d").path("tag").asString()).isEqualTo("gap"); // late, but acked
+
+        CompletableFuture<TaggedHeartbeatReport> second = server.sendTaggedHeartbeat(cid, "same");
+        assertThat(socket.next().op()).isEqualTo(3);
+        TaggedHeartbeatReport r = report(second);
+        assertThat(r.outcome()).isEqualTo(Outcome.TIMED_OUT);
+        // not cut short by the first request's deadline, which passed 400 ms into this one
+        assertThat(Duration.between(r.sentAt(), Instant.now())).isGreaterThanOrEqualTo(deadline.minusMillis(1));
+        assertThat(socket.awaitClose().code()).isEqualTo(4007);
+    }
+
+    @Test
     void aConnectionThatClosesBeforeAnsweringIsReportedClosed() throws Exception {
         start(LeapServer.builder());
         TestSocket socket = TestSocket.connect(server, "compression=none");

@@ -121,7 +121,8 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             return;
         }
         long now = System.nanoTime();
-        conn.pendingTags.put(tag, now);
+        Long stamp = now;
+        conn.pendingTags.put(tag, stamp);
         if (probe != null) {
             probe.sent(now);
             conn.probes.put(tag, probe);
@@ -129,7 +130,8 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         conn.send(Events.heartbeatRequest(tag));
         long deadline = hub.config.taggedHeartbeatTimeout().toNanos();
         conn.loop.schedule(() -> {
-            if (conn.pendingTags.remove(tag) != null) {
+            // only this request: a caller may reuse a tag once it was answered, and the new request has its own deadline
+            if (conn.pendingTags.remove(tag, stamp)) {
                 HeartbeatProbe p = conn.probes.remove(tag);
                 if (p != null) {
                     p.timedOut();
