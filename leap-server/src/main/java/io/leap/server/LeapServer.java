@@ -43,7 +43,10 @@ import tools.jackson.databind.node.ObjectNode;
  * }</pre>
  *
  * <p>Admin methods have the same effects and socket events as the matching REST calls. Methods taking a connection ID
- * ({@code cid}) return {@code false} when that connection is no longer live. All methods are thread-safe.
+ * ({@code cid}) that return a {@code boolean} return {@code false} when that connection is no longer live; the ones
+ * that return a report ({@link #sendTaggedHeartbeat(String, String, Duration)},
+ * {@link #publishBurst(String, String, Object, int)}) throw {@link NoSuchElementException} for an unknown connection
+ * or channel. All methods are thread-safe.
  */
 public final class LeapServer implements AutoCloseable {
 

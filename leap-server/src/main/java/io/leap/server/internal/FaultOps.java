@@ -24,6 +24,7 @@ public final class FaultOps {
 
     private final Hub hub;
 
+    /** Operations on the hub's live connections and channels. */
     public FaultOps(Hub hub) {
         this.hub = hub;
     }
