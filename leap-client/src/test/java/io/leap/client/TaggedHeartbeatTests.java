@@ -19,17 +19,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The client against the server's observable fault injection: it answers server heartbeat requests with the same tag
- * at once (protocol spec §5.3), compressed or not, and a burst reaches its listeners complete and in order.
+ * at once (protocol spec §5.3), compressed or not; it reconnects when its own connection stops getting acks while
+ * another client is unaffected; and a burst reaches its listeners complete and in order.
  */
 class TaggedHeartbeatTests {
 
     LeapServer server;
     LeapClient client;
+    LeapClient other;
 
     @AfterEach
     void stop() {
         if (client != null) {
             client.close();
+        }
+        if (other != null) {
+            other.close();
         }
         if (server != null) {
             server.close();
@@ -92,5 +97,32 @@ class TaggedHeartbeatTests {
             assertThat(m.data().path("n").asInt()).isEqualTo(1);
         });
         assertThat(messages.items.get(301).event()).isEqualTo("AFTER");
+    }
+
+    @Test
+    void acksSwitchedOffForOneConnectionMakeOnlyThatClientReconnect() throws Exception {
+        server = LeapServer.builder().heartbeatInterval(Duration.ofMillis(200)).taggedHeartbeatInterval(Duration.ZERO)
+                .build().start();
+        client = client(server).build();
+        other = client(server).build();
+        client.connectAsync().get(15, TimeUnit.SECONDS);
+        other.connectAsync().get(15, TimeUnit.SECONDS);
+        String starved = client.init().orElseThrow().connectionId();
+        String fed = other.init().orElseThrow().connectionId();
+        Recorder<ConnectionStateChange> starvedStates = new Recorder<>();
+        client.addConnectionStateListener(starvedStates::add);
+        Recorder<ConnectionStateChange> fedStates = new Recorder<>();
+        other.addConnectionStateListener(fedStates::add);
+
+        assertThat(server.heartbeatAcks(starved, false)).isTrue();
+        await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED
+                && !client.init().orElseThrow().connectionId().equals(starved));
+        assertThat(starvedStates.items.get(0).error()).isInstanceOf(LeapTimeoutException.class)
+                .hasMessageContaining("heartbeat ack");
+        // the other client kept its connection and its acks all along (several heartbeat intervals have passed)
+        assertThat(fedStates.items).isEmpty();
+        assertThat(other.init().orElseThrow().connectionId()).isEqualTo(fed);
+        assertThat(server.connections()).extracting(io.leap.server.ConnectionInfo::cid).contains(fed)
+                .doesNotContain(starved);
     }
 }
