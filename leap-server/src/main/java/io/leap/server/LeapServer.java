@@ -1,5 +1,6 @@
 package io.leap.server;
 
+import io.leap.server.internal.FaultOps;
 import io.leap.server.internal.Hub;
 import io.leap.server.internal.Json;
 import io.leap.server.internal.ServerConfig;
@@ -42,7 +43,10 @@ import tools.jackson.databind.node.ObjectNode;
  * }</pre>
  *
  * <p>Admin methods have the same effects and socket events as the matching REST calls. Methods taking a connection ID
- * ({@code cid}) return {@code false} when that connection is no longer live. All methods are thread-safe.
+ * ({@code cid}) that return a {@code boolean} return {@code false} when that connection is no longer live; the ones
+ * that return a report ({@link #sendTaggedHeartbeat(String, String, Duration)},
+ * {@link #publishBurst(String, String, Object, int)}) throw {@link NoSuchElementException} for an unknown connection
+ * or channel. All methods are thread-safe.
  */
 public final class LeapServer implements AutoCloseable {
 
@@ -104,6 +108,10 @@ public final class LeapServer implements AutoCloseable {
 
     private Hub hub() {
         return core().hub;
+    }
+
+    private FaultOps faults() {
+        return new FaultOps(hub());
     }
 
     // ------------------------------------------------------------------ addresses and identity
@@ -287,14 +295,74 @@ public final class LeapServer implements AutoCloseable {
         return core().redirectAll(url);
     }
 
-    /** Turns heartbeat acks (op 4) on or off for every connection; on by default. */
+    /**
+     * Turns heartbeat acks (op 4) on or off for every connection; on by default. A connection gets acks only while
+     * this switch and its own ({@link #heartbeatAcks(String, boolean)}) are both on.
+     */
     public void heartbeatAcks(boolean enabled) {
         hub().heartbeatAcks(enabled);
+    }
+
+    /**
+     * Turns heartbeat acks (op 4) on or off for one connection, for its lifetime; on by default. The server-wide
+     * switch ({@link #heartbeatAcks(boolean)}) still applies: acks are sent only while both are on. Client heartbeats
+     * keep counting against the out-of-sync deadline either way, and tagged replies are still recorded.
+     *
+     * @return {@code false} if the connection is not live
+     */
+    public boolean heartbeatAcks(String cid, boolean enabled) {
+        return faults().heartbeatAcks(cid, enabled);
     }
 
     /** Sends a tagged heartbeat (op 3) now; no reply within the tagged-heartbeat timeout closes with 4007. */
     public boolean sendTaggedHeartbeat(String cid) {
         return core().sendTaggedHeartbeat(cid);
+    }
+
+    /**
+     * {@link #sendTaggedHeartbeat(String, String, Duration)} with the server's tagged-heartbeat timeout (10 s unless
+     * {@link Builder#taggedHeartbeatTimeout(Duration) configured}).
+     */
+    public CompletableFuture<TaggedHeartbeatReport> sendTaggedHeartbeat(String cid, String tag) {
+        return sendTaggedHeartbeat(cid, tag, null);
+    }
+
+    /**
+     * Sends a server heartbeat request {@code {"op":3,"d":{"tag":tag}}} (protocol spec §5.3) and reports whether the
+     * client replied with op 3 and the same tag, and after how long. As for the server's own requests, a reply gets
+     * the ack {@code {"op":4,"d":{"tag","latency"}}} (unless acks are off) and no reply within the server's
+     * tagged-heartbeat timeout closes the connection with 4007 (spec D-13).
+     *
+     * <p>The future completes on a server thread (do not block in dependent stages) with
+     * {@link TaggedHeartbeatReport.Outcome#ANSWERED ANSWERED} when the reply arrives,
+     * {@link TaggedHeartbeatReport.Outcome#TIMED_OUT TIMED_OUT} when {@code timeout} passes first, or
+     * {@link TaggedHeartbeatReport.Outcome#CLOSED CLOSED} when the connection closes first. It fails with
+     * {@link IllegalStateException} if a request with the same tag is still awaiting its reply on the connection.
+     *
+     * @param tag     the tag, 1-256 characters; {@code null} picks a random one (16 hex characters)
+     * @param timeout how long to wait for the reply; {@code null}, or more than the server's tagged-heartbeat timeout,
+     *                means that timeout
+     * @throws NoSuchElementException   if the connection is not live
+     * @throws IllegalArgumentException if the tag is empty or longer than 256 characters, or the timeout is not positive
+     */
+    public CompletableFuture<TaggedHeartbeatReport> sendTaggedHeartbeat(String cid, String tag, Duration timeout) {
+        return faults().taggedHeartbeat(cid, tag, timeout);
+    }
+
+    /**
+     * Publishes {@code count} identical {@code MESSAGE {e: event, d: data}} dispatches to the channel's live
+     * subscribers, back to back (no other event on the channel comes between them; encoded once), and reports when
+     * the copies were written to each subscriber's socket. A connection whose writes are paused holds the report until
+     * it resumes or closes.
+     *
+     * @param data  any value Jackson can serialise, as for {@link #publish(String, String, Object)}
+     * @param count 1 to 1,000,000
+     * @return completes (on a server thread) once every recipient has had every copy written or has closed
+     * @throws NoSuchElementException   if the channel does not exist
+     * @throws IllegalArgumentException for an invalid event name or count
+     */
+    public CompletableFuture<BurstReport> publishBurst(String channelId, String event, Object data, int count) {
+        return faults().publishBurst(channelId, event, Json.toTree(data), count);
     }
 
     /** Drops the TCP connection without a close frame (the client sees an abnormal closure, 1006). */

@@ -88,8 +88,11 @@ class TlsAndAdminTest {
             socket.dispatch("ghost", "SUBSCRIBE", "null");
             assertThat(socket.next().event()).isEqualTo("UNAVAILABLE"); // no ack before it
             assertThat(admin(server, "PUT", "heartbeat-acks", "{\"enabled\":true}", ptk).statusCode()).isEqualTo(204);
-            assertThat(admin(server, "POST", "connections/" + cid + "/tagged-heartbeat", null, ptk).statusCode())
-                    .isEqualTo(204);
+            HttpResponse<String> probe = admin(server, "POST", "connections/" + cid + "/tagged-heartbeat",
+                    "{\"timeout_ms\":200}", ptk);
+            assertThat(probe.statusCode()).isEqualTo(200);
+            assertThat(TestSocket.JSON.readTree(probe.body()).path("data").path("heartbeat").path("outcome").asString())
+                    .isEqualTo("timed_out");
             assertThat(socket.next().json().path("op").asInt()).isEqualTo(3);
 
             assertThat(admin(server, "POST", "rest-faults", "{\"count\":1,\"status\":500}", ptk).statusCode()).isEqualTo(204);

@@ -52,6 +52,11 @@ final class Conn {
     // Event-loop confined heartbeat state.
     long lastHeartbeatNanos = System.nanoTime();
     final Map<String, Long> pendingTags = new HashMap<>(2);
+    /** Tagged heartbeats whose answer a caller awaits, by tag (a subset of {@link #pendingTags}). */
+    final Map<String, HeartbeatProbe> probes = new HashMap<>(2);
+
+    /** Whether this connection gets op 4 acks (when the server-wide switch is on too). */
+    volatile boolean heartbeatAcks = true;
 
     /** Set once the upgrade is accepted; used to send tagged heartbeats on demand. */
     WsHandler wsHandler;
@@ -73,6 +78,9 @@ final class Conn {
         if (closing) {
             return;
         }
+        if (frame.tracker != null) {
+            frame.tracker.queued(this);
+        }
         outbound.offer(frame);
         if (drainScheduled.compareAndSet(false, true)) {
             loop.execute(drainTask);
@@ -84,6 +92,20 @@ final class Conn {
                 : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.json));
     }
 
+    /** Writes without flushing; a burst copy reports to its tracker once its bytes have reached the socket. */
+    private void write(Frame frame) {
+        BurstTracker tracker = frame.tracker;
+        if (tracker == null) {
+            channel.write(toWebSocketFrame(frame), channel.voidPromise());
+        } else {
+            channel.write(toWebSocketFrame(frame)).addListener(f -> {
+                if (f.isSuccess()) {
+                    tracker.written(this);
+                }
+            });
+        }
+    }
+
     private void drain() {
         if (paused || !channel.isActive()) {
             drainScheduled.set(false);
@@ -93,7 +115,7 @@ final class Conn {
         Frame frame;
         // re-checks the pause per payload: pauseWrites() holds what a running batch has not written yet
         while (!paused && (frame = outbound.poll()) != null) {
-            channel.write(toWebSocketFrame(frame), channel.voidPromise());
+            write(frame);
             if (++written == DRAIN_BATCH) {
                 channel.flush();
                 loop.execute(drainTask); // stay scheduled, but let other connections of this loop run
@@ -134,7 +156,7 @@ final class Conn {
             drainScheduled.set(true);
             Frame frame;
             while ((frame = outbound.poll()) != null) {
-                channel.write(toWebSocketFrame(frame), channel.voidPromise());
+                write(frame);
             }
         }
         closing = true;
@@ -226,6 +248,11 @@ final class Conn {
             b.done.completeExceptionally(new IllegalStateException("Connection " + cid + " closed during the blast"));
         }
         outbound.clear();
+        pendingTags.clear();
+        for (HeartbeatProbe p : probes.values()) {
+            p.closed();
+        }
+        probes.clear();
     }
 
     ConnectionInfo info() {

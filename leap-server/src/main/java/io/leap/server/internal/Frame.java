@@ -7,10 +7,17 @@ package io.leap.server.internal;
 final class Frame {
 
     final byte[] json;
+    /** Follows the copies of a fault-injection burst to the sockets; {@code null} for every other payload. */
+    final BurstTracker tracker;
     private volatile byte[] zlib;
 
     Frame(byte[] json) {
+        this(json, null);
+    }
+
+    Frame(byte[] json, BurstTracker tracker) {
         this.json = json;
+        this.tracker = tracker;
     }
 
     byte[] zlib() {

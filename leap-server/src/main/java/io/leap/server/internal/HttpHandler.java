@@ -22,6 +22,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,17 +54,36 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if (path.equals("/v1") || path.startsWith("/v1/")) {
             rest(ctx, req, uri);
         } else if (core.config.adminApi() && path.startsWith("/admin/")) {
-            HttpResult result;
-            try {
-                result = core.admin.handle(req.method().name(), RestApi.decodeSegments(path.substring(7)),
-                        uri.parameters(), req.headers().get(HttpHeaderNames.AUTHORIZATION), bytes(req));
-            } catch (IllegalArgumentException e) {
-                result = HttpResult.error(400, "invalid_request", e.getMessage());
-            }
-            respond(ctx, req, result, true);
+            admin(ctx, req, uri, path);
         } else {
             respond(ctx, req, HttpResult.error(404, "not_found", "No route for " + path), true);
         }
+    }
+
+    /**
+     * Admin routes may answer later (a tagged heartbeat's reply, a burst's writes): reading stops meanwhile, so
+     * answers on one HTTP connection keep the order of its requests.
+     */
+    private void admin(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, String path) {
+        CompletableFuture<HttpResult> answer;
+        try {
+            answer = core.admin.handle(req.method().name(), RestApi.decodeSegments(path.substring(7)),
+                    uri.parameters(), req.headers().get(HttpHeaderNames.AUTHORIZATION), bytes(req));
+        } catch (IllegalArgumentException e) {
+            answer = CompletableFuture.completedFuture(HttpResult.error(400, "invalid_request", e.getMessage()));
+        }
+        if (answer.isDone()) {
+            respond(ctx, req, answer.join(), true);
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        HttpVersion version = req.protocolVersion();
+        ctx.channel().config().setAutoRead(false);
+        answer.whenComplete((result, e) -> ctx.executor().execute(() -> {
+            HttpResult r = result != null ? result : HttpResult.error(500, "internal_error", "Internal error");
+            write(ctx, toResponse(version, r, keepAlive), keepAlive);
+            ctx.channel().config().setAutoRead(true);
+        }));
     }
 
     private static byte[] bytes(FullHttpRequest req) {

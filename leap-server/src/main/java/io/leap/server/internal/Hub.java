@@ -411,6 +411,19 @@ public final class Hub {
         }
     }
 
+    /**
+     * Fans the same frame out {@code count} times in a row to the channel's live subscribers, in one block under the
+     * lock so no other event on the channel interleaves (fault-injection bursts, see {@link FaultOps}).
+     */
+    void publishRepeated(String channelId, Frame frame, int count) {
+        synchronized (this) {
+            ChannelRec c = channel(channelId);
+            for (int i = 0; i < count; i++) {
+                fanOut(c, frame);
+            }
+        }
+    }
+
     static void validateEvent(String event) {
         if (event == null || event.isEmpty() || event.length() > 256) {
             throw new IllegalArgumentException("Event name 'e' must be a non-empty string of at most 256 characters");

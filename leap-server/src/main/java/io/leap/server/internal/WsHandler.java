@@ -94,17 +94,58 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     /** Sends op 3 with a fresh tag; a reply must come within the configured deadline, else 4007 (spec D-13). */
     void sendTaggedHeartbeat() {
-        if (conn.closing) {
+        sendTaggedHeartbeat(randomTag(), null);
+    }
+
+    /** A tag as spec D-13 describes: 16 lowercase hex characters. */
+    static String randomTag() {
+        return HexFormat.of().formatHex(longBytes(ThreadLocalRandom.current().nextLong()));
+    }
+
+    /**
+     * Sends op 3 with the tag (on the event loop). The server's deadline applies as for its own requests; a probe also
+     * learns whether and when the client replied, or that its own shorter timeout passed first.
+     */
+    void sendTaggedHeartbeat(String tag, HeartbeatProbe probe) {
+        if (conn.closing || !conn.channel.isActive()) {
+            if (probe != null) {
+                probe.closed();
+            }
             return;
         }
-        String tag = HexFormat.of().formatHex(longBytes(ThreadLocalRandom.current().nextLong()));
-        conn.pendingTags.put(tag, System.nanoTime());
+        if (conn.pendingTags.containsKey(tag)) {
+            if (probe != null) {
+                probe.report.completeExceptionally(new IllegalStateException(
+                        "A tagged heartbeat with this tag is already awaiting its reply on " + conn.cid));
+            }
+            return;
+        }
+        long now = System.nanoTime();
+        Long stamp = now;
+        conn.pendingTags.put(tag, stamp);
+        if (probe != null) {
+            probe.sent(now);
+            conn.probes.put(tag, probe);
+        }
         conn.send(Events.heartbeatRequest(tag));
+        long deadline = hub.config.taggedHeartbeatTimeout().toNanos();
         conn.loop.schedule(() -> {
-            if (conn.pendingTags.remove(tag) != null) {
+            // only this request: a caller may reuse a tag once it was answered, and the new request has its own deadline
+            if (conn.pendingTags.remove(tag, stamp)) {
+                HeartbeatProbe p = conn.probes.remove(tag);
+                if (p != null) {
+                    p.timedOut();
+                }
                 close(CloseCodes.OUT_OF_SYNC, "Out of sync");
             }
-        }, hub.config.taggedHeartbeatTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }, deadline, TimeUnit.NANOSECONDS);
+        if (probe != null && probe.timeoutNanos < deadline) {
+            conn.loop.schedule(() -> {
+                if (conn.probes.remove(tag, probe)) {
+                    probe.timedOut();
+                }
+            }, probe.timeoutNanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     private static byte[] longBytes(long v) {
@@ -228,13 +269,20 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
                 tag = t.stringValue();
             }
         }
-        conn.lastHeartbeatNanos = System.nanoTime();
+        long now = System.nanoTime();
+        conn.lastHeartbeatNanos = now;
         Long sent = tag == null || tag.isEmpty() ? null : conn.pendingTags.remove(tag);
-        if (!hub.heartbeatAcks) {
+        if (sent != null) {
+            HeartbeatProbe probe = conn.probes.remove(tag);
+            if (probe != null) {
+                probe.answered(now);
+            }
+        }
+        if (!hub.heartbeatAcks || !conn.heartbeatAcks) {
             return;
         }
         if (sent != null) {
-            conn.send(Events.taggedAck(tag, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent)));
+            conn.send(Events.taggedAck(tag, TimeUnit.NANOSECONDS.toMillis(now - sent)));
         } else {
             conn.send(Events.PLAIN_ACK);
         }
