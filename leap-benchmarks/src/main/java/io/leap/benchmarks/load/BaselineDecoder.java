@@ -65,7 +65,14 @@ final class BaselineDecoder {
 		else if (op == 0) {
 			JsonNode dispatch = payload.path("d");
 			if ("MESSAGE".equals(dispatch.path("e").asString(""))) {
-				this.recorder.message(this.recorder.recordsLatency() ? dispatch.path("d").path("d").path("t").asLong() : 0);
+				// What a user's handler reads: the channel, the event and the data (already a tree here).
+				String channel = dispatch.path("c").asString(null);
+				JsonNode message = dispatch.path("d");
+				String event = message.path("e").asString(null);
+				JsonNode data = message.path("d");
+				if (channel != null && event != null) {
+					this.recorder.message(data.path("t").asLong());
+				}
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.leap.server.ConnectionInfo;
+import io.leap.server.ChannelType;
 import io.leap.server.LeapServer;
 
 /**
@@ -38,6 +39,8 @@ public final class BenchServer {
 			.taggedHeartbeatInterval(Duration.ZERO)
 			.build()
 			.start()) {
+			// Unprotected, so that an anonymous @LeapListener can subscribe to it; blasts reach the connection anyway.
+			server.createChannel("bench", ChannelType.UNPROTECTED, null);
 			out.println("READY " + server.wsUrl() + " " + server.projectId());
 			BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 			String line;

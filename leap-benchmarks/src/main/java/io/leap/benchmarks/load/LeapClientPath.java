@@ -10,9 +10,9 @@ import io.leap.client.ReconnectPolicy;
 import io.leap.client.transport.WebSocketTransport;
 
 /**
- * {@link LeapClient} with one message listener, on a given transport. In throughput mode the listener reads the
- * envelope only ({@code event()}), unless {@code convert} is set, in which case it also converts every message's data
- * to a record; in paced mode it always converts (it needs the send time).
+ * {@link LeapClient} with one message listener, on a given transport. The listener does what a user's does: it reads
+ * the channel, the event and the data, as a Jackson tree ({@code data()}) or, with {@code record} set, converted to a
+ * record ({@code data(Tick.class)}).
  */
 final class LeapClientPath implements ClientPath {
 
@@ -20,16 +20,16 @@ final class LeapClientPath implements ClientPath {
 
 	private final Supplier<WebSocketTransport> transport;
 
-	private final boolean convert;
+	private final boolean record;
 
 	private LeapClient client;
 
 	private WebSocketTransport openedTransport;
 
-	LeapClientPath(String name, Supplier<WebSocketTransport> transport, boolean convert) {
+	LeapClientPath(String name, Supplier<WebSocketTransport> transport, boolean record) {
 		this.name = name;
 		this.transport = transport;
-		this.convert = convert;
+		this.record = record;
 	}
 
 	@Override
@@ -44,14 +44,13 @@ final class LeapClientPath implements ClientPath {
 			.transport(this.openedTransport = this.transport.get())
 			.reconnectPolicy(ReconnectPolicy.none())
 			.build();
-		boolean readData = this.convert || recorder.recordsLatency();
+		boolean record = this.record;
 		this.client.addMessageListener((LeapMessage message) -> {
-			if (readData) {
-				Tick tick = message.data(Tick.class);
-				recorder.message(tick.t());
-			}
-			else if (message.event() != null) {
-				recorder.message(0);
+			String channel = message.channelId();
+			String event = message.event();
+			long sent = record ? message.data(Tick.class).t() : message.data().path("t").asLong();
+			if (channel != null && event != null) {
+				recorder.message(sent);
 			}
 		});
 		this.client.connectAsync().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();

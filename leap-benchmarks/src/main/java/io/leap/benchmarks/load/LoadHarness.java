@@ -85,9 +85,9 @@ public final class LoadHarness {
 		all.add(JdkBaselinePath::baseline);
 		all.add(OkHttpBaselinePath::new);
 		all.add(JdkBaselinePath::ceiling);
-		all.add(() -> new LeapClientPath("LeapClient (JDK transport)", JdkWebSocketTransport::new, false));
+		all.add(() -> new LeapClientPath("LeapClient (JDK transport) + data() tree", JdkWebSocketTransport::new, false));
 		all.add(() -> new LeapClientPath("LeapClient (JDK transport) + data(record)", JdkWebSocketTransport::new, true));
-		all.add(() -> new LeapClientPath("LeapClient (Netty transport)", NettyWebSocketTransport::new, false));
+		all.add(() -> new LeapClientPath("LeapClient (Netty transport) + data() tree", NettyWebSocketTransport::new, false));
 		all.add(() -> new LeapClientPath("LeapClient (Netty transport) + data(record)", NettyWebSocketTransport::new, true));
 		all.addAll(SpringPaths.paths());
 		return all;
@@ -353,16 +353,18 @@ public final class LoadHarness {
 		List<Result> baseline = baseline(results);
 		double base = median(baseline.stream().map((r) -> r.rate).toList());
 		double baseCpu = median(baseline.stream().map((r) -> r.cpuPerMillion).toList());
-		System.out.printf("%n| blast, %s frames | msg/s (median) | × baseline | spread (min–max msg/s) | CPU s / M msg | × baseline | alloc B/msg |%n", mode);
-		System.out.println("|---|---:|---:|---|---:|---:|---:|");
+		System.out.printf("%n| blast, %s frames | msg/s (median) | × baseline | spread (min–max msg/s) | CPU s / M msg | × baseline | cores busy | alloc B/msg |%n", mode);
+		System.out.println("|---|---:|---:|---|---:|---:|---:|---:|");
 		results.forEach((name, list) -> {
 			double rate = median(list.stream().map((r) -> r.rate).toList());
 			double cpu = median(list.stream().map((r) -> r.cpuPerMillion).toList());
 			double alloc = median(list.stream().map((r) -> r.allocPerMessage).toList());
 			double min = list.stream().mapToDouble((r) -> r.rate).min().orElse(0);
 			double max = list.stream().mapToDouble((r) -> r.rate).max().orElse(0);
-			System.out.printf("| %s | %,.0f | %.2f | %,.0f–%,.0f | %.2f | %.2f | %,.0f |%n", name, rate, rate / base, min, max, cpu,
-					cpu / baseCpu, alloc);
+			// Cores busy: CPU seconds spent per second of the run, i.e. what the client takes from the application.
+			double cores = rate * cpu / 1e6;
+			System.out.printf("| %s | %,.0f | %.2f | %,.0f–%,.0f | %.2f | %.2f | %.2f | %,.0f |%n", name, rate, rate / base, min,
+					max, cpu, cpu / baseCpu, cores, alloc);
 		});
 	}
 
@@ -370,9 +372,9 @@ public final class LoadHarness {
 		List<Result> baseline = baseline(results);
 		double baseP99 = median(baseline.stream().map((r) -> (double) r.p99).toList());
 		double baseCpu = median(baseline.stream().map((r) -> r.cpuPerMillion).toList());
-		System.out.printf("%n| paced %,d msg/s, %s frames | p50 µs | p99 µs | × baseline p99 | p99.9 µs | spread p99 (min–max µs) | CPU s / M msg | × baseline CPU | alloc B/msg |%n",
+		System.out.printf("%n| paced %,d msg/s, %s frames | p50 µs | p99 µs | × baseline p99 | p99.9 µs | spread p99 (min–max µs) | CPU s / M msg | × baseline CPU | cores busy | alloc B/msg |%n",
 				rate, mode);
-		System.out.println("|---|---:|---:|---:|---:|---|---:|---:|---:|");
+		System.out.println("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|");
 		results.forEach((name, list) -> {
 			double p50 = median(list.stream().map((r) -> (double) r.p50).toList()) / 1000;
 			double p99 = median(list.stream().map((r) -> (double) r.p99).toList());
@@ -381,8 +383,8 @@ public final class LoadHarness {
 			double max = list.stream().mapToDouble((r) -> r.p99).max().orElse(0) / 1000;
 			double cpu = median(list.stream().map((r) -> r.cpuPerMillion).toList());
 			double alloc = median(list.stream().map((r) -> r.allocPerMessage).toList());
-			System.out.printf("| %s | %.1f | %.1f | %.2f | %.1f | %.1f–%.1f | %.2f | %.2f | %,.0f |%n", name, p50, p99 / 1000,
-					p99 / baseP99, p999, min, max, cpu, cpu / baseCpu, alloc);
+			System.out.printf("| %s | %.1f | %.1f | %.2f | %.1f | %.1f–%.1f | %.2f | %.2f | %.2f | %,.0f |%n", name, p50,
+					p99 / 1000, p99 / baseP99, p999, min, max, cpu, cpu / baseCpu, rate * cpu / 1e6, alloc);
 		});
 	}
 

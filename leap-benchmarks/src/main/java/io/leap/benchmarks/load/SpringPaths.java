@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import io.leap.benchmarks.load.Payloads.Tick;
 import io.leap.spring.event.LeapMessageEvent;
+import io.leap.spring.listener.LeapListener;
 import io.leap.spring.transport.SpringWebSocketTransport;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -16,8 +17,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.EventListener;
 
 /**
- * The Spring paths of the load harness: {@code LeapClient} on the Spring WebSocket transport, and a Boot application
- * whose {@code @EventListener} receives every message as a {@link LeapMessageEvent}.
+ * The Spring paths of the load harness: {@code LeapClient} on the Spring WebSocket transport, a Boot application whose
+ * {@code @EventListener} receives every message as a {@link LeapMessageEvent} and reads its channel, event and data
+ * tree, and one whose typed {@code @LeapListener} method receives every message's data as a record.
  */
 final class SpringPaths {
 
@@ -26,29 +28,39 @@ final class SpringPaths {
 
 	static List<Supplier<ClientPath>> paths() {
 		return List.of(
-				() -> new LeapClientPath("LeapClient (Spring WebSocket transport)",
+				() -> new LeapClientPath("LeapClient (Spring WebSocket transport) + data() tree",
 						() -> new SpringWebSocketTransport(SpringWebSocketTransport.createDefaultClient(16 * 1024 * 1024)),
 						false),
-				EventListenerPath::new);
+				() -> new BootPath("Spring Boot @EventListener", EventListenerApplication.class),
+				() -> new BootPath("Spring Boot typed @LeapListener", LeapListenerApplication.class));
 	}
 
-	/** A Spring Boot application with the Leap starter and one {@code @EventListener}. */
-	static final class EventListenerPath implements ClientPath {
+	/** A Spring Boot application with the Leap starter and one listener bean. */
+	static final class BootPath implements ClientPath {
 
 		static volatile Recorder recorder;
 
+		private final String name;
+
+		private final Class<?> application;
+
 		private ConfigurableApplicationContext context;
+
+		BootPath(String name, Class<?> application) {
+			this.name = name;
+			this.application = application;
+		}
 
 		@Override
 		public String name() {
-			return "Spring Boot @EventListener";
+			return this.name;
 		}
 
 		@Override
 		public void open(URI url, String projectId, Recorder recorder) {
-			EventListenerPath.recorder = recorder;
+			BootPath.recorder = recorder;
 			boolean zlib = url.getQuery() != null && url.getQuery().contains("compression=zlib");
-			this.context = new SpringApplicationBuilder(BenchApplication.class).web(WebApplicationType.NONE)
+			this.context = new SpringApplicationBuilder(this.application).web(WebApplicationType.NONE)
 				.logStartupInfo(false)
 				.properties("leap.url=" + url, "leap.compression=" + zlib, "leap.project-id=" + projectId,
 						"leap.anonymous=true", "leap.fail-fast=true", "leap.reconnect.enabled=false",
@@ -68,17 +80,27 @@ final class SpringPaths {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	static class BenchApplication {
+	static class EventListenerApplication {
 
 		@EventListener
 		void on(LeapMessageEvent event) {
-			Recorder recorder = EventListenerPath.recorder;
-			if (recorder.recordsLatency()) {
-				recorder.message(event.getData(Tick.class).t());
+			String channel = event.getChannelId();
+			String name = event.getEvent();
+			long sent = event.getData().path("t").asLong();
+			if (channel != null && name != null) {
+				BootPath.recorder.message(sent);
 			}
-			else if (event.getEvent() != null) {
-				recorder.message(0);
-			}
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class LeapListenerApplication {
+
+		@LeapListener(channels = "bench", events = "price.updated")
+		void on(Tick tick) {
+			BootPath.recorder.message(tick.t());
 		}
 
 	}
