@@ -294,7 +294,7 @@
     ['leap.listener.processed', 'Orders handled by @LeapListener'],
     ['leap.api.requests', 'LeapTemplate REST calls'],
     ['leap.reconnects', 'Reconnects'],
-    ['leap.heartbeat.rtt', 'Heartbeat round trip (mean)'],
+    ['leap.heartbeat.rtt', 'Heartbeat round trip (mean)', 'mean'],
   ];
 
   let connection = null;
@@ -450,12 +450,12 @@
 
   // ------------------------------------------------------------------------------------------ Actuator
 
-  function measurement(meter) {
+  function measurement(meter, statistic) {
     const byStatistic = {};
     for (const m of meter.measurements || []) {
       byStatistic[m.statistic] = m.value;
     }
-    if (byStatistic.TOTAL_TIME !== undefined && byStatistic.COUNT !== undefined) {
+    if (statistic === 'mean' && byStatistic.TOTAL_TIME !== undefined && byStatistic.COUNT !== undefined) {
       const unit = meter.baseUnit || 'seconds';
       const mean = byStatistic.COUNT > 0 ? byStatistic.TOTAL_TIME / byStatistic.COUNT : 0;
       return unit === 'seconds' ? (mean * 1000).toFixed(1) + ' ms' : mean.toFixed(1) + ' ' + unit;
@@ -487,9 +487,9 @@
     try {
       // Only meters that exist are read, so no request gets a 404.
       const names = new Set((await fetchJson('/actuator/metrics')).names);
-      const rows = await Promise.all(METERS.filter(([name]) => names.has(name)).map(async ([name, label]) => {
+      const rows = await Promise.all(METERS.filter(([name]) => names.has(name)).map(async ([name, label, statistic]) => {
         const meter = await fetchJson('/actuator/metrics/' + name);
-        return [name, label, measurement(meter)];
+        return [name, label, measurement(meter, statistic)];
       }));
       body.replaceChildren(...rows.map(([name, label, value]) => {
         const row = document.createElement('tr');
