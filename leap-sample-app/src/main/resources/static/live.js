@@ -176,7 +176,6 @@
       if (d && typeof d.tag === 'string' && d.tag !== '') {
         this.log('in', 'Tagged heartbeat ' + d.tag);
         this.send({ op: 3, d: { tag: d.tag } });
-        this.heartbeatSentAt = performance.now();
       }
       else {
         this.log('in', 'Heartbeat without a tag: nothing to answer');
@@ -339,7 +338,8 @@
     const row = document.createElement('tr');
     row.className = 'fresh';
     row.dataset.orderId = String(order.id);
-    for (const [value, numeric] of [[order.id, true], [order.product, false], [order.amount, true],
+    const amount = (typeof order.amount === 'number') ? order.amount.toFixed(2) : order.amount;
+    for (const [value, numeric] of [[order.id, true], [order.product, false], [amount, true],
       [new Date().toLocaleTimeString(), false]]) {
       const cell = document.createElement('td');
       cell.textContent = String(value);
@@ -403,9 +403,14 @@
       }
     },
     heartbeat(info) {
-      text('heartbeat', 'last ack ' + info.at.toLocaleTimeString()
-        + (info.rtt !== null ? ', round trip ' + info.rtt + ' ms' : '')
-        + (info.tag ? ' (tagged, server saw ' + info.latency + ' ms)' : ''));
+      if (info.tag) {
+        text('tagged-heartbeat', 'answered ' + info.tag + ' at ' + info.at.toLocaleTimeString()
+          + ', server-measured latency ' + info.latency + ' ms');
+      }
+      else {
+        text('heartbeat', 'last ack ' + info.at.toLocaleTimeString()
+          + (info.rtt !== null ? ', round trip ' + info.rtt + ' ms' : ''));
+      }
     },
     closed(info) {
       const lastClose = $('last-close');

@@ -57,7 +57,10 @@ import static org.awaitility.Awaitility.await;
  * {@code target/sample-live-page.png}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "sample.publisher.enabled=false")
+		properties = { "sample.publisher.enabled=false", "leap.embedded.heartbeat-interval=2s",
+				// Selenium warns that it has no CDP classes for this Chromium; the test does not use CDP.
+				"logging.level.org.openqa.selenium.devtools.CdpVersionFinder=error",
+				"logging.level.org.openqa.selenium.chromium.ChromiumDriver=error" })
 class LivePageBrowserTests {
 
 	private static final Path CHROMIUM = Path.of(System.getProperty("sample.chromium", "/usr/bin/chromium"));
@@ -115,7 +118,7 @@ class LivePageBrowserTests {
 		options.setBinary(CHROMIUM.toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-				"--window-size=1280,1000", "--user-data-dir=" + this.profile.toAbsolutePath());
+				"--window-size=1280,1100", "--user-data-dir=" + this.profile.toAbsolutePath());
 		LoggingPreferences logging = new LoggingPreferences();
 		logging.enable(LogType.BROWSER, Level.ALL);
 		options.setCapability(ChromeOptions.LOGGING_PREFS, logging);
@@ -157,6 +160,11 @@ class LivePageBrowserTests {
 			.isEqualTo(token);
 		assertThat(this.driver.getPageSource()).doesNotContain(this.server.projectToken());
 		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("channel-state"), "available"));
+
+		// Heartbeats: the periodic ones are acked, and a tagged one from the server is answered with its tag.
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("heartbeat"), "last ack"));
+		assertThat(this.server.sendTaggedHeartbeat(firstCid)).isTrue();
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tagged-heartbeat"), "answered"));
 
 		// An order the application publishes (LeapTemplate) shows up within a few seconds.
 		long published = publishOrder();
