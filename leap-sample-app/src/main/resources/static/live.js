@@ -33,7 +33,7 @@
    * One logical Leap connection that reconnects on its own.
    *
    * options.loadConnection: async () => ({url, projectId, token}); called before every attempt, so a restarted
-   *   application (new socket URL) is picked up.
+   *   application (new socket URL, new token) is picked up.
    * options.channels: the channels to SUBSCRIBE after every INIT.
    * options.listener: {state(state, detail), dispatch(d), heartbeat(info), closed(info), log(kind, text)}.
    */
@@ -80,6 +80,12 @@
         return;
       }
       if (this.stopped) {
+        return;
+      }
+      if (this.refusedToken !== undefined && info.token === this.refusedToken) {
+        // spec §11: a token refused with 4001 is never used again.
+        this.stopped = true;
+        this.setState('stopped', 'the server refused the token (4001); not reconnecting');
         return;
       }
       this.info = info;
@@ -233,9 +239,9 @@
       }
       // spec §11: never reconnect after 4001; after 4006 reconnect at once to the reason URL; else back off.
       if (code === 4001) {
-        this.setState('stopped', 'the server refused the token (4001); not reconnecting');
-        this.stopped = true;
-        return;
+        // The refused token is not retried; the application may hand out a new one (it does after a restart), so
+        // the connection details are asked for once more and the client stops if they still carry the same token.
+        this.refusedToken = this.info.token;
       }
       if (this.redirectUrl && !this.identified && ++this.redirectFailures >= REDIRECT_MAX_FAILURES) {
         this.log('info', 'The redirect URL failed ' + REDIRECT_MAX_FAILURES + ' times: back to the configured URL');

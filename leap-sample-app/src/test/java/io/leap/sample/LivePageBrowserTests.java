@@ -41,6 +41,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,7 +50,7 @@ import static org.awaitility.Awaitility.await;
  * Runs the live page ({@code static/index.html} and its vanilla-JS Leap Edge client) in headless Chromium against the
  * application on a random port: the page connects with its own token, shows orders the application publishes, shows
  * its reconnect after the server closed its connection with 4000, cannot read a private channel it was not granted,
- * and logs no errors to the browser console.
+ * stops for good when its token is refused (4001), and logs no errors to the browser console.
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code /usr/bin/chromium},
  * {@code /usr/bin/chromedriver}; other paths with {@code -Dsample.chromium=...} and {@code -Dsample.chromedriver=...}).
@@ -225,6 +226,25 @@ class LivePageBrowserTests {
 		finally {
 			this.server.deleteChannel("payroll");
 		}
+	}
+
+	@Test
+	@DirtiesContext(methodMode = DirtiesContext.MethodMode.AFTER_METHOD)
+	void pageStopsWhenItsTokenIsRefused() throws Exception {
+		this.driver.get("http://localhost:" + this.port + "/");
+		WebDriverWait wait = new WebDriverWait(this.driver, PAGE_TIMEOUT);
+		wait.until(ExpectedConditions.attributeToBe(By.id("state"), "data-state", "connected"));
+
+		// Deleting the token closes its connections with 4001 (protocol spec §12); a client never retries that token.
+		this.server.deleteToken(this.pageToken.get());
+		wait.until(ExpectedConditions.attributeToBe(By.id("last-close"), "data-code", "4001"));
+		wait.until(ExpectedConditions.attributeToBe(By.id("state"), "data-state", "stopped"));
+		long attempts = this.server.connectionAttempts();
+		await().during(Duration.ofSeconds(3))
+			.atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.server.connectionAttempts()).isEqualTo(attempts));
+		assertThat(text("state")).contains("4001");
+		assertNoConsoleErrors();
 	}
 
 	private void screenshot(Path target) throws IOException {
