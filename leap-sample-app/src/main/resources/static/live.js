@@ -15,11 +15,15 @@
   const BACKOFF_JITTER = 0.2;
   const REDIRECT_MAX_FAILURES = 3;    // spec §16 D-15
 
-  /** Adds encoding=json and compression=none (spec §2.2): the browser gets plain JSON text frames. */
+  /**
+   * Adds encoding=json and compression=none (spec §2.2): the browser gets plain JSON text frames. Opening the page
+   * with ?compression=zlib asks for zlib-compressed binary frames instead, to watch the other path.
+   */
   function socketUrl(base) {
     const url = new URL(base);
+    const zlib = new URLSearchParams(window.location.search).get('compression') === 'zlib';
     url.searchParams.set('encoding', 'json');
-    url.searchParams.set('compression', 'none');
+    url.searchParams.set('compression', zlib ? 'zlib' : 'none');
     return url.toString();
   }
 

@@ -50,7 +50,8 @@ import static org.awaitility.Awaitility.await;
  * Runs the live page ({@code static/index.html} and its vanilla-JS Leap Edge client) in headless Chromium against the
  * application on a random port: the page connects with its own token, shows orders the application publishes, shows
  * its reconnect after the server closed its connection with 4000, cannot read a private channel it was not granted,
- * stops for good when its token is refused (4001), and logs no errors to the browser console.
+ * stops for good when its token is refused (4001), reads zlib-compressed binary frames when it asks for them, and logs
+ * no errors to the browser console.
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code /usr/bin/chromium},
  * {@code /usr/bin/chromedriver}; other paths with {@code -Dsample.chromium=...} and {@code -Dsample.chromedriver=...}).
@@ -226,6 +227,22 @@ class LivePageBrowserTests {
 		finally {
 			this.server.deleteChannel("payroll");
 		}
+	}
+
+	@Test
+	void pageReadsZlibCompressedFramesWhenItAsksForThem() throws Exception {
+		this.driver.get("http://localhost:" + this.port + "/?compression=zlib");
+		WebDriverWait wait = new WebDriverWait(this.driver, PAGE_TIMEOUT);
+		wait.until(ExpectedConditions.attributeToBe(By.id("state"), "data-state", "connected"));
+		String cid = text("cid");
+		assertThat(this.server.connections()).filteredOn((info) -> info.cid().equals(cid))
+			.singleElement()
+			.satisfies((info) -> assertThat(info.compressed()).isTrue());
+		long published = publishOrder();
+		new WebDriverWait(this.driver, Duration.ofSeconds(5))
+			.until(ExpectedConditions.presenceOfElementLocated(orderRow(published)));
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("heartbeat"), "last ack"));
+		assertNoConsoleErrors();
 	}
 
 	@Test
