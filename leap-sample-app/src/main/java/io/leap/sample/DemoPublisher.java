@@ -1,11 +1,6 @@
 package io.leap.sample;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.leap.client.ConnectionState;
 import io.leap.client.LeapClient;
@@ -30,23 +25,22 @@ import org.springframework.stereotype.Component;
 @ConditionalOnBooleanProperty(name = "sample.publisher.enabled", matchIfMissing = true)
 public class DemoPublisher {
 
-	static final String CHANNEL = "orders";
+	static final String CHANNEL = OrdersChannel.ID;
 
-	static final String EVENT = "order.created";
+	static final String EVENT = OrdersChannel.ORDER_CREATED;
 
 	private static final Logger logger = LoggerFactory.getLogger(DemoPublisher.class);
-
-	private static final List<String> PRODUCTS = List.of("coffee", "bagel", "croissant", "tea", "muffin");
 
 	private final @Nullable LeapOperations leap;
 
 	private final LeapClient client;
 
-	private final AtomicLong orders = new AtomicLong();
+	private final OrderDesk orderDesk;
 
-	public DemoPublisher(ObjectProvider<LeapOperations> leap, LeapClient client) {
+	public DemoPublisher(ObjectProvider<LeapOperations> leap, LeapClient client, OrderDesk orderDesk) {
 		this.leap = leap.getIfAvailable();
 		this.client = client;
+		this.orderDesk = orderDesk;
 		if (this.leap == null) {
 			logger.info("No LeapOperations (set leap.api.token to publish through the Channels REST API); "
 					+ "demo orders are published through the client's socket");
@@ -60,11 +54,8 @@ public class DemoPublisher {
 			logger.debug("Not connected to Leap; skipping this demo order");
 			return;
 		}
-		long id = this.orders.incrementAndGet();
-		String product = PRODUCTS.get(ThreadLocalRandom.current().nextInt(PRODUCTS.size()));
-		BigDecimal amount = BigDecimal.valueOf(ThreadLocalRandom.current().nextDouble(1, 10))
-			.setScale(2, RoundingMode.HALF_UP);
-		OrderCreated order = new OrderCreated(id, product, amount);
+		OrderCreated order = this.orderDesk.nextOrder();
+		long id = order.id();
 		if (this.leap != null) {
 			this.leap.publishAsync(CHANNEL, EVENT, order).exceptionally((error) -> {
 				logger.warn("Could not publish demo order #{}: {}", id, error.getMessage());

@@ -44,6 +44,7 @@ public class StartupInfo {
 
 				=================== Leap sample is running ===================
 				  Leap server:  {}
+				  Live page:    {}/   (orders arriving, this page's connection, Leap health)
 				  Health:       {}/actuator/health/leap
 				  Listeners:    {}/actuator/leaplisteners   (the @LeapListener 'orders')
 				  Metrics:      {}/actuator/metrics/leap.messages.received
@@ -55,7 +56,7 @@ public class StartupInfo {
 				  and logged below by @EventListener and @LeapListener methods.
 				  Stop with Ctrl-C.
 				==============================================================""", leap, base, base, base, base, base,
-				base, base, publisher);
+				base, base, base, publisher);
 	}
 
 }
