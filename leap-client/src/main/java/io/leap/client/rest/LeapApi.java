@@ -1,6 +1,7 @@
 package io.leap.client.rest;
 
 import io.leap.client.ChannelType;
+import io.leap.client.internal.Redaction;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -68,6 +69,7 @@ public final class LeapApi {
     private final CredentialKind credentialKind;
     private final Duration requestTimeout;
     private final RetryPolicy retryPolicy;
+    private final String redactedCredential;
 
     private LeapApi(Builder b, Duration connectTimeout) {
         this.mapper = b.jsonMapper != null ? b.jsonMapper : JsonMapper.shared();
@@ -77,13 +79,25 @@ public final class LeapApi {
         this.credentialKind = b.credentialKind;
         this.requestTimeout = b.requestTimeout;
         this.retryPolicy = b.retryPolicy;
+        this.redactedCredential = Redaction.redactSecret(b.credential);
         HttpClient http = b.httpClient != null ? b.httpClient
                 : HttpClient.newBuilder()
+                        .version(defaultVersion(baseUrl))
                         .connectTimeout(connectTimeout)
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .build();
         this.caller = new HttpCaller(http, mapper, baseUrl.toString(), b.credential, projectId, requestTimeout,
                 retryPolicy, b.userAgent);
+    }
+
+    /**
+     * The HTTP version the built-in client prefers: HTTP/1.1 for cleartext {@code http://}, since preferring HTTP/2
+     * there makes the JDK send {@code Connection: Upgrade, HTTP2-Settings} and {@code Upgrade: h2c} on every request,
+     * which servers that also accept WebSocket upgrades on the same port answer with 400 or 405; HTTP/2 for
+     * {@code https://}, negotiated by ALPN (falling back to HTTP/1.1).
+     */
+    static HttpClient.Version defaultVersion(URI baseUrl) {
+        return "https".equals(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
     }
 
     /**
@@ -138,8 +152,7 @@ public final class LeapApi {
 
     @Override
     public String toString() {
-        return "LeapApi[baseUrl=" + baseUrl + ", projectId=" + projectId + ", credential="
-                + credentialKind.prefix + "_***]";
+        return "LeapApi[baseUrl=" + baseUrl + ", projectId=" + projectId + ", credential=" + redactedCredential + "]";
     }
 
     // ------------------------------------------------------------------------------------------------ channels
@@ -318,8 +331,9 @@ public final class LeapApi {
 
     /**
      * Iterates over the pages of the channel list, fetching each page lazily when {@code hasNext()} needs it.
-     * Starts at page 1 and stops at the first empty page or once {@code total_count} channels have been read, as
-     * the Go SDK's paginator does. Channels created or deleted while paging may be skipped or seen twice.
+     * Starts at page 1 and stops at the first empty page, once {@code total_count} channels have been read (as the
+     * Go SDK's paginator does), or at a page that repeats the previous one (a server that ignores {@code page}), so
+     * it always ends. Channels created or deleted while paging may be skipped or seen twice.
      *
      * @param options page size and order
      * @return a single-use iterator; {@code hasNext()} and {@code next()} throw {@link LeapApiException} on failure
@@ -884,6 +898,7 @@ public final class LeapApi {
         private long read;
         private boolean done;
         private ChannelPage buffered;
+        private List<String> previousIds = List.of();
 
         PageIterator(ChannelListOptions options) {
             this.options = options;
@@ -902,8 +917,15 @@ public final class LeapApi {
                 done = true;
                 return false;
             }
+            List<String> ids = page.channels().stream().map(LeapChannel::id).toList();
+            if (ids.equals(previousIds)) {
+                // The server ignores page (and perhaps limit): it answered the previous page again.
+                done = true;
+                return false;
+            }
+            previousIds = ids;
             nextPage++;
-            read += page.channels().size();
+            read += ids.size();
             if (page.totalCount() >= 0 && read >= page.totalCount()) {
                 done = true;
             }
@@ -1153,7 +1175,7 @@ public final class LeapApi {
         @Override
         public String toString() {
             return "LeapApi.Builder[baseUrl=" + baseUrl + ", projectId=" + projectId + ", credential="
-                    + credentialKind.prefix + "_***]";
+                    + Redaction.redactSecret(credential) + "]";
         }
     }
 }
