@@ -51,8 +51,8 @@ class LeapApiInteropTests {
 
     @Test
     void cleartextRequestsCarryNoH2cUpgrade() {
-        api.publishMessage("c", "E", 1);
-        api.deleteChannel("c");
+        api.channels().publish("c", "E", 1);
+        api.channels().delete("c");
         assertThat(stub.requests()).hasSize(2).allSatisfy(r -> {
             assertThat(r.header("Upgrade")).isNull();
             assertThat(r.header("HTTP2-Settings")).isNull();
@@ -67,8 +67,8 @@ class LeapApiInteropTests {
         try (UpgradeRefusingServer server = new UpgradeRefusingServer()) {
             LeapApi nodeLike = LeapApi.builder(PTK).baseUrl("http://127.0.0.1:" + server.port())
                     .retryPolicy(RetryPolicy.none()).requestTimeout(Duration.ofSeconds(10)).build();
-            nodeLike.publishMessage("c", "E", 1);
-            assertThat(nodeLike.getChannel("c").id()).isEqualTo("c");
+            nodeLike.channels().publish("c", "E", 1);
+            assertThat(nodeLike.channels().get("c").id()).isEqualTo("c");
             assertThat(server.heads).hasSize(2)
                     .noneSatisfy(h -> assertThat(h.toLowerCase(Locale.ROOT)).contains("upgrade:"));
         }
@@ -87,7 +87,7 @@ class LeapApiInteropTests {
     @Test
     void pagingEndsAgainstAServerThatIgnoresPageAndLimit() {
         stub.fallback(r -> channels(List.of("a", "b", "c"), -1));
-        List<String> ids = api.streamChannels(ChannelListOptions.defaults().withPageSize(2))
+        List<String> ids = api.channels().stream(ChannelListOptions.defaults().withPageSize(2))
                 .map(LeapChannel::id).toList();
         assertThat(ids).containsExactly("a", "b", "c");
         assertThat(stub.requests()).hasSize(2); // page 2 repeated page 1
@@ -96,7 +96,7 @@ class LeapApiInteropTests {
     @Test
     void pagingEndsAgainstAServerThatIgnoresPageButHonoursLimit() {
         stub.fallback(r -> channels(List.of("a", "b"), -1));
-        List<ChannelPage> pages = api.streamChannelPages(ChannelListOptions.defaults().withPageSize(2)).toList();
+        List<ChannelPage> pages = api.channels().streamPages(ChannelListOptions.defaults().withPageSize(2)).toList();
         assertThat(pages).extracting(ChannelPage::page).containsExactly(1);
         assertThat(stub.requests()).hasSize(2);
     }
@@ -104,7 +104,7 @@ class LeapApiInteropTests {
     @Test
     void pagingHonoursTotalCountEvenWhenPagesAreIgnored() {
         stub.fallback(r -> channels(List.of("a", "b", "c"), 3));
-        assertThat(api.streamChannels(ChannelListOptions.defaults()).map(LeapChannel::id))
+        assertThat(api.channels().stream(ChannelListOptions.defaults()).map(LeapChannel::id))
                 .containsExactly("a", "b", "c");
         assertThat(stub.requests()).hasSize(1);
     }
@@ -123,7 +123,7 @@ class LeapApiInteropTests {
         String custom = "tok-not-prefixed-123";
         stub.enqueue(Reply.json(400, "{\"success\":false,\"error\":{\"code\":\"bad_" + LEAP_TOKEN
                 + "\",\"message\":\"token " + custom + " and " + LEAP_TOKEN + " and bearer_abc\"}}"));
-        LeapApiException e = catchThrowableOfType(() -> api.getToken(custom), LeapApiException.class);
+        LeapApiException e = catchThrowableOfType(() -> api.tokens().get(custom), LeapApiException.class);
         assertThat(e.getMessage()).doesNotContain(custom).doesNotContain(LEAP_TOKEN).doesNotContain("bearer_abc")
                 .contains("leap_token_***", "bearer_***");
         assertThat(e.errorCode()).doesNotContain(LEAP_TOKEN);
