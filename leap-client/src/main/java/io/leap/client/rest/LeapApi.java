@@ -1,12 +1,16 @@
 package io.leap.client.rest;
 
 import io.leap.client.internal.Redaction;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -65,12 +69,7 @@ public final class LeapApi {
         this.requestTimeout = b.requestTimeout;
         this.retryPolicy = b.retryPolicy;
         this.redactedCredential = Redaction.redactSecret(b.credential);
-        HttpClient http = b.httpClient != null ? b.httpClient
-                : HttpClient.newBuilder()
-                        .version(defaultVersion(baseUrl))
-                        .connectTimeout(connectTimeout)
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .build();
+        HttpClient http = b.httpClient != null ? b.httpClient : b.newHttpClient(connectTimeout);
         HttpCaller caller = new HttpCaller(http, mapper, baseUrl.toString(), b.credential, projectId, requestTimeout,
                 retryPolicy, b.userAgent);
         RestCalls calls = new RestCalls(caller, mapper, projectId, b.credentialKind);
@@ -175,6 +174,9 @@ public final class LeapApi {
         private Duration connectTimeout;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private String userAgent = "leap-java";
+        private SSLContext sslContext;
+        private SSLParameters sslParameters;
+        private ProxySelector proxy;
 
         private Builder(String credential) {
             Objects.requireNonNull(credential, "credential");
@@ -274,6 +276,55 @@ public final class LeapApi {
         }
 
         /**
+         * Sets the TLS context of the HTTP client built by the API client, e.g. one trusting a private CA (default
+         * {@link SSLContext#getDefault()}). Host names are verified in any case. Cannot be combined with
+         * {@link #httpClient(HttpClient)}.
+         *
+         * @param sslContext the context
+         * @return this builder
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /**
+         * Sets the TLS parameters (protocols, cipher suites, ...) of the HTTP client built by the API client. Cannot
+         * be combined with {@link #httpClient(HttpClient)}.
+         *
+         * @param sslParameters the parameters
+         * @return this builder
+         */
+        public Builder sslParameters(SSLParameters sslParameters) {
+            this.sslParameters = Objects.requireNonNull(sslParameters, "sslParameters");
+            return this;
+        }
+
+        /**
+         * Sends requests through an HTTP proxy chosen per URL: {@code https://} is tunnelled with {@code CONNECT},
+         * {@code http://} is forwarded in absolute form. Default: no proxy (not even the system's
+         * {@link ProxySelector#getDefault()}). Cannot be combined with {@link #httpClient(HttpClient)}; proxy
+         * authentication needs an {@code HttpClient} with an {@code Authenticator}, passed there.
+         *
+         * @param proxySelector the selector, e.g. {@link ProxySelector#getDefault()}
+         * @return this builder
+         */
+        public Builder proxy(ProxySelector proxySelector) {
+            this.proxy = Objects.requireNonNull(proxySelector, "proxySelector");
+            return this;
+        }
+
+        /**
+         * Sends every request through this HTTP proxy; see {@link #proxy(ProxySelector)}.
+         *
+         * @param proxyAddress the proxy's host and port
+         * @return this builder
+         */
+        public Builder proxy(InetSocketAddress proxyAddress) {
+            return proxy(ProxySelector.of(Objects.requireNonNull(proxyAddress, "proxyAddress")));
+        }
+
+        /**
          * Sets the mapper used for request bodies, responses and {@link LeapState} conversions (default
          * {@link JsonMapper#shared()}).
          *
@@ -339,14 +390,34 @@ public final class LeapApi {
          * Builds the client.
          *
          * @return the client
-         * @throws IllegalStateException if both a connect timeout and an HTTP client were given
+         * @throws IllegalStateException if an HTTP client was given together with a connect timeout, TLS or proxy
+         *                               settings
          */
         public LeapApi build() {
-            if (httpClient != null && connectTimeout != null) {
-                throw new IllegalStateException("connectTimeout only applies to the HTTP client built by LeapApi; "
-                        + "configure it on the HttpClient you pass instead");
+            if (httpClient != null
+                    && (connectTimeout != null || sslContext != null || sslParameters != null || proxy != null)) {
+                throw new IllegalStateException("connectTimeout, sslContext, sslParameters and proxy only apply to "
+                        + "the HTTP client built by LeapApi; configure them on the HttpClient you pass instead");
             }
             return new LeapApi(this, connectTimeout != null ? connectTimeout : requestTimeout);
+        }
+
+        /** The HTTP client LeapApi builds: see {@link LeapApi#defaultVersion(URI)} for the HTTP version. */
+        private HttpClient newHttpClient(Duration connectTimeout) {
+            HttpClient.Builder http = HttpClient.newBuilder()
+                    .version(defaultVersion(baseUrl))
+                    .connectTimeout(connectTimeout)
+                    .followRedirects(HttpClient.Redirect.NEVER);
+            if (sslContext != null) {
+                http.sslContext(sslContext);
+            }
+            if (sslParameters != null) {
+                http.sslParameters(sslParameters);
+            }
+            if (proxy != null) {
+                http.proxy(proxy);
+            }
+            return http.build();
         }
 
         private static Duration positive(Duration d, String name) {
