@@ -2,6 +2,7 @@ package io.leap.client.rest;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
@@ -29,12 +30,12 @@ import io.leap.client.Backoff;
 public final class RetryPolicy {
 
     private static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(30);
-    private static final RetryPolicy NONE =
-            new RetryPolicy(0, Backoff.exponential(Duration.ofNanos(1), Duration.ofNanos(1)), Duration.ZERO);
+    private static final RetryPolicy NONE = new RetryPolicy(0, null, Duration.ZERO);
     private static final RetryPolicy DEFAULT = new RetryPolicy(3,
             Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(5)), DEFAULT_MAX_RETRY_AFTER);
 
     private final int maxRetries;
+    /** {@code null} for {@link #none()}. */
     private final Backoff backoff;
     private final Duration maxRetryAfter;
 
@@ -119,10 +120,10 @@ public final class RetryPolicy {
     /**
      * Returns the backoff between retries.
      *
-     * @return the backoff
+     * @return the backoff; empty for {@link #none()}
      */
-    public Backoff backoff() {
-        return backoff;
+    public Optional<Backoff> backoff() {
+        return Optional.ofNullable(backoff);
     }
 
     /**
@@ -131,7 +132,7 @@ public final class RetryPolicy {
      * @return the initial backoff
      */
     public Duration initialBackoff() {
-        return this == NONE ? Duration.ZERO : backoff.initial();
+        return backoff == null ? Duration.ZERO : backoff.initial();
     }
 
     /**
@@ -140,7 +141,7 @@ public final class RetryPolicy {
      * @return the max backoff
      */
     public Duration maxBackoff() {
-        return this == NONE ? Duration.ZERO : backoff.max();
+        return backoff == null ? Duration.ZERO : backoff.max();
     }
 
     /**
@@ -165,7 +166,7 @@ public final class RetryPolicy {
     }
 
     Duration delayBeforeRetry(int retry, Duration retryAfter, RandomGenerator random) {
-        if (retry > maxRetries) {
+        if (retry > maxRetries || backoff == null) {
             return null;
         }
         if (retryAfter != null) {
@@ -176,7 +177,7 @@ public final class RetryPolicy {
 
     @Override
     public String toString() {
-        return this == NONE ? "RetryPolicy[none]"
+        return backoff == null ? "RetryPolicy[none]"
                 : "RetryPolicy[maxRetries=" + maxRetries + ", " + backoff + ", maxRetryAfter=" + maxRetryAfter + "]";
     }
 }

@@ -41,7 +41,8 @@ class RetryPolicyTest {
         System.out.println("RetryPolicyTest seed=" + seed);
         Backoff backoff = Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(1), 3.0, 0.5);
         RetryPolicy p = RetryPolicy.of(4, backoff);
-        assertThat(p.backoff()).isEqualTo(backoff);
+        assertThat(p.backoff()).contains(backoff);
+        assertThat(RetryPolicy.none().backoff()).isEmpty();
         assertThat(p.initialBackoff()).isEqualTo(Duration.ofMillis(100));
         assertThat(p.maxBackoff()).isEqualTo(Duration.ofSeconds(1));
         SplittableRandom a = new SplittableRandom(seed);
@@ -53,7 +54,7 @@ class RetryPolicyTest {
         }
         assertThat(p.delayBeforeRetry(5, null, a)).isNull();
         assertThat(RetryPolicy.exponential(2, Duration.ofMillis(5), Duration.ofMillis(9)).backoff())
-                .isEqualTo(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(9)));
+                .contains(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(9)));
         assertThatThrownBy(() -> RetryPolicy.of(-1, backoff)).isInstanceOf(IllegalArgumentException.class);
     }
 
