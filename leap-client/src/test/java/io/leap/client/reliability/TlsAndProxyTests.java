@@ -147,6 +147,26 @@ class TlsAndProxyTests {
     }
 
     @Test
+    void leapApiAppliesItsSslParameters() throws Exception {
+        TestCertificates cert = TestCertificates.selfSigned("localhost", "127.0.0.1");
+        LeapServer server = tlsServer(cert);
+        SSLParameters tls13 = new SSLParameters();
+        tls13.setProtocols(new String[] {"TLSv1.3"});
+        LeapApi api = LeapApi.builder(server.projectToken()).baseUrl(server.apiUrl())
+                .sslContext(cert.trustingContext()).sslParameters(tls13).build();
+        assertThat(api.tokens().create().id()).isNotEmpty();
+
+        SSLParameters noSharedSuite = new SSLParameters();
+        noSharedSuite.setProtocols(new String[] {"TLSv1.2"});
+        noSharedSuite.setCipherSuites(new String[] {"TLS_RSA_WITH_AES_128_CBC_SHA"}); // RSA key exchange, EC cert
+        LeapApi refused = LeapApi.builder(server.projectToken()).baseUrl(server.apiUrl())
+                .sslContext(cert.trustingContext()).sslParameters(noSharedSuite).retryPolicy(RetryPolicy.none())
+                .build();
+        assertThatThrownBy(() -> refused.tokens().list()).isInstanceOfSatisfying(LeapApiException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(LeapApiException.CONNECTION_FAILED));
+    }
+
+    @Test
     void leapApiForwardsHttpThroughAnHttpProxy() {
         LeapServer server = track(LeapServer.builder().build().start());
         ConnectProxy proxy = track(ConnectProxy.start());
