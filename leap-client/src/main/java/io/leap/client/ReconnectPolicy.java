@@ -9,8 +9,8 @@ import java.util.random.RandomGenerator;
  * When to reconnect after a lost connection: exponential backoff with full jitter.
  *
  * <p>The delay before the n-th consecutive attempt (n starting at 1) is a uniformly random duration between zero and
- * {@code min(max, min × multiplier^(n-1))} ("full jitter"), so many clients cut at once spread out instead of stampeding;
- * any other {@link Backoff} can be given with {@link #of(Backoff)}.
+ * {@code min(max, min × multiplier^(n-1))} ("full jitter"), so many clients cut at once spread out instead of
+ * stampeding; any other {@link Backoff} can be given with {@link #of(Backoff)}.
  * The attempt counter is reset only after a connection stayed {@link ConnectionState#CONNECTED} for
  * {@link #stableAfter()}, so a server that accepts and then drops connections does not defeat the backoff.
  *

@@ -21,8 +21,8 @@ import io.leap.client.Backoff;
  * </ul>
  *
  * <p>The delay before retry {@code n} (1-based) is {@code backoff.delay(n)} (see {@link Backoff}); by default drawn
- * uniformly from {@code [0, min(maxBackoff, initialBackoff * 2^(n-1)))} ("full jitter"). When the response carries {@code Retry-After}, that delay is used
- * instead if it is at most {@link #maxRetryAfter()}; a longer {@code Retry-After} ends the retries and the call
+ * uniformly from {@code [0, min(maxBackoff, initialBackoff * 2^(n-1)))} ("full jitter"). When the response carries
+ * {@code Retry-After}, that delay is used instead if it is at most {@link #maxRetryAfter()}; a longer {@code Retry-After} ends the retries and the call
  * fails with {@link LeapApiException#retryAfter()} set.
  *
  * @see LeapApi.Builder#retryPolicy(RetryPolicy)

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A small HTTP proxy for tests, on real sockets: it tunnels {@code CONNECT host:port} requests (what clients send
  * for {@code https://}, {@code wss://} and, with the JDK client, {@code ws://}) and forwards plain requests in
- * absolute form ({@code GET http://host/path}, one request per connection), as corporate HTTP proxies do. It records every target so a test can
- * prove that traffic went through it.
+ * absolute form ({@code GET http://host/path}, one request per connection), as corporate HTTP proxies do. It records
+ * every target so a test can prove that traffic went through it.
  *
  * <pre>{@code
  * try (ConnectProxy proxy = ConnectProxy.start()) {

@@ -59,11 +59,11 @@ import javax.net.ssl.SSLParameters;
  * <p>Behaviour: {@code wss://} uses TLS with host-name verification (the JDK's trust store unless an
  * {@link Builder#sslContext(SslContext) SslContext} or a JDK {@link Builder#sslContext(SSLContext) SSLContext} is
  * given, with optional {@link Builder#sslParameters(SSLParameters) SSLParameters}); an HTTP proxy can be set with
- * {@link Builder#proxy(InetSocketAddress)} or {@link Builder#proxy(ProxySelector)}; pings are answered; a close frame from the server is
- * reported with its code and reason and echoed; a connection lost without one is reported as 1006. Backpressure: while
- * the handler's stage is pending, the channel stops reading, and frames already read are kept (in order) until it
- * completes. Frames larger than {@link Builder#maxFramePayloadLength(int)} (default 32 MiB) fail the connection (close
- * code 1009). Text frames are not UTF-8-validated by the transport when the handler takes bytes (the client's parser
+ * {@link Builder#proxy(InetSocketAddress)} or {@link Builder#proxy(ProxySelector)}; pings are answered; a close frame
+ * from the server is reported with its code and reason and echoed; a connection lost without one is reported as
+ * 1006. Backpressure: while the handler's stage is pending, the channel stops reading, and frames already read are
+ * kept (in order) until it completes. Frames larger than {@link Builder#maxFramePayloadLength(int)} (default 32 MiB)
+ * fail the connection (close code 1009). Text frames are not UTF-8-validated by the transport when the handler takes bytes (the client's parser
  * rejects invalid UTF-8 as invalid JSON); for handlers that take characters, fragments are joined and decoded once.
  * Thread-safe; connections of one transport share its event loop.
  */
@@ -203,8 +203,7 @@ public final class NettyWebSocketTransport implements WebSocketTransport {
         if (proxySelector == null) {
             return null;
         }
-        URI target = URI.create((tls ? "https" : "http") + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
-                + ":" + port);
+        URI target = URI.create((tls ? "https" : "http") + "://" + host + ":" + port); // an IPv6 host keeps its []
         List<Proxy> proxies = proxySelector.select(target);
         for (Proxy p : proxies == null ? List.<Proxy>of() : proxies) {
             if (p.type() == Proxy.Type.DIRECT) {

@@ -59,7 +59,8 @@ class NettyTlsAndProxyTests {
 
     @BeforeEach
     void certificates() throws Exception {
-        certificate(new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost"));
+        certificate(new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                new GeneralName(GeneralName.dNSName, "localhost"));
     }
 
     /** Makes {@link #serverKeys} a self-signed certificate for the given names and {@link #trusting} trust it. */
