@@ -2,12 +2,15 @@ package io.leap.client;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 /**
  * When to reconnect after a lost connection: exponential backoff with full jitter.
  *
  * <p>The delay before the n-th consecutive attempt (n starting at 1) is a uniformly random duration between zero and
- * {@code min(max, min × multiplier^(n-1))} ("full jitter"), so many clients cut at once spread out instead of stampeding.
+ * {@code min(max, min × multiplier^(n-1))} ("full jitter"), so many clients cut at once spread out instead of
+ * stampeding; any other {@link Backoff} can be given with {@link #of(Backoff)}.
  * The attempt counter is reset only after a connection stayed {@link ConnectionState#CONNECTED} for
  * {@link #stableAfter()}, so a server that accepts and then drops connections does not defeat the backoff.
  *
@@ -16,22 +19,15 @@ import java.util.Objects;
  */
 public final class ReconnectPolicy {
 
-    private static final ReconnectPolicy NONE = new ReconnectPolicy(false, Duration.ZERO, Duration.ZERO, 1.0,
-            Duration.ZERO, 0);
+    private static final ReconnectPolicy NONE = new ReconnectPolicy(null, Duration.ZERO, 0);
 
-    private final boolean enabled;
-    private final Duration min;
-    private final Duration max;
-    private final double multiplier;
+    /** {@code null} for {@link #none()}. */
+    private final Backoff backoff;
     private final Duration stableAfter;
     private final int maxAttempts;
 
-    private ReconnectPolicy(boolean enabled, Duration min, Duration max, double multiplier, Duration stableAfter,
-                            int maxAttempts) {
-        this.enabled = enabled;
-        this.min = min;
-        this.max = max;
-        this.multiplier = multiplier;
+    private ReconnectPolicy(Backoff backoff, Duration stableAfter, int maxAttempts) {
+        this.backoff = backoff;
         this.stableAfter = stableAfter;
         this.maxAttempts = maxAttempts;
     }
@@ -50,21 +46,19 @@ public final class ReconnectPolicy {
      * @param min        upper bound of the first delay (positive)
      * @param max        cap of every delay (at least {@code min})
      * @param multiplier growth factor per attempt (at least 1.0)
-     * @return an exponential policy with full jitter, {@code stableAfter(30 s)} and unlimited attempts
+     * @return an exponential policy with full jitter, {@code stableAfter(30 s)} and unlimited attempts; the same as
+     *         {@code of(Backoff.of(min, max, multiplier, 1.0))}
      */
     public static ReconnectPolicy exponential(Duration min, Duration max, double multiplier) {
-        Objects.requireNonNull(min, "min");
-        Objects.requireNonNull(max, "max");
-        if (min.isNegative() || min.isZero()) {
-            throw new IllegalArgumentException("min must be positive");
-        }
-        if (max.compareTo(min) < 0) {
-            throw new IllegalArgumentException("max must be at least min");
-        }
-        if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-            throw new IllegalArgumentException("multiplier must be a finite number >= 1.0");
-        }
-        return new ReconnectPolicy(true, min, max, multiplier, Duration.ofSeconds(30), 0);
+        return of(Backoff.of(min, max, multiplier, 1.0));
+    }
+
+    /**
+     * @param backoff the delays between consecutive attempts
+     * @return a policy with that backoff, {@code stableAfter(30 s)} and unlimited attempts
+     */
+    public static ReconnectPolicy of(Backoff backoff) {
+        return new ReconnectPolicy(Objects.requireNonNull(backoff, "backoff"), Duration.ofSeconds(30), 0);
     }
 
     /**
@@ -77,7 +71,7 @@ public final class ReconnectPolicy {
             throw new IllegalArgumentException("stableAfter must not be negative");
         }
         requireEnabled();
-        return new ReconnectPolicy(true, min, max, multiplier, stableAfter, maxAttempts);
+        return new ReconnectPolicy(backoff, stableAfter, maxAttempts);
     }
 
     /**
@@ -89,33 +83,38 @@ public final class ReconnectPolicy {
             throw new IllegalArgumentException("maxAttempts must not be negative");
         }
         requireEnabled();
-        return new ReconnectPolicy(true, min, max, multiplier, stableAfter, maxAttempts);
+        return new ReconnectPolicy(backoff, stableAfter, maxAttempts);
     }
 
     private void requireEnabled() {
-        if (!enabled) {
+        if (backoff == null) {
             throw new IllegalStateException("ReconnectPolicy.none() cannot be configured");
         }
     }
 
     /** @return {@code false} for {@link #none()} */
     public boolean isEnabled() {
-        return enabled;
+        return backoff != null;
     }
 
-    /** @return the upper bound of the first delay */
+    /** @return the backoff between consecutive attempts; empty for {@link #none()} */
+    public Optional<Backoff> backoff() {
+        return Optional.ofNullable(backoff);
+    }
+
+    /** @return the upper bound of the first delay ({@link Duration#ZERO} for {@link #none()}) */
     public Duration min() {
-        return min;
+        return backoff == null ? Duration.ZERO : backoff.initial();
     }
 
-    /** @return the cap of every delay */
+    /** @return the cap of every delay ({@link Duration#ZERO} for {@link #none()}) */
     public Duration max() {
-        return max;
+        return backoff == null ? Duration.ZERO : backoff.max();
     }
 
-    /** @return the growth factor per attempt */
+    /** @return the growth factor per attempt (1.0 for {@link #none()}) */
     public double multiplier() {
-        return multiplier;
+        return backoff == null ? 1.0 : backoff.multiplier();
     }
 
     /** @return how long a connection must stay up before the backoff resets */
@@ -132,36 +131,46 @@ public final class ReconnectPolicy {
      * The upper bound of the delay before the given attempt, before jitter.
      *
      * @param attempt consecutive attempt number, starting at 1
-     * @return {@code min(max, min × multiplier^(attempt-1))}
+     * @return {@code min(max, min × multiplier^(attempt-1))}; zero for {@link #none()}
+     * @see Backoff#ceiling(int)
      */
     public Duration ceiling(int attempt) {
-        if (!enabled) {
-            return Duration.ZERO;
-        }
-        double nanos = min.toNanos() * Math.pow(multiplier, Math.max(0, attempt - 1));
-        long capped = nanos >= max.toNanos() ? max.toNanos() : (long) nanos;
-        return Duration.ofNanos(capped);
+        return backoff == null ? Duration.ZERO : backoff.ceiling(attempt);
     }
 
     /**
-     * The delay before the given attempt with full jitter.
+     * The delay before the given attempt.
      *
      * @param attempt consecutive attempt number, starting at 1
      * @param random  a uniform random number in {@code [0, 1)}
-     * @return {@code random × ceiling(attempt)}
+     * @return {@code random × ceiling(attempt)} with full jitter; see {@link Backoff#delay(int, double)}
      */
     public Duration delay(int attempt, double random) {
-        if (random < 0 || random >= 1) {
-            throw new IllegalArgumentException("random must be in [0, 1)");
+        if (backoff == null) {
+            if (!(random >= 0.0 && random < 1.0)) {
+                throw new IllegalArgumentException("random must be in [0, 1), was " + random);
+            }
+            return Duration.ZERO;
         }
-        return Duration.ofNanos((long) (ceiling(attempt).toNanos() * random));
+        return backoff.delay(attempt, random);
+    }
+
+    /**
+     * The delay before the given attempt, drawn from the given random source (e.g. a seeded one in tests).
+     *
+     * @param attempt consecutive attempt number, starting at 1
+     * @param random  the source of the jitter
+     * @return the delay; zero for {@link #none()}
+     */
+    public Duration delay(int attempt, RandomGenerator random) {
+        return delay(attempt, Objects.requireNonNull(random, "random").nextDouble());
     }
 
     @Override
     public String toString() {
-        return enabled
-                ? "ReconnectPolicy[exponential min=" + min + ", max=" + max + ", multiplier=" + multiplier
-                        + ", stableAfter=" + stableAfter + ", maxAttempts=" + (maxAttempts == 0 ? "unlimited" : maxAttempts) + "]"
+        return backoff != null
+                ? "ReconnectPolicy[" + backoff + ", stableAfter=" + stableAfter + ", maxAttempts="
+                        + (maxAttempts == 0 ? "unlimited" : maxAttempts) + "]"
                 : "ReconnectPolicy[none]";
     }
 }

@@ -6,8 +6,12 @@ import java.util.regex.Pattern;
 /** Keeps credentials and Leap tokens out of messages, logs and {@code toString()}. */
 public final class Redaction {
 
-    /** Anything that looks like a credential or a Leap token. */
-    private static final Pattern SECRET = Pattern.compile("\\b(leap_token_|ptk_|pat_|bearer_)[^\\s\"',;/?&#)\\]}]+");
+    /**
+     * Anything that looks like a credential or a Leap token: a known prefix not preceded by a letter or digit (so a
+     * token glued to a word by {@code _}, as in {@code bad_leap_token_x}, is found too).
+     */
+    private static final Pattern SECRET =
+            Pattern.compile("(?<![A-Za-z0-9])(leap_token_|ptk_|pat_|bearer_)[^\\s\"',;/?&#)\\]}]+");
 
     private Redaction() {
     }

@@ -129,7 +129,8 @@ final class HttpCaller {
         String code = timeout ? LeapApiException.TIMEOUT : CONNECTION_FAILED_CODE;
         String message = timeout
                 ? "no response within " + requestTimeout
-                : connectFailure ? "could not connect: " + describe(error) : "connection failed: " + describe(error);
+                : connectFailure ? "could not connect: " + describe(error, secrets(request))
+                        : "connection failed: " + describe(error, secrets(request));
         boolean retryable = error instanceof IOException && !timeout && (connectFailure || request.idempotent());
         if (retryable && scheduleRetry(request, httpRequest, attempt, result, inFlight, null, code)) {
             return;
@@ -190,7 +191,7 @@ final class HttpCaller {
         if (error != null && error.isObject()) {
             JsonNode c = error.get("code");
             JsonNode m = error.get("message");
-            code = c != null && c.isString() ? c.stringValue() : null;
+            code = c != null && c.isString() ? Redaction.redactText(c.stringValue(), secrets) : null;
             message = m != null && m.isString() ? Redaction.redactText(m.stringValue(), secrets) : null;
         } else if (body.length > 0) {
             String text = new String(body, 0, Math.min(body.length, MAX_ERROR_SNIPPET * 4),
@@ -269,10 +270,10 @@ final class HttpCaller {
         return cur;
     }
 
-    private static String describe(Throwable t) {
+    private static String describe(Throwable t, String... secrets) {
         String msg = t.getMessage();
         String text = t.getClass().getSimpleName() + (msg == null ? "" : " (" + msg + ")");
-        return Redaction.redactText(text);
+        return Redaction.redactText(text, secrets);
     }
 
     /**

@@ -1,36 +1,30 @@
 package io.leap.client.rest;
 
-import io.leap.client.ChannelType;
+import io.leap.client.internal.Redaction;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
-import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Client for the Hop Channels REST API (channels, channel state, messages, subscribers and Leap tokens).
  *
  * <pre>{@code
- * LeapApi api = LeapApi.builder("ptk_...").build();            // https://api.hop.io
- * LeapChannel chat = api.createChannel("group_chat_1", ChannelType.PUBLIC, Map.of("round", 1));
- * api.publishMessage("group_chat_1", "MESSAGE_CREATE", Map.of("content", "Hello"));
- * LeapToken token = api.createToken(Map.of("user_id", "42"));   // give token.id() to a socket client
- * api.subscribeToken("group_chat_1", token.id());
+ * LeapApi api = LeapApi.builder("ptk_...").build();                     // https://api.hop.io
+ * LeapChannel chat = api.channels().create("group_chat_1", ChannelType.PUBLIC, Map.of("round", 1));
+ * api.channels().publish("group_chat_1", "MESSAGE_CREATE", Map.of("content", "Hello"));
+ * LeapToken token = api.tokens().create(Map.of("user_id", "42"));        // give token.id() to a socket client
+ * api.channels().subscribeToken("group_chat_1", token.id());
+ * api.tokens().publishDirect(token.id(), "WELCOME", Map.of("round", 1));
  * }</pre>
  *
  * <p><b>Authentication.</b> The credential is sent raw in the {@code Authorization} header (no scheme word). It
@@ -38,6 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
  * token ({@code bearer_...}). With a project ID configured, {@code project=<id>} is added to every request; a PAT or
  * bearer credential needs one to create channels and tokens. The credential never appears in exceptions, logs or
  * {@code toString()}, nor do Leap token IDs.
+ *
+ * <p><b>Operations</b> are grouped by resource: {@link #channels()} ({@link ChannelOperations}) and
+ * {@link #tokens()} ({@link TokenOperations}).
  *
  * <p><b>Calls.</b> Every operation has a blocking form and an {@code ...Async} form returning a
  * {@link CompletableFuture}. Failures are {@link LeapApiException}s (thrown, or completing the future
@@ -57,33 +54,37 @@ public final class LeapApi {
     /** The default base URL: Hop's production API origin. */
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.hop.io");
 
-    private static final String CHANNELS = "/v1/channels";
-    private static final String TOKENS = "/v1/channels/tokens";
-
-    private final HttpCaller caller;
-    private final WireFormat wire;
-    private final JsonMapper mapper;
+    private final ChannelOperations channels;
+    private final TokenOperations tokens;
     private final URI baseUrl;
     private final String projectId;
-    private final CredentialKind credentialKind;
     private final Duration requestTimeout;
     private final RetryPolicy retryPolicy;
+    private final String redactedCredential;
 
     private LeapApi(Builder b, Duration connectTimeout) {
-        this.mapper = b.jsonMapper != null ? b.jsonMapper : JsonMapper.shared();
-        this.wire = new WireFormat(mapper);
+        JsonMapper mapper = b.jsonMapper != null ? b.jsonMapper : JsonMapper.shared();
         this.baseUrl = b.baseUrl;
         this.projectId = b.projectId;
-        this.credentialKind = b.credentialKind;
         this.requestTimeout = b.requestTimeout;
         this.retryPolicy = b.retryPolicy;
-        HttpClient http = b.httpClient != null ? b.httpClient
-                : HttpClient.newBuilder()
-                        .connectTimeout(connectTimeout)
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .build();
-        this.caller = new HttpCaller(http, mapper, baseUrl.toString(), b.credential, projectId, requestTimeout,
+        this.redactedCredential = Redaction.redactSecret(b.credential);
+        HttpClient http = b.httpClient != null ? b.httpClient : b.newHttpClient(connectTimeout);
+        HttpCaller caller = new HttpCaller(http, mapper, baseUrl.toString(), b.credential, projectId, requestTimeout,
                 retryPolicy, b.userAgent);
+        RestCalls calls = new RestCalls(caller, mapper, projectId, b.credentialKind);
+        this.channels = new ChannelOperations(calls);
+        this.tokens = new TokenOperations(calls);
+    }
+
+    /**
+     * The HTTP version the built-in client prefers: HTTP/1.1 for cleartext {@code http://}, since preferring HTTP/2
+     * there makes the JDK send {@code Connection: Upgrade, HTTP2-Settings} and {@code Upgrade: h2c} on every request,
+     * which servers that also accept WebSocket upgrades on the same port answer with 400 or 405; HTTP/2 for
+     * {@code https://}, negotiated by ALPN (falling back to HTTP/1.1).
+     */
+    static HttpClient.Version defaultVersion(URI baseUrl) {
+        return "https".equals(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
     }
 
     /**
@@ -98,6 +99,24 @@ public final class LeapApi {
      */
     public static Builder builder(String credential) {
         return new Builder(credential);
+    }
+
+    /**
+     * The channel routes: channels, their state, publishing, subscribers and statistics.
+     *
+     * @return the channel operations of this client
+     */
+    public ChannelOperations channels() {
+        return channels;
+    }
+
+    /**
+     * The Leap token routes: tokens, their state, presence and direct messages.
+     *
+     * @return the token operations of this client
+     */
+    public TokenOperations tokens() {
+        return tokens;
     }
 
     /**
@@ -138,820 +157,7 @@ public final class LeapApi {
 
     @Override
     public String toString() {
-        return "LeapApi[baseUrl=" + baseUrl + ", projectId=" + projectId + ", credential="
-                + credentialKind.prefix + "_***]";
-    }
-
-    // ------------------------------------------------------------------------------------------------ channels
-
-    /**
-     * Creates a channel with a generated ID ({@code POST /v1/channels}).
-     *
-     * @param type  the channel type
-     * @param state the initial state (a JSON object), or {@code null} for {@code {}}
-     * @return the created channel
-     * @throws LeapApiException on failure (e.g. 400 for an invalid state)
-     */
-    public LeapChannel createChannel(ChannelType type, Object state) {
-        return await(createChannelAsync(type, state), "POST " + CHANNELS);
-    }
-
-    /**
-     * Creates a channel with a generated ID ({@code POST /v1/channels}); asynchronous form of
-     * {@link #createChannel(ChannelType, Object)}.
-     *
-     * @param type  the channel type
-     * @param state the initial state (a JSON object), or {@code null} for {@code {}}
-     * @return the created channel
-     */
-    public CompletableFuture<LeapChannel> createChannelAsync(ChannelType type, Object state) {
-        ApiRequest req = request("POST", CHANNELS, CHANNELS, createChannelBody(type, state));
-        requireProjectForCreation(req.operation());
-        return call(req, (op, r) -> wire.channel(op, r, wire.data(op, r, "channel").get("channel")));
-    }
-
-    /**
-     * Creates a channel with the given ID ({@code PUT /v1/channels/{channel_id}}). Fails with 409
-     * ({@link LeapApiException#isConflict()}) if a channel with that ID exists; it never overwrites one.
-     *
-     * @param channelId the channel ID (not {@code tokens}); the server limits it to 1–128 characters without
-     *                  {@code /} or control characters
-     * @param type      the channel type
-     * @param state     the initial state (a JSON object), or {@code null} for {@code {}}
-     * @return the created channel
-     * @throws LeapApiException on failure (409 if the ID exists, 400 for an invalid ID)
-     */
-    public LeapChannel createChannel(String channelId, ChannelType type, Object state) {
-        return await(createChannelAsync(channelId, type, state), "PUT " + CHANNELS + "/{channel_id}");
-    }
-
-    /**
-     * Creates a channel with the given ID; asynchronous form of
-     * {@link #createChannel(String, ChannelType, Object)}.
-     *
-     * @param channelId the channel ID
-     * @param type      the channel type
-     * @param state     the initial state (a JSON object), or {@code null} for {@code {}}
-     * @return the created channel
-     */
-    public CompletableFuture<LeapChannel> createChannelAsync(String channelId, ChannelType type, Object state) {
-        ApiRequest req = request("PUT", CHANNELS + "/{channel_id}", channelPath(channelId),
-                createChannelBody(type, state));
-        requireProjectForCreation(req.operation());
-        return call(req, (op, r) -> wire.channel(op, r, wire.data(op, r, "channel").get("channel")));
-    }
-
-    /**
-     * Gets a channel ({@code GET /v1/channels/{channel_id}}).
-     *
-     * @param channelId the channel ID
-     * @return the channel
-     * @throws LeapApiException on failure, 404 if it does not exist
-     */
-    public LeapChannel getChannel(String channelId) {
-        return await(getChannelAsync(channelId), "GET " + CHANNELS + "/{channel_id}");
-    }
-
-    /**
-     * Gets a channel; asynchronous form of {@link #getChannel(String)}.
-     *
-     * @param channelId the channel ID
-     * @return the channel
-     */
-    public CompletableFuture<LeapChannel> getChannelAsync(String channelId) {
-        ApiRequest req = request("GET", CHANNELS + "/{channel_id}", channelPath(channelId), null);
-        return call(req, (op, r) -> wire.channel(op, r, wire.data(op, r, "channel").get("channel")));
-    }
-
-    /**
-     * Gets a channel if it exists: like {@link #getChannel(String)} but a 404 gives an empty result.
-     *
-     * @param channelId the channel ID
-     * @return the channel, or empty if it does not exist
-     * @throws LeapApiException on any other failure
-     */
-    public Optional<LeapChannel> findChannel(String channelId) {
-        return await(findChannelAsync(channelId), "GET " + CHANNELS + "/{channel_id}");
-    }
-
-    /**
-     * Asynchronous form of {@link #findChannel(String)}.
-     *
-     * @param channelId the channel ID
-     * @return the channel, or empty if it does not exist
-     */
-    public CompletableFuture<Optional<LeapChannel>> findChannelAsync(String channelId) {
-        return getChannelAsync(channelId).handle((channel, error) -> {
-            if (error == null) {
-                return Optional.of(channel);
-            }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            if (cause instanceof LeapApiException lae && lae.isNotFound()) {
-                return Optional.empty();
-            }
-            throw error instanceof java.util.concurrent.CompletionException ce ? ce
-                    : new java.util.concurrent.CompletionException(error);
-        });
-    }
-
-    /**
-     * Lists every channel of the project in one request ({@code GET /v1/channels} without {@code page}).
-     *
-     * @return all channels
-     * @throws LeapApiException on failure
-     * @see #streamChannels(ChannelListOptions) paging through large projects
-     */
-    public List<LeapChannel> listChannels() {
-        return await(listChannelsAsync(), "GET " + CHANNELS);
-    }
-
-    /**
-     * Asynchronous form of {@link #listChannels()}.
-     *
-     * @return all channels
-     */
-    public CompletableFuture<List<LeapChannel>> listChannelsAsync() {
-        ApiRequest req = request("GET", CHANNELS, CHANNELS, null);
-        return call(req, (op, r) -> List.copyOf(wire.channels(op, r, wire.data(op, r, "channels").get("channels"))));
-    }
-
-    /**
-     * Gets one page of channels ({@code GET /v1/channels?page=N&sortBy=..&orderBy=..[&limit=..]}).
-     *
-     * @param page    the 1-based page number
-     * @param options page size and order
-     * @return the page; empty past the end
-     * @throws LeapApiException on failure
-     */
-    public ChannelPage listChannels(int page, ChannelListOptions options) {
-        return await(listChannelsAsync(page, options), "GET " + CHANNELS);
-    }
-
-    /**
-     * Asynchronous form of {@link #listChannels(int, ChannelListOptions)}.
-     *
-     * @param page    the 1-based page number
-     * @param options page size and order
-     * @return the page
-     */
-    public CompletableFuture<ChannelPage> listChannelsAsync(int page, ChannelListOptions options) {
-        if (page < 1) {
-            throw new IllegalArgumentException("page must be >= 1");
-        }
-        Objects.requireNonNull(options, "options");
-        List<String[]> query = new ArrayList<>();
-        query.add(new String[] {"page", Integer.toString(page)});
-        query.add(new String[] {"orderBy", options.order().wireValue()});
-        query.add(new String[] {"sortBy", options.sortBy().wireValue()});
-        if (options.pageSize() > 0) {
-            query.add(new String[] {"limit", Integer.toString(options.pageSize())});
-        }
-        ApiRequest req = new ApiRequest("GET", "GET " + CHANNELS, CHANNELS, query, null, List.of());
-        return call(req, (op, r) -> {
-            JsonNode data = wire.data(op, r, "channels");
-            JsonNode total = data.get("total_count");
-            long totalCount = total != null && total.canConvertToLong() ? total.longValue() : -1L;
-            return new ChannelPage(page, wire.channels(op, r, data.get("channels")), totalCount);
-        });
-    }
-
-    /**
-     * Iterates over the pages of the channel list, fetching each page lazily when {@code hasNext()} needs it.
-     * Starts at page 1 and stops at the first empty page or once {@code total_count} channels have been read, as
-     * the Go SDK's paginator does. Channels created or deleted while paging may be skipped or seen twice.
-     *
-     * @param options page size and order
-     * @return a single-use iterator; {@code hasNext()} and {@code next()} throw {@link LeapApiException} on failure
-     */
-    public Iterator<ChannelPage> channelPages(ChannelListOptions options) {
-        Objects.requireNonNull(options, "options");
-        return new PageIterator(options);
-    }
-
-    /**
-     * Streams the pages of the channel list lazily; see {@link #channelPages(ChannelListOptions)}.
-     *
-     * @param options page size and order
-     * @return a sequential stream of non-empty pages
-     */
-    public Stream<ChannelPage> streamChannelPages(ChannelListOptions options) {
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(channelPages(options),
-                Spliterator.ORDERED | Spliterator.NONNULL), false);
-    }
-
-    /**
-     * Streams every channel, page by page, fetching lazily; see {@link #channelPages(ChannelListOptions)}.
-     *
-     * @param options page size and order
-     * @return a sequential stream of channels
-     */
-    public Stream<LeapChannel> streamChannels(ChannelListOptions options) {
-        return streamChannelPages(options).flatMap(p -> p.channels().stream());
-    }
-
-    /**
-     * Deletes a channel ({@code DELETE /v1/channels/{channel_id}}). Its subscriptions are removed and live
-     * subscribers get {@code UNAVAILABLE}.
-     *
-     * @param channelId the channel ID
-     * @throws LeapApiException on failure, 404 if it does not exist
-     */
-    public void deleteChannel(String channelId) {
-        await(deleteChannelAsync(channelId), "DELETE " + CHANNELS + "/{channel_id}");
-    }
-
-    /**
-     * Asynchronous form of {@link #deleteChannel(String)}.
-     *
-     * @param channelId the channel ID
-     * @return completes when deleted
-     */
-    public CompletableFuture<Void> deleteChannelAsync(String channelId) {
-        return callNoContent(request("DELETE", CHANNELS + "/{channel_id}", channelPath(channelId), null));
-    }
-
-    /**
-     * Gets a channel's state ({@code GET /v1/channels/{channel_id}/state}).
-     *
-     * @param channelId the channel ID
-     * @return the state
-     * @throws LeapApiException on failure, 404 if the channel does not exist
-     */
-    public LeapState getChannelState(String channelId) {
-        return await(getChannelStateAsync(channelId), "GET " + CHANNELS + "/{channel_id}/state");
-    }
-
-    /**
-     * Gets a channel's state bound to a type, e.g. a record.
-     *
-     * @param channelId the channel ID
-     * @param type      the target type
-     * @param <T>       the target type
-     * @return the bound state
-     * @throws LeapApiException         on failure
-     * @throws IllegalArgumentException if the state cannot be bound to {@code type}
-     */
-    public <T> T getChannelState(String channelId, Class<T> type) {
-        Objects.requireNonNull(type, "type");
-        return getChannelState(channelId).as(type);
-    }
-
-    /**
-     * Asynchronous form of {@link #getChannelState(String)}.
-     *
-     * @param channelId the channel ID
-     * @return the state
-     */
-    public CompletableFuture<LeapState> getChannelStateAsync(String channelId) {
-        ApiRequest req = request("GET", CHANNELS + "/{channel_id}/state", channelPath(channelId) + "/state", null);
-        return call(req, (op, r) -> wire.state(op, r, wire.data(op, r, "state").get("state")));
-    }
-
-    /**
-     * Replaces a channel's state ({@code PUT /v1/channels/{channel_id}/state}). Live subscribers get
-     * {@code STATE_UPDATE} with the new state.
-     *
-     * @param channelId the channel ID
-     * @param state     the new state; must serialise to a JSON object
-     * @throws LeapApiException on failure, 404 if the channel does not exist
-     */
-    public void setChannelState(String channelId, Object state) {
-        await(setChannelStateAsync(channelId, state), "PUT " + CHANNELS + "/{channel_id}/state");
-    }
-
-    /**
-     * Asynchronous form of {@link #setChannelState(String, Object)}.
-     *
-     * @param channelId the channel ID
-     * @param state     the new state
-     * @return completes when replaced
-     */
-    public CompletableFuture<Void> setChannelStateAsync(String channelId, Object state) {
-        String path = channelPath(channelId) + "/state";
-        byte[] body = bytes(stateNode(Objects.requireNonNull(state, "state")));
-        return callNoContent(request("PUT", CHANNELS + "/{channel_id}/state", path, body));
-    }
-
-    /**
-     * Patches a channel's state ({@code PATCH /v1/channels/{channel_id}/state}): each top-level key of
-     * {@code partialState} replaces that key (nested objects are replaced whole; a {@code null} value is stored
-     * as {@code null}); other keys stay. Live subscribers get {@code STATE_UPDATE} with the complete merged state.
-     * Not retried after a response (PATCH is not idempotent).
-     *
-     * @param channelId    the channel ID
-     * @param partialState the keys to set; must serialise to a JSON object
-     * @throws LeapApiException on failure, 404 if the channel does not exist
-     */
-    public void patchChannelState(String channelId, Object partialState) {
-        await(patchChannelStateAsync(channelId, partialState), "PATCH " + CHANNELS + "/{channel_id}/state");
-    }
-
-    /**
-     * Asynchronous form of {@link #patchChannelState(String, Object)}.
-     *
-     * @param channelId    the channel ID
-     * @param partialState the keys to set
-     * @return completes when patched
-     */
-    public CompletableFuture<Void> patchChannelStateAsync(String channelId, Object partialState) {
-        String path = channelPath(channelId) + "/state";
-        byte[] body = bytes(stateNode(Objects.requireNonNull(partialState, "partialState")));
-        return callNoContent(request("PATCH", CHANNELS + "/{channel_id}/state", path, body));
-    }
-
-    /**
-     * Publishes a message to a channel ({@code POST /v1/channels/{channel_id}/messages}). Live subscribers get
-     * {@code MESSAGE}; nothing is stored, and success does not mean anyone received it. Not retried after a
-     * response.
-     *
-     * @param channelId the channel ID
-     * @param event     the event name, non-empty (the embedded server allows at most 256 characters)
-     * @param data      the payload, any JSON value ({@code null} sends JSON {@code null}); objects are advised
-     * @throws LeapApiException on failure, 404 if the channel does not exist
-     */
-    public void publishMessage(String channelId, String event, Object data) {
-        await(publishMessageAsync(channelId, event, data), "POST " + CHANNELS + "/{channel_id}/messages");
-    }
-
-    /**
-     * Asynchronous form of {@link #publishMessage(String, String, Object)}.
-     *
-     * @param channelId the channel ID
-     * @param event     the event name
-     * @param data      the payload
-     * @return completes when accepted by the server
-     */
-    public CompletableFuture<Void> publishMessageAsync(String channelId, String event, Object data) {
-        String path = channelPath(channelId) + "/messages";
-        return callNoContent(request("POST", CHANNELS + "/{channel_id}/messages", path, messageBody(event, data)));
-    }
-
-    /**
-     * Subscribes a Leap token to a channel ({@code PUT /v1/channels/{channel_id}/subscribers/{token}}); works for
-     * every channel type and is idempotent. If the subscription is new, the token's live connections get
-     * {@code AVAILABLE}.
-     *
-     * @param channelId the channel ID
-     * @param token     the Leap token
-     * @throws LeapApiException on failure, 404 if the channel or the token does not exist
-     */
-    public void subscribeToken(String channelId, String token) {
-        await(subscribeTokenAsync(channelId, token), "PUT " + CHANNELS + "/{channel_id}/subscribers/{token}");
-    }
-
-    /**
-     * Asynchronous form of {@link #subscribeToken(String, String)}.
-     *
-     * @param channelId the channel ID
-     * @param token     the Leap token
-     * @return completes when subscribed
-     */
-    public CompletableFuture<Void> subscribeTokenAsync(String channelId, String token) {
-        return callNoContent(subscriberRequest("PUT", channelId, token));
-    }
-
-    /**
-     * Removes a Leap token from a channel ({@code DELETE /v1/channels/{channel_id}/subscribers/{token}});
-     * idempotent. If the token was subscribed, its live connections get {@code UNAVAILABLE}.
-     *
-     * @param channelId the channel ID
-     * @param token     the Leap token
-     * @throws LeapApiException on failure, 404 if the channel or the token does not exist
-     */
-    public void unsubscribeToken(String channelId, String token) {
-        await(unsubscribeTokenAsync(channelId, token),
-                "DELETE " + CHANNELS + "/{channel_id}/subscribers/{token}");
-    }
-
-    /**
-     * Asynchronous form of {@link #unsubscribeToken(String, String)}.
-     *
-     * @param channelId the channel ID
-     * @param token     the Leap token
-     * @return completes when removed
-     */
-    public CompletableFuture<Void> unsubscribeTokenAsync(String channelId, String token) {
-        return callNoContent(subscriberRequest("DELETE", channelId, token));
-    }
-
-    /**
-     * Lists the tokens subscribed to a channel ({@code GET /v1/channels/{channel_id}/tokens}).
-     *
-     * @param channelId the channel ID
-     * @return the subscribed tokens
-     * @throws LeapApiException on failure, 404 if the channel does not exist
-     */
-    public List<LeapToken> listChannelTokens(String channelId) {
-        return await(listChannelTokensAsync(channelId), "GET " + CHANNELS + "/{channel_id}/tokens");
-    }
-
-    /**
-     * Asynchronous form of {@link #listChannelTokens(String)}.
-     *
-     * @param channelId the channel ID
-     * @return the subscribed tokens
-     */
-    public CompletableFuture<List<LeapToken>> listChannelTokensAsync(String channelId) {
-        ApiRequest req = request("GET", CHANNELS + "/{channel_id}/tokens", channelPath(channelId) + "/tokens", null);
-        return call(req, (op, r) -> List.copyOf(wire.tokens(op, r, wire.data(op, r, "tokens").get("tokens"))));
-    }
-
-    /**
-     * Gets a channel's live statistics ({@code GET /v1/channels/{channel_id}/stats}).
-     *
-     * @param channelId the channel ID
-     * @return the stats
-     * @throws LeapApiException on failure, 404 if the channel does not exist
-     */
-    public ChannelStats getChannelStats(String channelId) {
-        return await(getChannelStatsAsync(channelId), "GET " + CHANNELS + "/{channel_id}/stats");
-    }
-
-    /**
-     * Asynchronous form of {@link #getChannelStats(String)}.
-     *
-     * @param channelId the channel ID
-     * @return the stats
-     */
-    public CompletableFuture<ChannelStats> getChannelStatsAsync(String channelId) {
-        ApiRequest req = request("GET", CHANNELS + "/{channel_id}/stats", channelPath(channelId) + "/stats", null);
-        return call(req, (op, r) -> wire.stats(op, r, wire.data(op, r, "stats").get("stats")));
-    }
-
-    // -------------------------------------------------------------------------------------------------- tokens
-
-    /**
-     * Creates a Leap token with an empty state ({@code POST /v1/channels/tokens}).
-     *
-     * @return the token; its {@link LeapToken#id()} is the secret a socket client identifies with
-     * @throws LeapApiException on failure
-     */
-    public LeapToken createToken() {
-        return createToken(null);
-    }
-
-    /**
-     * Creates a Leap token ({@code POST /v1/channels/tokens}).
-     *
-     * @param state the token's metadata (a JSON object, shown to the socket client in {@code INIT}), or
-     *              {@code null} for {@code {}}
-     * @return the token
-     * @throws LeapApiException on failure
-     */
-    public LeapToken createToken(Object state) {
-        return await(createTokenAsync(state), "POST " + TOKENS);
-    }
-
-    /**
-     * Asynchronous form of {@link #createToken(Object)}.
-     *
-     * @param state the token's metadata, or {@code null} for {@code {}}
-     * @return the token
-     */
-    public CompletableFuture<LeapToken> createTokenAsync(Object state) {
-        ObjectNode body = mapper.createObjectNode();
-        body.set("state", state == null ? mapper.createObjectNode() : stateNode(state));
-        ApiRequest req = request("POST", TOKENS, TOKENS, bytes(body));
-        requireProjectForCreation(req.operation());
-        return call(req, (op, r) -> wire.token(op, r, wire.data(op, r, "token").get("token")));
-    }
-
-    /**
-     * Gets a Leap token ({@code GET /v1/channels/tokens/{token}}).
-     *
-     * @param token the Leap token
-     * @return the token with its state and online status
-     * @throws LeapApiException on failure, 404 if it does not exist
-     */
-    public LeapToken getToken(String token) {
-        return await(getTokenAsync(token), "GET " + TOKENS + "/{token}");
-    }
-
-    /**
-     * Asynchronous form of {@link #getToken(String)}.
-     *
-     * @param token the Leap token
-     * @return the token
-     */
-    public CompletableFuture<LeapToken> getTokenAsync(String token) {
-        ApiRequest req = tokenRequest("GET", "", token, null);
-        return call(req, (op, r) -> wire.token(op, r, wire.data(op, r, "token").get("token")));
-    }
-
-    /**
-     * Lists every Leap token of the project ({@code GET /v1/channels/tokens}).
-     *
-     * @return the tokens
-     * @throws LeapApiException on failure
-     */
-    public List<LeapToken> listTokens() {
-        return await(listTokensAsync(), "GET " + TOKENS);
-    }
-
-    /**
-     * Asynchronous form of {@link #listTokens()}.
-     *
-     * @return the tokens
-     */
-    public CompletableFuture<List<LeapToken>> listTokensAsync() {
-        ApiRequest req = request("GET", TOKENS, TOKENS, null);
-        return call(req, (op, r) -> List.copyOf(wire.tokens(op, r, wire.data(op, r, "tokens").get("tokens"))));
-    }
-
-    /**
-     * Deletes a Leap token ({@code DELETE /v1/channels/tokens/{token}}). Its subscriptions are removed and its
-     * live socket connections are closed (code 4001).
-     *
-     * @param token the Leap token
-     * @throws LeapApiException on failure, 404 if it does not exist
-     */
-    public void deleteToken(String token) {
-        await(deleteTokenAsync(token), "DELETE " + TOKENS + "/{token}");
-    }
-
-    /**
-     * Asynchronous form of {@link #deleteToken(String)}.
-     *
-     * @param token the Leap token
-     * @return completes when deleted
-     */
-    public CompletableFuture<Void> deleteTokenAsync(String token) {
-        return callNoContent(tokenRequest("DELETE", "", token, null));
-    }
-
-    /**
-     * Replaces a Leap token's state ({@code PATCH /v1/channels/tokens/{token}} with {@code {"state": ...}}). The
-     * token's live connections get {@code TOKEN_STATE_UPDATE}. Not retried after a response.
-     *
-     * @param token the Leap token
-     * @param state the new state; must serialise to a JSON object
-     * @return the updated token
-     * @throws LeapApiException on failure, 404 if it does not exist
-     */
-    public LeapToken setTokenState(String token, Object state) {
-        return await(setTokenStateAsync(token, state), "PATCH " + TOKENS + "/{token}");
-    }
-
-    /**
-     * Asynchronous form of {@link #setTokenState(String, Object)}.
-     *
-     * @param token the Leap token
-     * @param state the new state
-     * @return the updated token
-     */
-    public CompletableFuture<LeapToken> setTokenStateAsync(String token, Object state) {
-        ObjectNode body = mapper.createObjectNode();
-        body.set("state", stateNode(Objects.requireNonNull(state, "state")));
-        ApiRequest req = tokenRequest("PATCH", "", token, bytes(body));
-        return call(req, (op, r) -> wire.token(op, r, wire.data(op, r, "token").get("token")));
-    }
-
-    /**
-     * Sends a direct message to a Leap token ({@code POST /v1/channels/tokens/{token}/messages}). Its live
-     * connections get {@code DIRECT_MESSAGE}; nothing is queued for an offline token. Not retried after a
-     * response.
-     *
-     * @param token the Leap token
-     * @param event the event name, non-empty
-     * @param data  the payload, any JSON value
-     * @throws LeapApiException on failure, 404 if the token does not exist
-     */
-    public void publishDirectMessage(String token, String event, Object data) {
-        await(publishDirectMessageAsync(token, event, data), "POST " + TOKENS + "/{token}/messages");
-    }
-
-    /**
-     * Asynchronous form of {@link #publishDirectMessage(String, String, Object)}.
-     *
-     * @param token the Leap token
-     * @param event the event name
-     * @param data  the payload
-     * @return completes when accepted by the server
-     */
-    public CompletableFuture<Void> publishDirectMessageAsync(String token, String event, Object data) {
-        return callNoContent(tokenRequest("POST", "/messages", token, messageBody(event, data)));
-    }
-
-    /**
-     * Tells whether a Leap token has a live socket connection (reads {@code is_online} from
-     * {@code GET /v1/channels/tokens/{token}}).
-     *
-     * @param token the Leap token
-     * @return {@code true} if at least one connection identified with it is open
-     * @throws LeapApiException on failure, 404 if it does not exist
-     */
-    public boolean isTokenOnline(String token) {
-        return await(isTokenOnlineAsync(token), "GET " + TOKENS + "/{token}");
-    }
-
-    /**
-     * Asynchronous form of {@link #isTokenOnline(String)}.
-     *
-     * @param token the Leap token
-     * @return whether it is online
-     */
-    public CompletableFuture<Boolean> isTokenOnlineAsync(String token) {
-        return getTokenAsync(token).thenApply(LeapToken::online);
-    }
-
-    // ------------------------------------------------------------------------------------------------ internals
-
-    @FunctionalInterface
-    private interface Decoder<T> {
-        T decode(String operation, HttpCaller.Response response);
-    }
-
-    private <T> CompletableFuture<T> call(ApiRequest req, Decoder<T> decoder) {
-        CompletableFuture<HttpCaller.Response> sent = caller.send(req);
-        CompletableFuture<T> result = sent.thenApply(r -> decoder.decode(req.operation(), r));
-        result.whenComplete((r, e) -> {
-            if (result.isCancelled()) {
-                sent.cancel(true);
-            }
-        });
-        return result;
-    }
-
-    private CompletableFuture<Void> callNoContent(ApiRequest req) {
-        // Any 2xx is success: 204, or 200 with {"success":true,"data":{}} or any other body (REST spec §4.1).
-        return call(req, (op, r) -> null);
-    }
-
-    private static <T> T await(CompletableFuture<T> future, String operation) {
-        return HttpCaller.await(future, operation);
-    }
-
-    private ApiRequest request(String method, String template, String rawPath, byte[] body) {
-        return new ApiRequest(method, method + " " + template, rawPath, List.of(), body, List.of());
-    }
-
-    private ApiRequest tokenRequest(String method, String suffix, String token, byte[] body) {
-        requireId(token, "token");
-        return new ApiRequest(method, method + " " + TOKENS + "/{token}" + suffix,
-                TOKENS + "/" + UriEncoding.encode(token) + suffix, List.of(), body, List.of(token));
-    }
-
-    private ApiRequest subscriberRequest(String method, String channelId, String token) {
-        String path = channelPath(channelId);
-        requireId(token, "token");
-        return new ApiRequest(method, method + " " + CHANNELS + "/{channel_id}/subscribers/{token}",
-                path + "/subscribers/" + UriEncoding.encode(token), List.of(), null, List.of(token));
-    }
-
-    private static String channelPath(String channelId) {
-        requireId(channelId, "channelId");
-        if (channelId.equals("tokens")) {
-            throw new IllegalArgumentException("\"tokens\" cannot be a channel ID: /v1/channels/tokens is the token "
-                    + "collection (REST spec R-4)");
-        }
-        return CHANNELS + "/" + UriEncoding.encode(channelId);
-    }
-
-    private static void requireId(String id, String name) {
-        Objects.requireNonNull(id, name);
-        if (id.isEmpty()) {
-            throw new IllegalArgumentException(name + " must not be empty");
-        }
-    }
-
-    private void requireProjectForCreation(String operation) {
-        if (projectId == null && credentialKind != CredentialKind.PROJECT_TOKEN) {
-            throw new IllegalStateException(operation + " with a " + credentialKind.description
-                    + " needs a project ID: set LeapApi.Builder.projectId(...)");
-        }
-    }
-
-    private byte[] createChannelBody(ChannelType type, Object state) {
-        Objects.requireNonNull(type, "type");
-        if (type == ChannelType.UNKNOWN) {
-            throw new IllegalArgumentException("ChannelType.UNKNOWN cannot be used to create a channel");
-        }
-        ObjectNode body = mapper.createObjectNode();
-        body.put("type", type.wireValue());
-        body.set("state", state == null ? mapper.createObjectNode() : stateNode(state));
-        return bytes(body);
-    }
-
-    private byte[] messageBody(String event, Object data) {
-        Objects.requireNonNull(event, "event");
-        if (event.isEmpty()) {
-            throw new IllegalArgumentException("event must not be empty");
-        }
-        ObjectNode body = mapper.createObjectNode();
-        body.put("e", event);
-        body.set("d", toNode(data));
-        return bytes(body);
-    }
-
-    private JsonNode stateNode(Object state) {
-        JsonNode node = toNode(state);
-        if (!node.isObject()) {
-            throw new IllegalArgumentException("state must serialise to a JSON object, got " + node.getNodeType());
-        }
-        return node;
-    }
-
-    private JsonNode toNode(Object value) {
-        if (value == null) {
-            return mapper.nullNode();
-        }
-        if (value instanceof LeapState s) {
-            return s.node();
-        }
-        if (value instanceof JsonNode n) {
-            return n;
-        }
-        try {
-            return mapper.valueToTree(value);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException("cannot serialise " + value.getClass().getName() + " to JSON: "
-                    + e.getOriginalMessage(), e);
-        }
-    }
-
-    private byte[] bytes(JsonNode node) {
-        try {
-            return mapper.writeValueAsBytes(node);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException("cannot write JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private final class PageIterator implements Iterator<ChannelPage> {
-        private final ChannelListOptions options;
-        private int nextPage = 1;
-        private long read;
-        private boolean done;
-        private ChannelPage buffered;
-
-        PageIterator(ChannelListOptions options) {
-            this.options = options;
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (buffered != null) {
-                return true;
-            }
-            if (done) {
-                return false;
-            }
-            ChannelPage page = listChannels(nextPage, options);
-            if (page.isEmpty()) {
-                done = true;
-                return false;
-            }
-            nextPage++;
-            read += page.channels().size();
-            if (page.totalCount() >= 0 && read >= page.totalCount()) {
-                done = true;
-            }
-            buffered = page;
-            return true;
-        }
-
-        @Override
-        public ChannelPage next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            ChannelPage page = buffered;
-            buffered = null;
-            return page;
-        }
-    }
-
-    /** The kinds of REST credentials, by prefix (REST spec §2.1). */
-    enum CredentialKind {
-        PROJECT_TOKEN("ptk", "project token"),
-        PERSONAL_ACCESS_TOKEN("pat", "personal access token"),
-        BEARER("bearer", "bearer token");
-
-        final String prefix;
-        final String description;
-
-        CredentialKind(String prefix, String description) {
-            this.prefix = prefix;
-            this.description = description;
-        }
-
-        static CredentialKind of(String credential) {
-            int underscore = credential.indexOf('_');
-            String prefix = underscore < 0 ? "" : credential.substring(0, underscore);
-            for (CredentialKind kind : values()) {
-                if (kind.prefix.equals(prefix)) {
-                    return kind;
-                }
-            }
-            if (credential.startsWith("leap_token_")) {
-                throw new IllegalArgumentException("a Leap token (leap_token_...) is a socket credential and is not "
-                        + "accepted by the REST API: use a project token (ptk_...), a personal access token "
-                        + "(pat_...) or a bearer token (bearer_...)");
-            }
-            throw new IllegalArgumentException("unsupported REST credential: expected a project token (ptk_...), a "
-                    + "personal access token (pat_...) or a bearer token (bearer_...)");
-        }
+        return "LeapApi[baseUrl=" + baseUrl + ", projectId=" + projectId + ", credential=" + redactedCredential + "]";
     }
 
     /**
@@ -968,6 +174,9 @@ public final class LeapApi {
         private Duration connectTimeout;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private String userAgent = "leap-java";
+        private SSLContext sslContext;
+        private SSLParameters sslParameters;
+        private ProxySelector proxy;
 
         private Builder(String credential) {
             Objects.requireNonNull(credential, "credential");
@@ -1067,6 +276,55 @@ public final class LeapApi {
         }
 
         /**
+         * Sets the TLS context of the HTTP client built by the API client, e.g. one trusting a private CA (default
+         * {@link SSLContext#getDefault()}). Host names are verified in any case. Cannot be combined with
+         * {@link #httpClient(HttpClient)}.
+         *
+         * @param sslContext the context
+         * @return this builder
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /**
+         * Sets the TLS parameters (protocols, cipher suites, ...) of the HTTP client built by the API client. Cannot
+         * be combined with {@link #httpClient(HttpClient)}.
+         *
+         * @param sslParameters the parameters
+         * @return this builder
+         */
+        public Builder sslParameters(SSLParameters sslParameters) {
+            this.sslParameters = Objects.requireNonNull(sslParameters, "sslParameters");
+            return this;
+        }
+
+        /**
+         * Sends requests through an HTTP proxy chosen per URL: {@code https://} is tunnelled with {@code CONNECT},
+         * {@code http://} is forwarded in absolute form. Default: no proxy (not even the system's
+         * {@link ProxySelector#getDefault()}). Cannot be combined with {@link #httpClient(HttpClient)}; proxy
+         * authentication needs an {@code HttpClient} with an {@code Authenticator}, passed there.
+         *
+         * @param proxySelector the selector, e.g. {@link ProxySelector#getDefault()}
+         * @return this builder
+         */
+        public Builder proxy(ProxySelector proxySelector) {
+            this.proxy = Objects.requireNonNull(proxySelector, "proxySelector");
+            return this;
+        }
+
+        /**
+         * Sends every request through this HTTP proxy; see {@link #proxy(ProxySelector)}.
+         *
+         * @param proxyAddress the proxy's host and port
+         * @return this builder
+         */
+        public Builder proxy(InetSocketAddress proxyAddress) {
+            return proxy(ProxySelector.of(Objects.requireNonNull(proxyAddress, "proxyAddress")));
+        }
+
+        /**
          * Sets the mapper used for request bodies, responses and {@link LeapState} conversions (default
          * {@link JsonMapper#shared()}).
          *
@@ -1132,14 +390,34 @@ public final class LeapApi {
          * Builds the client.
          *
          * @return the client
-         * @throws IllegalStateException if both a connect timeout and an HTTP client were given
+         * @throws IllegalStateException if an HTTP client was given together with a connect timeout, TLS or proxy
+         *                               settings
          */
         public LeapApi build() {
-            if (httpClient != null && connectTimeout != null) {
-                throw new IllegalStateException("connectTimeout only applies to the HTTP client built by LeapApi; "
-                        + "configure it on the HttpClient you pass instead");
+            if (httpClient != null
+                    && (connectTimeout != null || sslContext != null || sslParameters != null || proxy != null)) {
+                throw new IllegalStateException("connectTimeout, sslContext, sslParameters and proxy only apply to "
+                        + "the HTTP client built by LeapApi; configure them on the HttpClient you pass instead");
             }
             return new LeapApi(this, connectTimeout != null ? connectTimeout : requestTimeout);
+        }
+
+        /** The HTTP client LeapApi builds: see {@link LeapApi#defaultVersion(URI)} for the HTTP version. */
+        private HttpClient newHttpClient(Duration connectTimeout) {
+            HttpClient.Builder http = HttpClient.newBuilder()
+                    .version(defaultVersion(baseUrl))
+                    .connectTimeout(connectTimeout)
+                    .followRedirects(HttpClient.Redirect.NEVER);
+            if (sslContext != null) {
+                http.sslContext(sslContext);
+            }
+            if (sslParameters != null) {
+                http.sslParameters(sslParameters);
+            }
+            if (proxy != null) {
+                http.proxy(proxy);
+            }
+            return http.build();
         }
 
         private static Duration positive(Duration d, String name) {
@@ -1153,7 +431,7 @@ public final class LeapApi {
         @Override
         public String toString() {
             return "LeapApi.Builder[baseUrl=" + baseUrl + ", projectId=" + projectId + ", credential="
-                    + credentialKind.prefix + "_***]";
+                    + Redaction.redactSecret(credential) + "]";
         }
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.leap.client.LeapException;
+import io.leap.client.internal.Redaction;
 
 /**
  * A failed Channels REST API call.
@@ -50,18 +51,20 @@ public class LeapApiException extends LeapException {
      * @param operation    the route template, e.g. {@code GET /v1/channels/{channel_id}}
      * @param statusCode   the HTTP status, or {@code 0} when no response was received
      * @param errorCode    Hop's error code or a client-side code; may be {@code null}
-     * @param errorMessage the human-readable reason, already free of secrets; may be {@code null}
+     * @param errorMessage the human-readable reason; may be {@code null}. Anything in it, or in the code, that looks
+     *                     like a credential or a Leap token is redacted
      * @param retryAfter   the server's {@code Retry-After}, or {@code null}
      * @param attempts     how many requests were sent (1 when not retried)
      * @param cause        the underlying exception, or {@code null}
      */
     public LeapApiException(String operation, int statusCode, String errorCode, String errorMessage,
                             Duration retryAfter, int attempts, Throwable cause) {
-        super(format(operation, statusCode, errorCode, errorMessage, attempts), cause);
+        super(format(operation, statusCode, Redaction.redactText(errorCode), Redaction.redactText(errorMessage),
+                attempts), cause);
         this.operation = operation;
         this.statusCode = statusCode;
-        this.errorCode = errorCode;
-        this.errorMessage = errorMessage;
+        this.errorCode = Redaction.redactText(errorCode);
+        this.errorMessage = Redaction.redactText(errorMessage);
         this.retryAfter = retryAfter;
         this.attempts = attempts;
     }

@@ -2,7 +2,11 @@ package io.leap.client.rest;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+
+import io.leap.client.Backoff;
 
 /**
  * When and how long {@link LeapApi} waits before retrying a failed call. Immutable.
@@ -16,28 +20,28 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>nothing else: no retry on other statuses, nor when a request timed out waiting for its response.</li>
  * </ul>
  *
- * <p>The delay before retry {@code n} (1-based) is drawn uniformly from {@code [0, min(maxBackoff,
- * initialBackoff * 2^(n-1))]} ("full jitter"). When the response carries {@code Retry-After}, that delay is used
- * instead if it is at most {@link #maxRetryAfter()}; a longer {@code Retry-After} ends the retries and the call
+ * <p>The delay before retry {@code n} (1-based) is {@code backoff.delay(n)} (see {@link Backoff}); by default drawn
+ * uniformly from {@code [0, min(maxBackoff, initialBackoff * 2^(n-1)))} ("full jitter"). When the response carries
+ * {@code Retry-After}, that delay is used instead if it is at most {@link #maxRetryAfter()}; a longer {@code Retry-After} ends the retries and the call
  * fails with {@link LeapApiException#retryAfter()} set.
  *
  * @see LeapApi.Builder#retryPolicy(RetryPolicy)
  */
 public final class RetryPolicy {
 
-    private static final RetryPolicy NONE = new RetryPolicy(0, Duration.ZERO, Duration.ZERO, Duration.ZERO);
-    private static final RetryPolicy DEFAULT =
-            new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    private static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(30);
+    private static final RetryPolicy NONE = new RetryPolicy(0, null, Duration.ZERO);
+    private static final RetryPolicy DEFAULT = new RetryPolicy(3,
+            Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(5)), DEFAULT_MAX_RETRY_AFTER);
 
     private final int maxRetries;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
+    /** {@code null} for {@link #none()}. */
+    private final Backoff backoff;
     private final Duration maxRetryAfter;
 
-    private RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxBackoff, Duration maxRetryAfter) {
+    private RetryPolicy(int maxRetries, Backoff backoff, Duration maxRetryAfter) {
         this.maxRetries = maxRetries;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
+        this.backoff = backoff;
         this.maxRetryAfter = maxRetryAfter;
     }
 
@@ -60,7 +64,8 @@ public final class RetryPolicy {
     }
 
     /**
-     * An exponential backoff policy with full jitter; {@code Retry-After} honoured up to 30 s.
+     * An exponential backoff policy with full jitter; {@code Retry-After} honoured up to 30 s. The same as
+     * {@code of(maxRetries, Backoff.exponential(initialBackoff, maxBackoff))}.
      *
      * @param maxRetries     how many retries at most after the first attempt (0 = never retry)
      * @param initialBackoff the upper bound of the first delay; positive
@@ -69,18 +74,24 @@ public final class RetryPolicy {
      * @throws IllegalArgumentException on a negative count or an invalid duration
      */
     public static RetryPolicy exponential(int maxRetries, Duration initialBackoff, Duration maxBackoff) {
+        Objects.requireNonNull(initialBackoff, "initialBackoff");
+        Objects.requireNonNull(maxBackoff, "maxBackoff");
+        return of(maxRetries, Backoff.exponential(initialBackoff, maxBackoff));
+    }
+
+    /**
+     * A policy with the given backoff between retries; {@code Retry-After} honoured up to 30 s.
+     *
+     * @param maxRetries how many retries at most after the first attempt (0 = never retry)
+     * @param backoff    the delay before retry {@code n} is {@code backoff.delay(n)}
+     * @return the policy
+     * @throws IllegalArgumentException on a negative count
+     */
+    public static RetryPolicy of(int maxRetries, Backoff backoff) {
         if (maxRetries < 0) {
             throw new IllegalArgumentException("maxRetries must be >= 0");
         }
-        Objects.requireNonNull(initialBackoff, "initialBackoff");
-        Objects.requireNonNull(maxBackoff, "maxBackoff");
-        if (initialBackoff.isNegative() || initialBackoff.isZero()) {
-            throw new IllegalArgumentException("initialBackoff must be positive");
-        }
-        if (maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException("maxBackoff must be >= initialBackoff");
-        }
-        return new RetryPolicy(maxRetries, initialBackoff, maxBackoff, DEFAULT.maxRetryAfter);
+        return new RetryPolicy(maxRetries, Objects.requireNonNull(backoff, "backoff"), DEFAULT_MAX_RETRY_AFTER);
     }
 
     /**
@@ -94,7 +105,7 @@ public final class RetryPolicy {
         if (maxRetryAfter.isNegative()) {
             throw new IllegalArgumentException("maxRetryAfter must not be negative");
         }
-        return new RetryPolicy(maxRetries, initialBackoff, maxBackoff, maxRetryAfter);
+        return new RetryPolicy(maxRetries, backoff, maxRetryAfter);
     }
 
     /**
@@ -107,12 +118,21 @@ public final class RetryPolicy {
     }
 
     /**
+     * Returns the backoff between retries.
+     *
+     * @return the backoff; empty for {@link #none()}
+     */
+    public Optional<Backoff> backoff() {
+        return Optional.ofNullable(backoff);
+    }
+
+    /**
      * Returns the upper bound of the first delay.
      *
      * @return the initial backoff
      */
     public Duration initialBackoff() {
-        return initialBackoff;
+        return backoff == null ? Duration.ZERO : backoff.initial();
     }
 
     /**
@@ -121,7 +141,7 @@ public final class RetryPolicy {
      * @return the max backoff
      */
     public Duration maxBackoff() {
-        return maxBackoff;
+        return backoff == null ? Duration.ZERO : backoff.max();
     }
 
     /**
@@ -142,25 +162,22 @@ public final class RetryPolicy {
      *         {@code Retry-After} above {@link #maxRetryAfter()})
      */
     Duration delayBeforeRetry(int retry, Duration retryAfter) {
-        if (retry > maxRetries) {
+        return delayBeforeRetry(retry, retryAfter, ThreadLocalRandom.current());
+    }
+
+    Duration delayBeforeRetry(int retry, Duration retryAfter, RandomGenerator random) {
+        if (retry > maxRetries || backoff == null) {
             return null;
         }
         if (retryAfter != null) {
             return retryAfter.compareTo(maxRetryAfter) <= 0 ? retryAfter : null;
         }
-        long initial = initialBackoff.toNanos();
-        long cap = maxBackoff.toNanos();
-        long bound = initial;
-        for (int i = 1; i < retry && bound < cap; i++) {
-            bound = bound > cap / 2 ? cap : bound * 2;
-        }
-        bound = Math.min(bound, cap);
-        return Duration.ofNanos(ThreadLocalRandom.current().nextLong(bound + 1));
+        return backoff.delay(retry, random);
     }
 
     @Override
     public String toString() {
-        return "RetryPolicy[maxRetries=" + maxRetries + ", initialBackoff=" + initialBackoff + ", maxBackoff="
-                + maxBackoff + ", maxRetryAfter=" + maxRetryAfter + "]";
+        return backoff == null ? "RetryPolicy[none]"
+                : "RetryPolicy[maxRetries=" + maxRetries + ", " + backoff + ", maxRetryAfter=" + maxRetryAfter + "]";
     }
 }

@@ -1,6 +1,8 @@
 package io.leap.client.transport;
 
 import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -12,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The default {@link WebSocketTransport}, built on {@code java.net.http}.
@@ -29,6 +33,24 @@ public final class JdkWebSocketTransport implements WebSocketTransport {
     /** Creates a transport with its own {@link HttpClient} (direct executor). */
     public JdkWebSocketTransport() {
         this(HttpClient.newBuilder().executor(Runnable::run).build(), true);
+    }
+
+    /**
+     * Starts building a transport with its own {@link HttpClient} (direct executor, closed by {@link #close()}) and
+     * TLS or proxy settings.
+     *
+     * <pre>{@code
+     * WebSocketTransport transport = JdkWebSocketTransport.builder()
+     *         .sslContext(myTrustContext)                                  // wss:// with a private CA
+     *         .proxy(new InetSocketAddress("proxy.corp", 3128))            // HTTP CONNECT proxy
+     *         .build();
+     * LeapClient client = LeapClient.builder("project_xxx").transport(transport).build();
+     * }</pre>
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -77,6 +99,87 @@ public final class JdkWebSocketTransport implements WebSocketTransport {
     @Override
     public String toString() {
         return "JdkWebSocketTransport";
+    }
+
+    /**
+     * Settings of a {@link JdkWebSocketTransport} with its own {@link HttpClient}; obtain one with
+     * {@link JdkWebSocketTransport#builder()}. For anything else, configure an {@code HttpClient} yourself and use
+     * {@link JdkWebSocketTransport#JdkWebSocketTransport(HttpClient)}.
+     */
+    public static final class Builder {
+        private SSLContext sslContext;
+        private SSLParameters sslParameters;
+        private ProxySelector proxy;
+
+        private Builder() {
+        }
+
+        /**
+         * TLS context for {@code wss://}, e.g. one trusting a private CA. Default: {@link SSLContext#getDefault()}.
+         * Host names are verified in any case.
+         *
+         * @param sslContext the context
+         * @return this builder
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /**
+         * TLS parameters for {@code wss://}: protocols, cipher suites, SNI and so on. Default: the context's.
+         *
+         * @param sslParameters the parameters (copied by the {@code HttpClient})
+         * @return this builder
+         */
+        public Builder sslParameters(SSLParameters sslParameters) {
+            this.sslParameters = Objects.requireNonNull(sslParameters, "sslParameters");
+            return this;
+        }
+
+        /**
+         * Chooses an HTTP proxy per URL; WebSockets are tunnelled through it with {@code CONNECT} ({@code ws://}
+         * and {@code wss://} alike). Default: no proxy (not even the system's {@link ProxySelector#getDefault()}).
+         * Proxy authentication needs an {@code HttpClient} with an {@code Authenticator}: pass one to
+         * {@link JdkWebSocketTransport#JdkWebSocketTransport(HttpClient)} instead.
+         *
+         * @param proxySelector the selector, e.g. {@link ProxySelector#getDefault()}
+         * @return this builder
+         */
+        public Builder proxy(ProxySelector proxySelector) {
+            this.proxy = Objects.requireNonNull(proxySelector, "proxySelector");
+            return this;
+        }
+
+        /**
+         * Uses one HTTP proxy for every connection; see {@link #proxy(ProxySelector)}.
+         *
+         * @param proxyAddress the proxy's host and port
+         * @return this builder
+         */
+        public Builder proxy(InetSocketAddress proxyAddress) {
+            return proxy(ProxySelector.of(Objects.requireNonNull(proxyAddress, "proxyAddress")));
+        }
+
+        /** @return the transport; {@link JdkWebSocketTransport#close()} shuts its {@code HttpClient} down */
+        public JdkWebSocketTransport build() {
+            HttpClient.Builder http = HttpClient.newBuilder().executor(Runnable::run);
+            if (sslContext != null) {
+                http.sslContext(sslContext);
+            }
+            if (sslParameters != null) {
+                http.sslParameters(sslParameters);
+            }
+            if (proxy != null) {
+                http.proxy(proxy);
+            }
+            return new JdkWebSocketTransport(http.build(), true);
+        }
+
+        @Override
+        public String toString() {
+            return "JdkWebSocketTransport.Builder[sslContext=" + (sslContext != null) + ", proxy=" + proxy + "]";
+        }
     }
 
     /** Bridges {@link WebSocket.Listener} to {@link WebSocketHandler}; one message at a time. */

@@ -136,13 +136,13 @@ class SecurityTests {
             LeapApi api = LeapApi.builder(ptk).baseUrl(server.apiUrl())
                     .retryPolicy(RetryPolicy.exponential(2, Duration.ofMillis(5), Duration.ofMillis(10))).build();
             texts.add(api.toString());
-            texts.add(api.listChannels().toString());
+            texts.add(api.channels().list().toString());
             server.failNextRequests(5, 500);
-            collect(errors, api::listChannels);
+            collect(errors, api.channels()::list);
             server.failNextRequests(0, 500);
             LeapApi wrong = LeapApi.builder(ptk + "x").baseUrl(server.apiUrl()).build();
             texts.add(wrong.toString());
-            collect(errors, wrong::listChannels);
+            collect(errors, wrong.channels()::list);
             collect(errors, () -> LeapApi.builder("not-a-credential-" + ptk));
 
             // the token is deleted: 4001, no reconnect
@@ -218,7 +218,7 @@ class SecurityTests {
         awaitNewConnection(client, cid);
         // and REST over https with the same trust
         LeapApi api = LeapApi.builder(server.projectToken()).baseUrl(server.apiUrl()).httpClient(http).build();
-        assertThat(api.getChannel("secure").id()).isEqualTo("secure");
+        assertThat(api.channels().get("secure").id()).isEqualTo("secure");
     }
 
     @Test

@@ -67,9 +67,9 @@ class LeapApiClientEventsTest {
 
     @Test
     void everyRestCallIsSeenByTheSocketClient() throws Exception {
-        LeapToken token = api.createToken(Map.of("user_id", "42"));
+        LeapToken token = api.tokens().create(Map.of("user_id", "42"));
         String channel = "events_" + UUID.randomUUID().toString().substring(0, 8);
-        api.createChannel(channel, ChannelType.PRIVATE, Map.of("round", 1));
+        api.channels().create(channel, ChannelType.PRIVATE, Map.of("round", 1));
 
         BlockingQueue<LeapMessage> messages = new LinkedBlockingQueue<>();
         BlockingQueue<ChannelEvent> events = new LinkedBlockingQueue<>();
@@ -81,16 +81,16 @@ class LeapApiClientEventsTest {
             client.addConnectionStateListener(states::add);
             InitInfo init = client.connectAsync().get(WAIT_SECONDS, TimeUnit.SECONDS);
             assertThat(init.metadata()).isEqualTo(json("{\"user_id\":\"42\"}"));
-            assertThat(api.isTokenOnline(token.id())).isTrue();
+            assertThat(api.tokens().isOnline(token.id())).isTrue();
 
             // PUT subscribers -> AVAILABLE
-            api.subscribeToken(channel, token.id());
+            api.channels().subscribeToken(channel, token.id());
             ChannelEvent.ChannelAvailable available = next(events, ChannelEvent.ChannelAvailable.class);
             assertThat(available.channelId()).isEqualTo(channel);
             assertThat(available.channel().state()).isEqualTo(json("{\"round\":1}"));
 
             // POST messages -> MESSAGE
-            api.publishMessage(channel, "MESSAGE_CREATE", Map.of("content", "Hello"));
+            api.channels().publish(channel, "MESSAGE_CREATE", Map.of("content", "Hello"));
             LeapMessage message = next(messages, LeapMessage.class);
             assertThat(message.channelId()).isEqualTo(channel);
             assertThat(message.event()).isEqualTo("MESSAGE_CREATE");
@@ -98,21 +98,21 @@ class LeapApiClientEventsTest {
             assertThat(message.data()).isEqualTo(json("{\"content\":\"Hello\"}"));
 
             // PUT state -> STATE_UPDATE; PATCH state -> STATE_UPDATE with the full merged state
-            api.setChannelState(channel, Map.of("round", 2, "board", "x"));
+            api.channels().setState(channel, Map.of("round", 2, "board", "x"));
             assertThat(next(events, ChannelEvent.StateUpdate.class).state())
                     .isEqualTo(json("{\"round\":2,\"board\":\"x\"}"));
-            api.patchChannelState(channel, Map.of("round", 3));
+            api.channels().patchState(channel, Map.of("round", 3));
             ChannelEvent.StateUpdate patched = next(events, ChannelEvent.StateUpdate.class);
             assertThat(patched.channelId()).isEqualTo(channel);
             assertThat(patched.state()).isEqualTo(json("{\"round\":3,\"board\":\"x\"}"));
 
             // PATCH token -> TOKEN_STATE_UPDATE
-            api.setTokenState(token.id(), Map.of("user_id", "42", "plan", "pro"));
+            api.tokens().setState(token.id(), Map.of("user_id", "42", "plan", "pro"));
             assertThat(next(events, ChannelEvent.TokenStateUpdate.class).state())
                     .isEqualTo(json("{\"user_id\":\"42\",\"plan\":\"pro\"}"));
 
             // POST token messages -> DIRECT_MESSAGE
-            api.publishDirectMessage(token.id(), "PING", Map.of("n", 1));
+            api.tokens().publishDirect(token.id(), "PING", Map.of("n", 1));
             LeapMessage direct = next(messages, LeapMessage.class);
             assertThat(direct.isDirect()).isTrue();
             assertThat(direct.channelId()).isNull();
@@ -120,15 +120,15 @@ class LeapApiClientEventsTest {
             assertThat(direct.data()).isEqualTo(json("{\"n\":1}"));
 
             // DELETE subscribers -> UNAVAILABLE graceful
-            api.unsubscribeToken(channel, token.id());
+            api.channels().unsubscribeToken(channel, token.id());
             ChannelEvent.ChannelUnavailable removed = next(events, ChannelEvent.ChannelUnavailable.class);
             assertThat(removed.channelId()).isEqualTo(channel);
             assertThat(removed.graceful()).isTrue();
 
             // DELETE channel -> UNAVAILABLE {graceful:false, error_code:UNKNOWN}
-            api.subscribeToken(channel, token.id());
+            api.channels().subscribeToken(channel, token.id());
             next(events, ChannelEvent.ChannelAvailable.class);
-            api.deleteChannel(channel);
+            api.channels().delete(channel);
             ChannelEvent.ChannelUnavailable deleted = next(events, ChannelEvent.ChannelUnavailable.class);
             assertThat(deleted.channelId()).isEqualTo(channel);
             assertThat(deleted.graceful()).isFalse();
@@ -136,7 +136,7 @@ class LeapApiClientEventsTest {
 
             // DELETE token -> close 4001, reported as an authentication failure
             states.clear();
-            api.deleteToken(token.id());
+            api.tokens().delete(token.id());
             ConnectionStateChange lost;
             do {
                 lost = next(states, ConnectionStateChange.class);
@@ -148,7 +148,7 @@ class LeapApiClientEventsTest {
 
     @Test
     void channelCreationIsSilentAndStatsCountTheSubscriber() throws Exception {
-        LeapToken token = api.createToken();
+        LeapToken token = api.tokens().create();
         BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
         try (LeapClient client = LeapClient.builder(server.projectId()).token(token.id()).url(server.wsUrl())
                 .build()) {
@@ -156,16 +156,16 @@ class LeapApiClientEventsTest {
             client.addChannelEventListener(seen::add);
             client.connectAsync().get(WAIT_SECONDS, TimeUnit.SECONDS);
             String channel = "quiet_" + UUID.randomUUID().toString().substring(0, 8);
-            api.createChannel(channel, ChannelType.PUBLIC, null);
-            api.createChannel(ChannelType.PUBLIC, null);
-            api.publishDirectMessage(token.id(), "MARK", null);
+            api.channels().create(channel, ChannelType.PUBLIC, null);
+            api.channels().create(ChannelType.PUBLIC, null);
+            api.tokens().publishDirect(token.id(), "MARK", null);
             Object first = seen.poll(WAIT_SECONDS, TimeUnit.SECONDS);
             assertThat(first).isInstanceOf(LeapMessage.class);
             assertThat(((LeapMessage) first).event()).isEqualTo("MARK");
 
             client.subscribe(channel, Duration.ofSeconds(WAIT_SECONDS));
-            assertThat(api.getChannelStats(channel).onlineCount()).isEqualTo(1);
-            assertThat(api.listChannelTokens(channel)).extracting(LeapToken::id).containsExactly(token.id());
+            assertThat(api.channels().getStats(channel).onlineCount()).isEqualTo(1);
+            assertThat(api.channels().listTokens(channel)).extracting(LeapToken::id).containsExactly(token.id());
         }
     }
 }

@@ -90,7 +90,7 @@ class LeapApiServerTest {
 
     @Test
     void channelLifecycle() {
-        LeapChannel generated = api.createChannel(ChannelType.PUBLIC, Map.of("name", "Group Chat", "n", 123));
+        LeapChannel generated = api.channels().create(ChannelType.PUBLIC, Map.of("name", "Group Chat", "n", 123));
         assertThat(generated.id()).startsWith("channel_");
         assertThat(generated.type()).isEqualTo(ChannelType.PUBLIC);
         assertThat(generated.state().asMap()).isEqualTo(Map.of("name", "Group Chat", "n", 123));
@@ -98,44 +98,44 @@ class LeapApiServerTest {
         assertThat(generated.createdAt()).isNotNull();
 
         String id = uniqueId("chat");
-        LeapChannel given = api.createChannel(id, ChannelType.PRIVATE, null);
+        LeapChannel given = api.channels().create(id, ChannelType.PRIVATE, null);
         assertThat(given.id()).isEqualTo(id);
         assertThat(given.type()).isEqualTo(ChannelType.PRIVATE);
         assertThat(given.state().isEmpty()).isTrue();
 
-        assertThat(api.getChannel(id)).isEqualTo(given);
-        assertThat(api.findChannel(id)).contains(given);
-        assertThat(api.listChannels()).extracting(LeapChannel::id).contains(id, generated.id());
+        assertThat(api.channels().get(id)).isEqualTo(given);
+        assertThat(api.channels().find(id)).contains(given);
+        assertThat(api.channels().list()).extracting(LeapChannel::id).contains(id, generated.id());
 
-        api.setChannelState(id, Map.of("name", "My Channel", "nested", Map.of("a", 1, "b", 2)));
-        assertThat(api.getChannelState(id).json()).isEqualTo(json("{\"name\":\"My Channel\",\"nested\":{\"a\":1,\"b\":2}}"));
+        api.channels().setState(id, Map.of("name", "My Channel", "nested", Map.of("a", 1, "b", 2)));
+        assertThat(api.channels().getState(id).json()).isEqualTo(json("{\"name\":\"My Channel\",\"nested\":{\"a\":1,\"b\":2}}"));
         Map<String, Object> patch = new LinkedHashMap<>();
         patch.put("nested", Map.of("c", 3));
         patch.put("gone", null);
-        api.patchChannelState(id, patch);
-        assertThat(api.getChannelState(id).json())
+        api.channels().patchState(id, patch);
+        assertThat(api.channels().getState(id).json())
                 .isEqualTo(json("{\"name\":\"My Channel\",\"nested\":{\"c\":3},\"gone\":null}"));
-        assertThat(api.getChannel(id).state().get("nested")).isEqualTo(json("{\"c\":3}"));
+        assertThat(api.channels().get(id).state().get("nested")).isEqualTo(json("{\"c\":3}"));
 
-        assertThat(api.getChannelStats(id)).isEqualTo(new ChannelStats(0));
-        api.publishMessage(id, "NOBODY_LISTENS", Map.of("x", 1));
+        assertThat(api.channels().getStats(id)).isEqualTo(new ChannelStats(0));
+        api.channels().publish(id, "NOBODY_LISTENS", Map.of("x", 1));
 
-        api.deleteChannel(id);
-        assertStatus(() -> api.getChannel(id), 404, "not_found");
-        assertThat(api.findChannel(id)).isEmpty();
-        api.deleteChannel(generated.id());
+        api.channels().delete(id);
+        assertStatus(() -> api.channels().get(id), 404, "not_found");
+        assertThat(api.channels().find(id)).isEmpty();
+        api.channels().delete(generated.id());
     }
 
     @Test
     void creatingAnExistingChannelIdConflictsAndChangesNothing() {
         String id = uniqueId("dup");
-        api.createChannel(id, ChannelType.UNPROTECTED, Map.of("v", 1));
-        LeapApiException e = failure(() -> api.createChannel(id, ChannelType.PRIVATE, Map.of("v", 2)));
+        api.channels().create(id, ChannelType.UNPROTECTED, Map.of("v", 1));
+        LeapApiException e = failure(() -> api.channels().create(id, ChannelType.PRIVATE, Map.of("v", 2)));
         assertThat(e.statusCode()).isEqualTo(409);
         assertThat(e.errorCode()).isEqualTo("conflict");
         assertThat(e.isConflict()).isTrue();
         assertThat(e.attempts()).isEqualTo(1);
-        LeapChannel unchanged = api.getChannel(id);
+        LeapChannel unchanged = api.channels().get(id);
         assertThat(unchanged.type()).isEqualTo(ChannelType.UNPROTECTED);
         assertThat(unchanged.state().asMap()).isEqualTo(Map.of("v", 1));
     }
@@ -143,30 +143,30 @@ class LeapApiServerTest {
     @Test
     void idsAreEncodedAndRoundTrip() {
         String id = "room 1 \u00fc?&%#+=;" + UUID.randomUUID().toString().substring(0, 4);
-        LeapChannel c = api.createChannel(id, ChannelType.PUBLIC, null);
+        LeapChannel c = api.channels().create(id, ChannelType.PUBLIC, null);
         assertThat(c.id()).isEqualTo(id);
-        assertThat(api.getChannel(id).id()).isEqualTo(id);
-        api.setChannelState(id, Map.of("ok", true));
-        assertThat(api.getChannelState(id).asMap()).isEqualTo(Map.of("ok", true));
-        api.deleteChannel(id);
-        assertStatus(() -> api.getChannel(id), 404, "not_found");
+        assertThat(api.channels().get(id).id()).isEqualTo(id);
+        api.channels().setState(id, Map.of("ok", true));
+        assertThat(api.channels().getState(id).asMap()).isEqualTo(Map.of("ok", true));
+        api.channels().delete(id);
+        assertStatus(() -> api.channels().get(id), 404, "not_found");
     }
 
     @Test
     void unknownChannelGives404OnEveryChannelRoute() {
         String missing = uniqueId("missing");
-        String token = api.createToken().id();
+        String token = api.tokens().create().id();
         List<Executable> calls = List.of(
-                () -> api.getChannel(missing),
-                () -> api.deleteChannel(missing),
-                () -> api.getChannelState(missing),
-                () -> api.setChannelState(missing, Map.of()),
-                () -> api.patchChannelState(missing, Map.of()),
-                () -> api.publishMessage(missing, "E", null),
-                () -> api.subscribeToken(missing, token),
-                () -> api.unsubscribeToken(missing, token),
-                () -> api.listChannelTokens(missing),
-                () -> api.getChannelStats(missing));
+                () -> api.channels().get(missing),
+                () -> api.channels().delete(missing),
+                () -> api.channels().getState(missing),
+                () -> api.channels().setState(missing, Map.of()),
+                () -> api.channels().patchState(missing, Map.of()),
+                () -> api.channels().publish(missing, "E", null),
+                () -> api.channels().subscribeToken(missing, token),
+                () -> api.channels().unsubscribeToken(missing, token),
+                () -> api.channels().listTokens(missing),
+                () -> api.channels().getStats(missing));
         for (Executable call : calls) {
             LeapApiException e = failure(call);
             assertThat(e).isNotNull();
@@ -179,21 +179,21 @@ class LeapApiServerTest {
     @Test
     void invalidInputGives400() {
         String id = uniqueId("bad");
-        api.createChannel(id, ChannelType.PUBLIC, null);
-        String token = api.createToken().id();
-        assertStatus(() -> api.createChannel("x".repeat(129), ChannelType.PUBLIC, null), 400, "invalid_request");
-        assertStatus(() -> api.createChannel("tab\there", ChannelType.PUBLIC, null), 400, "invalid_request");
-        assertStatus(() -> api.publishMessage(id, "E".repeat(257), null), 400, "invalid_request");
-        assertStatus(() -> api.publishDirectMessage(token, "E".repeat(257), null), 400, "invalid_request");
+        api.channels().create(id, ChannelType.PUBLIC, null);
+        String token = api.tokens().create().id();
+        assertStatus(() -> api.channels().create("x".repeat(129), ChannelType.PUBLIC, null), 400, "invalid_request");
+        assertStatus(() -> api.channels().create("tab\there", ChannelType.PUBLIC, null), 400, "invalid_request");
+        assertStatus(() -> api.channels().publish(id, "E".repeat(257), null), 400, "invalid_request");
+        assertStatus(() -> api.tokens().publishDirect(token, "E".repeat(257), null), 400, "invalid_request");
         // the longest event name is accepted
-        api.publishMessage(id, "E".repeat(256), null);
+        api.channels().publish(id, "E".repeat(256), null);
     }
 
     @Test
     void invalidCredentialGives401WithoutLeakingIt() {
         String unknown = "ptk_unknown_" + UUID.randomUUID().toString().replace("-", "");
         LeapApi stranger = client(unknown).build();
-        LeapApiException e = failure(() -> stranger.listChannels());
+        LeapApiException e = failure(() -> stranger.channels().list());
         assertThat(e.statusCode()).isEqualTo(401);
         assertThat(e.errorCode()).isEqualTo("invalid_auth");
         assertThat(e.isUnauthorized()).isTrue();
@@ -205,28 +205,30 @@ class LeapApiServerTest {
     @Test
     void missingPermissionGives403() {
         LeapApi readOnly = client(READ_ONLY_PTK).build();
-        assertStatus(() -> readOnly.createChannel(ChannelType.PUBLIC, null), 403, "forbidden");
-        assertStatus(() -> readOnly.createToken(), 403, "forbidden");
-        assertThatCode(readOnly::listChannels).as("a read-only token may list channels").doesNotThrowAnyException();
+        assertStatus(() -> readOnly.channels().create(ChannelType.PUBLIC, null), 403, "forbidden");
+        assertStatus(() -> readOnly.tokens().create(), 403, "forbidden");
+        assertThatCode(() -> readOnly.channels().list())
+                .as("a read-only token may list channels")
+                .doesNotThrowAnyException();
     }
 
     @Test
     void personalAccessTokenUsesTheProjectParameter() {
         LeapApi pat = client(PAT).projectId(server.projectId()).build();
-        LeapChannel c = pat.createChannel(ChannelType.PUBLIC, null);
-        assertThat(pat.getChannel(c.id()).id()).isEqualTo(c.id());
-        LeapToken t = pat.createToken(Map.of("via", "pat"));
+        LeapChannel c = pat.channels().create(ChannelType.PUBLIC, null);
+        assertThat(pat.channels().get(c.id()).id()).isEqualTo(c.id());
+        LeapToken t = pat.tokens().create(Map.of("via", "pat"));
         assertThat(t.projectId()).isEqualTo(server.projectId());
 
         LeapApi patWithoutProject = client(PAT).build();
-        assertStatus(() -> patWithoutProject.getChannel(c.id()), 400, "missing_project");
+        assertStatus(() -> patWithoutProject.channels().get(c.id()), 400, "missing_project");
         // token routes infer the project from the token
-        assertThat(patWithoutProject.getToken(t.id()).state().asMap()).isEqualTo(Map.of("via", "pat"));
+        assertThat(patWithoutProject.tokens().get(t.id()).state().asMap()).isEqualTo(Map.of("via", "pat"));
 
         LeapApi patOtherProject = client(PAT).projectId("project_other").build();
-        assertStatus(() -> patOtherProject.getChannel(c.id()), 403, "forbidden");
+        assertStatus(() -> patOtherProject.channels().get(c.id()), 403, "forbidden");
         LeapApi ptkOtherProject = client(PTK).projectId("project_other").build();
-        assertStatus(() -> ptkOtherProject.getChannel(c.id()), 403, "forbidden");
+        assertStatus(() -> ptkOtherProject.channels().get(c.id()), 403, "forbidden");
     }
 
     @Test
@@ -235,22 +237,22 @@ class LeapApiServerTest {
             LeapApi ownApi = LeapApi.builder(PTK).baseUrl(own.apiUrl()).build();
             List<String> ids = List.of("a1", "a2", "a3", "a4", "a5");
             for (String id : ids) {
-                ownApi.createChannel(id, ChannelType.PUBLIC, null);
+                ownApi.channels().create(id, ChannelType.PUBLIC, null);
             }
             ChannelListOptions byId = ChannelListOptions.defaults().withPageSize(2)
                     .withSortBy(ChannelListOptions.SortBy.ID);
             long before = own.restRequestCount();
-            List<ChannelPage> pages = ownApi.streamChannelPages(byId).toList();
+            List<ChannelPage> pages = ownApi.channels().streamPages(byId).toList();
             assertThat(pages).extracting(p -> p.channels().size()).containsExactly(2, 2, 1);
             assertThat(pages).allSatisfy(p -> assertThat(p.totalCount()).isEqualTo(5));
             assertThat(own.restRequestCount() - before).isEqualTo(3);
-            assertThat(ownApi.streamChannels(byId).map(LeapChannel::id)).containsExactlyElementsOf(ids);
-            assertThat(ownApi.streamChannels(byId.withOrder(ChannelListOptions.Order.DESC)).map(LeapChannel::id))
+            assertThat(ownApi.channels().stream(byId).map(LeapChannel::id)).containsExactlyElementsOf(ids);
+            assertThat(ownApi.channels().stream(byId.withOrder(ChannelListOptions.Order.DESC)).map(LeapChannel::id))
                     .containsExactly("a5", "a4", "a3", "a2", "a1");
-            assertThat(ownApi.streamChannels(ChannelListOptions.defaults()).map(LeapChannel::id))
+            assertThat(ownApi.channels().stream(ChannelListOptions.defaults()).map(LeapChannel::id))
                     .containsExactlyElementsOf(ids);
-            assertThat(ownApi.listChannels(4, byId).isEmpty()).isTrue();
-            assertThat(ownApi.listChannels()).hasSize(5);
+            assertThat(ownApi.channels().list(4, byId).isEmpty()).isTrue();
+            assertThat(ownApi.channels().list()).hasSize(5);
         }
     }
 
@@ -258,34 +260,34 @@ class LeapApiServerTest {
 
     @Test
     void tokenLifecycle() {
-        LeapToken token = api.createToken(Map.of("user_id", "42"));
+        LeapToken token = api.tokens().create(Map.of("user_id", "42"));
         assertThat(token.id()).startsWith("leap_token_");
         assertThat(token.state().asMap()).isEqualTo(Map.of("user_id", "42"));
         assertThat(token.projectId()).isEqualTo(server.projectId());
         assertThat(token.online()).isFalse();
         assertThat(token.toString()).doesNotContain(token.id());
 
-        assertThat(api.getToken(token.id())).isEqualTo(token);
-        assertThat(api.listTokens()).extracting(LeapToken::id).contains(token.id());
-        assertThat(api.isTokenOnline(token.id())).isFalse();
+        assertThat(api.tokens().get(token.id())).isEqualTo(token);
+        assertThat(api.tokens().list()).extracting(LeapToken::id).contains(token.id());
+        assertThat(api.tokens().isOnline(token.id())).isFalse();
 
-        LeapToken updated = api.setTokenState(token.id(), Map.of("plan", "pro"));
+        LeapToken updated = api.tokens().setState(token.id(), Map.of("plan", "pro"));
         assertThat(updated.state().asMap()).isEqualTo(Map.of("plan", "pro")); // replaced whole
-        assertThat(api.getToken(token.id()).state()).isEqualTo(updated.state());
+        assertThat(api.tokens().get(token.id()).state()).isEqualTo(updated.state());
 
-        api.publishDirectMessage(token.id(), "OFFLINE", Map.of()); // 204 even if offline
+        api.tokens().publishDirect(token.id(), "OFFLINE", Map.of()); // 204 even if offline
 
         String channel = uniqueId("subs");
-        api.createChannel(channel, ChannelType.PRIVATE, null);
-        api.subscribeToken(channel, token.id());
-        api.subscribeToken(channel, token.id()); // idempotent
-        assertThat(api.listChannelTokens(channel)).extracting(LeapToken::id).containsExactly(token.id());
-        api.unsubscribeToken(channel, token.id());
-        api.unsubscribeToken(channel, token.id()); // idempotent
-        assertThat(api.listChannelTokens(channel)).isEmpty();
+        api.channels().create(channel, ChannelType.PRIVATE, null);
+        api.channels().subscribeToken(channel, token.id());
+        api.channels().subscribeToken(channel, token.id()); // idempotent
+        assertThat(api.channels().listTokens(channel)).extracting(LeapToken::id).containsExactly(token.id());
+        api.channels().unsubscribeToken(channel, token.id());
+        api.channels().unsubscribeToken(channel, token.id()); // idempotent
+        assertThat(api.channels().listTokens(channel)).isEmpty();
 
-        api.deleteToken(token.id());
-        LeapApiException gone = failure(() -> api.getToken(token.id()));
+        api.tokens().delete(token.id());
+        LeapApiException gone = failure(() -> api.tokens().get(token.id()));
         assertThat(gone.isNotFound()).isTrue();
         assertThat(gone.getMessage()).doesNotContain(token.id());
     }
@@ -294,15 +296,15 @@ class LeapApiServerTest {
     void unknownTokenGives404OnEveryTokenRoute() {
         String missing = "leap_token_missing" + UUID.randomUUID().toString().replace("-", "");
         String channel = uniqueId("c");
-        api.createChannel(channel, ChannelType.PUBLIC, null);
+        api.channels().create(channel, ChannelType.PUBLIC, null);
         List<Executable> calls = List.of(
-                () -> api.getToken(missing),
-                () -> api.isTokenOnline(missing),
-                () -> api.deleteToken(missing),
-                () -> api.setTokenState(missing, Map.of()),
-                () -> api.publishDirectMessage(missing, "E", null),
-                () -> api.subscribeToken(channel, missing),
-                () -> api.unsubscribeToken(channel, missing));
+                () -> api.tokens().get(missing),
+                () -> api.tokens().isOnline(missing),
+                () -> api.tokens().delete(missing),
+                () -> api.tokens().setState(missing, Map.of()),
+                () -> api.tokens().publishDirect(missing, "E", null),
+                () -> api.channels().subscribeToken(channel, missing),
+                () -> api.channels().unsubscribeToken(channel, missing));
         for (Executable call : calls) {
             LeapApiException e = failure(call);
             assertThat(e).isNotNull();
@@ -315,18 +317,18 @@ class LeapApiServerTest {
     @Test
     void asyncVariantsWork() throws Exception {
         String id = uniqueId("async");
-        LeapChannel c = api.createChannelAsync(id, ChannelType.PUBLIC, Map.of("a", 1)).get(10, TimeUnit.SECONDS);
+        LeapChannel c = api.channels().createAsync(id, ChannelType.PUBLIC, Map.of("a", 1)).get(10, TimeUnit.SECONDS);
         assertThat(c.id()).isEqualTo(id);
-        api.patchChannelStateAsync(id, Map.of("b", 2)).get(10, TimeUnit.SECONDS);
-        assertThat(api.getChannelStateAsync(id).get(10, TimeUnit.SECONDS).asMap())
+        api.channels().patchStateAsync(id, Map.of("b", 2)).get(10, TimeUnit.SECONDS);
+        assertThat(api.channels().getStateAsync(id).get(10, TimeUnit.SECONDS).asMap())
                 .isEqualTo(Map.of("a", 1, "b", 2));
-        LeapToken t = api.createTokenAsync(null).get(10, TimeUnit.SECONDS);
-        api.subscribeTokenAsync(id, t.id()).get(10, TimeUnit.SECONDS);
-        assertThat(api.listChannelTokensAsync(id).get(10, TimeUnit.SECONDS)).hasSize(1);
-        assertThat(api.isTokenOnlineAsync(t.id()).get(10, TimeUnit.SECONDS)).isFalse();
-        assertThat(api.findChannelAsync(uniqueId("none")).get(10, TimeUnit.SECONDS)).isEmpty();
-        api.deleteChannelAsync(id).get(10, TimeUnit.SECONDS);
-        api.deleteTokenAsync(t.id()).get(10, TimeUnit.SECONDS);
+        LeapToken t = api.tokens().createAsync(null).get(10, TimeUnit.SECONDS);
+        api.channels().subscribeTokenAsync(id, t.id()).get(10, TimeUnit.SECONDS);
+        assertThat(api.channels().listTokensAsync(id).get(10, TimeUnit.SECONDS)).hasSize(1);
+        assertThat(api.tokens().isOnlineAsync(t.id()).get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(api.channels().findAsync(uniqueId("none")).get(10, TimeUnit.SECONDS)).isEmpty();
+        api.channels().deleteAsync(id).get(10, TimeUnit.SECONDS);
+        api.tokens().deleteAsync(t.id()).get(10, TimeUnit.SECONDS);
     }
 
     // ----------------------------------------------------------------------------------------- retries, faults
@@ -334,21 +336,21 @@ class LeapApiServerTest {
     @Test
     void idempotentCallsAreRetriedOnInjected503() {
         String id = uniqueId("retry");
-        api.createChannel(id, ChannelType.PUBLIC, null);
+        api.channels().create(id, ChannelType.PUBLIC, null);
         long before = server.restRequestCount();
         server.failNextRequests(2, 503);
-        assertThat(api.getChannel(id).id()).isEqualTo(id);
+        assertThat(api.channels().get(id).id()).isEqualTo(id);
         assertThat(server.restRequestCount() - before).isEqualTo(3);
 
         before = server.restRequestCount();
         server.failNextRequests(1, 429);
-        api.setChannelState(id, Map.of("v", 2));
+        api.channels().setState(id, Map.of("v", 2));
         assertThat(server.restRequestCount() - before).isEqualTo(2);
-        assertThat(api.getChannelState(id).asMap()).isEqualTo(Map.of("v", 2));
+        assertThat(api.channels().getState(id).asMap()).isEqualTo(Map.of("v", 2));
 
         before = server.restRequestCount();
         server.failNextRequests(10, 502);
-        LeapApiException e = failure(() -> api.deleteChannel(id));
+        LeapApiException e = failure(() -> api.channels().delete(id));
         assertThat(e).isNotNull();
         assertThat(e.statusCode()).isEqualTo(502);
         assertThat(e.attempts()).isEqualTo(4);
@@ -358,12 +360,12 @@ class LeapApiServerTest {
     @Test
     void nonIdempotentCallsAreNotRetriedAfterAResponse() {
         String id = uniqueId("noretry");
-        api.createChannel(id, ChannelType.PUBLIC, Map.of("v", 1));
+        api.channels().create(id, ChannelType.PUBLIC, Map.of("v", 1));
         for (Executable call : List.<Executable>of(
-                () -> api.publishMessage(id, "E", 1),
-                () -> api.patchChannelState(id, Map.of("v", 2)),
-                () -> api.createChannel(ChannelType.PUBLIC, null),
-                () -> api.createToken())) {
+                () -> api.channels().publish(id, "E", 1),
+                () -> api.channels().patchState(id, Map.of("v", 2)),
+                () -> api.channels().create(ChannelType.PUBLIC, null),
+                () -> api.tokens().create())) {
             long before = server.restRequestCount();
             server.failNextRequests(1, 503);
             LeapApiException e = failure(call);
@@ -372,7 +374,7 @@ class LeapApiServerTest {
             assertThat(e.attempts()).isEqualTo(1);
             assertThat(server.restRequestCount() - before).isEqualTo(1);
         }
-        assertThat(api.getChannelState(id).asMap()).isEqualTo(Map.of("v", 1));
+        assertThat(api.channels().getState(id).asMap()).isEqualTo(Map.of("v", 1));
     }
 
     @Test
@@ -380,7 +382,7 @@ class LeapApiServerTest {
         LeapApi impatient = client(PTK).requestTimeout(Duration.ofMillis(200)).build();
         server.restResponseDelay(Duration.ofSeconds(2));
         long before = server.restRequestCount();
-        LeapApiException e = failure(() -> impatient.listTokens());
+        LeapApiException e = failure(() -> impatient.tokens().list());
         assertThat(e.errorCode()).isEqualTo(LeapApiException.TIMEOUT);
         assertThat(e.hasResponse()).isFalse();
         assertThat(server.restRequestCount() - before).isEqualTo(1);
@@ -390,69 +392,69 @@ class LeapApiServerTest {
 
     @Test
     void restCallsCauseTheDocumentedSocketEvents() throws Exception {
-        LeapToken token = api.createToken(Map.of("user_id", "42"));
+        LeapToken token = api.tokens().create(Map.of("user_id", "42"));
         String channel = uniqueId("events");
-        api.createChannel(channel, ChannelType.PRIVATE, Map.of("round", 1));
+        api.channels().create(channel, ChannelType.PRIVATE, Map.of("round", 1));
         try (RawLeapSocket socket = RawLeapSocket.connect(server.wsUrl(), server.projectId(), token.id())) {
             assertThat(socket.init().get("metadata")).isEqualTo(json("{\"user_id\":\"42\"}"));
-            assertThat(api.isTokenOnline(token.id())).isTrue();
+            assertThat(api.tokens().isOnline(token.id())).isTrue();
 
-            api.subscribeToken(channel, token.id());
+            api.channels().subscribeToken(channel, token.id());
             JsonNode available = socket.await("AVAILABLE");
             assertThat(available.get("c").stringValue()).isEqualTo(channel);
             assertThat(available.path("d").path("channel").path("id").stringValue()).isEqualTo(channel);
             assertThat(available.path("d").path("channel").path("state")).isEqualTo(json("{\"round\":1}"));
-            assertThat(api.getChannelStats(channel).onlineCount()).isEqualTo(1);
+            assertThat(api.channels().getStats(channel).onlineCount()).isEqualTo(1);
 
-            api.publishMessage(channel, "MESSAGE_CREATE", Map.of("content", "Hello"));
+            api.channels().publish(channel, "MESSAGE_CREATE", Map.of("content", "Hello"));
             JsonNode message = socket.await("MESSAGE");
             assertThat(message.get("c").stringValue()).isEqualTo(channel);
             assertThat(message.get("d")).isEqualTo(json("{\"e\":\"MESSAGE_CREATE\",\"d\":{\"content\":\"Hello\"}}"));
 
-            api.setChannelState(channel, Map.of("round", 2, "board", "x"));
+            api.channels().setState(channel, Map.of("round", 2, "board", "x"));
             assertThat(socket.await("STATE_UPDATE").get("d"))
                     .isEqualTo(json("{\"state\":{\"round\":2,\"board\":\"x\"}}"));
-            api.patchChannelState(channel, Map.of("round", 3));
+            api.channels().patchState(channel, Map.of("round", 3));
             assertThat(socket.await("STATE_UPDATE").get("d"))
                     .as("PATCH pushes the complete merged state")
                     .isEqualTo(json("{\"state\":{\"round\":3,\"board\":\"x\"}}"));
 
-            api.setTokenState(token.id(), Map.of("user_id", "42", "plan", "pro"));
+            api.tokens().setState(token.id(), Map.of("user_id", "42", "plan", "pro"));
             JsonNode tokenState = socket.await("TOKEN_STATE_UPDATE");
             assertThat(tokenState.get("c").isNull()).isTrue();
             assertThat(tokenState.get("d")).isEqualTo(json("{\"state\":{\"user_id\":\"42\",\"plan\":\"pro\"}}"));
 
-            api.publishDirectMessage(token.id(), "PING", Map.of("n", 1));
+            api.tokens().publishDirect(token.id(), "PING", Map.of("n", 1));
             JsonNode direct = socket.await("DIRECT_MESSAGE");
             assertThat(direct.get("c").isNull()).isTrue();
             assertThat(direct.get("d")).isEqualTo(json("{\"e\":\"PING\",\"d\":{\"n\":1}}"));
 
-            api.unsubscribeToken(channel, token.id());
+            api.channels().unsubscribeToken(channel, token.id());
             JsonNode removed = socket.await("UNAVAILABLE");
             assertThat(removed.get("c").stringValue()).isEqualTo(channel);
             assertThat(removed.path("d").path("graceful").booleanValue()).isTrue();
 
-            api.subscribeToken(channel, token.id());
+            api.channels().subscribeToken(channel, token.id());
             socket.await("AVAILABLE");
-            api.deleteChannel(channel);
+            api.channels().delete(channel);
             JsonNode deleted = socket.await("UNAVAILABLE");
             assertThat(deleted.get("c").stringValue()).isEqualTo(channel);
             assertThat(deleted.get("d")).isEqualTo(json("{\"graceful\":false,\"error_code\":\"UNKNOWN\"}"));
 
-            api.deleteToken(token.id());
+            api.tokens().delete(token.id());
             assertThat(socket.awaitClose()).isEqualTo(4001);
         }
     }
 
     @Test
     void channelCreationCausesNoSocketEvent() throws Exception {
-        LeapToken token = api.createToken();
+        LeapToken token = api.tokens().create();
         try (RawLeapSocket socket = RawLeapSocket.connect(server.wsUrl(), server.projectId(), token.id())) {
             String first = uniqueId("quiet");
-            api.createChannel(first, ChannelType.PUBLIC, null);
-            api.createChannel(ChannelType.PUBLIC, null);
+            api.channels().create(first, ChannelType.PUBLIC, null);
+            api.channels().create(ChannelType.PUBLIC, null);
             // a direct message sent afterwards is the first event the socket sees
-            api.publishDirectMessage(token.id(), "MARK", null);
+            api.tokens().publishDirect(token.id(), "MARK", null);
             JsonNode next = socket.awaitAny();
             assertThat(next.get("e").stringValue()).isEqualTo("DIRECT_MESSAGE");
         }

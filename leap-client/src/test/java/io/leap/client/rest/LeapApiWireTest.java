@@ -110,7 +110,7 @@ class LeapApiWireTest {
     @Test
     void sendsRawAuthorizationAndJsonHeaders() {
         stub.enqueue(ok("channel", channelJson("c1", "public", "{}")));
-        api.getChannel("c1");
+        api.channels().get("c1");
         StubHttpServer.Recorded r = stub.last();
         assertThat(r.header("Authorization")).isEqualTo(PTK);
         assertThat(r.header("Accept")).isEqualTo("application/json");
@@ -144,7 +144,7 @@ class LeapApiWireTest {
     void pathPrefixOfBaseUrlIsKept() throws IOException {
         LeapApi prefixed = client(PTK).baseUrl(stub.baseUrl() + "/hop/").build();
         stub.enqueue(Reply.empty(204));
-        prefixed.deleteChannel("c1");
+        prefixed.channels().delete("c1");
         assertThat(stub.last().rawPath()).isEqualTo("/hop/v1/channels/c1");
     }
 
@@ -156,28 +156,28 @@ class LeapApiWireTest {
         stub.fallback(r -> r.method().equals("GET") && r.rawPath().equals("/v1/channels/tokens/" + LEAP_TOKEN)
                 ? ok("token", "{\"id\":\"" + LEAP_TOKEN + "\",\"state\":{},\"project_id\":\"p\",\"is_online\":true}")
                 : Reply.empty(204));
-        withProject.deleteChannel("c1");
-        withProject.publishDirectMessage(LEAP_TOKEN, "E", Map.of());
-        assertThat(withProject.isTokenOnline(LEAP_TOKEN)).isTrue();
+        withProject.channels().delete("c1");
+        withProject.tokens().publishDirect(LEAP_TOKEN, "E", Map.of());
+        assertThat(withProject.tokens().isOnline(LEAP_TOKEN)).isTrue();
         assertThat(stub.requests()).hasSize(3).allSatisfy(r ->
                 assertThat(r.rawQuery()).isEqualTo("project=project_MTY1%20x"));
 
         stub.enqueue(Reply.json(200, "{\"success\":true,\"data\":{\"channels\":[],\"total_count\":0}}"));
-        withProject.listChannels(2, ChannelListOptions.defaults());
+        withProject.channels().list(2, ChannelListOptions.defaults());
         assertThat(stub.last().rawQuery()).isEqualTo("project=project_MTY1%20x&page=2&orderBy=asc&sortBy=created_at");
     }
 
     @Test
     void patOrBearerWithoutProjectCannotCreateButCanUseTokenRoutes() {
         LeapApi pat = client(PAT).build();
-        assertThatThrownBy(() -> pat.createChannel(ChannelType.PUBLIC, null))
+        assertThatThrownBy(() -> pat.channels().create(ChannelType.PUBLIC, null))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("project ID");
-        assertThatThrownBy(() -> pat.createChannel("c", ChannelType.PUBLIC, null))
+        assertThatThrownBy(() -> pat.channels().create("c", ChannelType.PUBLIC, null))
                 .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> pat.createToken()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> pat.tokens().create()).isInstanceOf(IllegalStateException.class);
         assertThat(stub.requests()).isEmpty();
         stub.enqueue(Reply.empty(204));
-        pat.deleteToken(LEAP_TOKEN);
+        pat.tokens().delete(LEAP_TOKEN);
         assertThat(stub.last().rawQuery()).isNull();
     }
 
@@ -186,26 +186,26 @@ class LeapApiWireTest {
     @Test
     void pathSegmentsArePercentEncoded() {
         stub.fallback(r -> Reply.empty(204));
-        api.deleteChannel("a b/c?d%e#f+g\u00e9");
+        api.channels().delete("a b/c?d%e#f+g\u00e9");
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/a%20b%2Fc%3Fd%25e%23f%2Bg%C3%A9");
-        api.subscribeToken("room 1", "leap_token_a/b");
+        api.channels().subscribeToken("room 1", "leap_token_a/b");
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/room%201/subscribers/leap_token_a%2Fb");
-        api.unsubscribeToken("..", LEAP_TOKEN);
+        api.channels().unsubscribeToken("..", LEAP_TOKEN);
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/%2E%2E/subscribers/" + LEAP_TOKEN);
-        api.publishDirectMessage("x y", "E", null);
+        api.tokens().publishDirect("x y", "E", null);
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/tokens/x%20y/messages");
     }
 
     @Test
     void refusesInvalidIdsBeforeSending() {
-        assertThatThrownBy(() -> api.getChannel("tokens")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> api.getChannel("")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> api.getChannel(null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> api.getToken("")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> api.publishMessage("c", "", null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> api.setChannelState("c", List.of(1))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> api.channels().get("tokens")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> api.channels().get("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> api.channels().get(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> api.tokens().get("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> api.channels().publish("c", "", null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> api.channels().setState("c", List.of(1))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("JSON object");
-        assertThatThrownBy(() -> api.createChannel(ChannelType.UNKNOWN, null))
+        assertThatThrownBy(() -> api.channels().create(ChannelType.UNKNOWN, null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(stub.requests()).isEmpty();
     }
@@ -216,7 +216,7 @@ class LeapApiWireTest {
     void createChannelWithGeneratedAndGivenId() {
         stub.enqueue(Reply.json(201, "{\"success\":true,\"data\":{\"channel\":"
                 + channelJson("channel_X", "unprotected", "{\"name\":\"Group Chat\",\"n\":123}") + "}}"));
-        LeapChannel created = api.createChannel(ChannelType.UNPROTECTED, Map.of("name", "Group Chat", "n", 123));
+        LeapChannel created = api.channels().create(ChannelType.UNPROTECTED, Map.of("name", "Group Chat", "n", 123));
         StubHttpServer.Recorded post = stub.last();
         assertThat(post.method()).isEqualTo("POST");
         assertThat(post.rawPath()).isEqualTo("/v1/channels");
@@ -232,7 +232,7 @@ class LeapApiWireTest {
 
         stub.enqueue(Reply.json(201, "{\"success\":true,\"data\":{\"channel\":"
                 + channelJson("group_chat_1", "private", "{}") + "}}"));
-        LeapChannel given = api.createChannel("group_chat_1", ChannelType.PRIVATE, null);
+        LeapChannel given = api.channels().create("group_chat_1", ChannelType.PRIVATE, null);
         StubHttpServer.Recorded put = stub.last();
         assertThat(put.method()).isEqualTo("PUT");
         assertThat(put.rawPath()).isEqualTo("/v1/channels/group_chat_1");
@@ -247,29 +247,29 @@ class LeapApiWireTest {
     @Test
     void stateRoutesSendTheStateUnwrapped() {
         stub.fallback(r -> Reply.empty(204));
-        api.setChannelState("c", new Round("My Channel", 1));
+        api.channels().setState("c", new Round("My Channel", 1));
         assertThat(stub.last().method()).isEqualTo("PUT");
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/c/state");
         assertThat(json(stub.last())).isEqualTo(MAPPER.readTree("{\"name\":\"My Channel\",\"round\":1}"));
 
-        api.patchChannelState("c", MAPPER.readTree("{\"name\":\"Renamed\",\"gone\":null}"));
+        api.channels().patchState("c", MAPPER.readTree("{\"name\":\"Renamed\",\"gone\":null}"));
         assertThat(stub.last().method()).isEqualTo("PATCH");
         assertThat(json(stub.last())).isEqualTo(MAPPER.readTree("{\"name\":\"Renamed\",\"gone\":null}"));
 
         stub.enqueue(ok("state", "{\"name\":\"My Channel\",\"round\":1}"));
-        assertThat(api.getChannelState("c", Round.class)).isEqualTo(new Round("My Channel", 1));
+        assertThat(api.channels().getState("c", Round.class)).isEqualTo(new Round("My Channel", 1));
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/c/state");
     }
 
     @Test
     void messagesSendEventAndData() {
         stub.fallback(r -> Reply.empty(204));
-        api.publishMessage("c", "MESSAGE_CREATE", Map.of("content", "Hello"));
+        api.channels().publish("c", "MESSAGE_CREATE", Map.of("content", "Hello"));
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/c/messages");
         assertThat(json(stub.last())).isEqualTo(MAPPER.readTree("{\"e\":\"MESSAGE_CREATE\",\"d\":{\"content\":\"Hello\"}}"));
-        api.publishMessage("c", "E", "world");
+        api.channels().publish("c", "E", "world");
         assertThat(json(stub.last())).isEqualTo(MAPPER.readTree("{\"e\":\"E\",\"d\":\"world\"}"));
-        api.publishDirectMessage(LEAP_TOKEN, "E", null);
+        api.tokens().publishDirect(LEAP_TOKEN, "E", null);
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/tokens/" + LEAP_TOKEN + "/messages");
         assertThat(json(stub.last())).isEqualTo(MAPPER.readTree("{\"e\":\"E\",\"d\":null}"));
     }
@@ -277,11 +277,11 @@ class LeapApiWireTest {
     @Test
     void subscriberRoutesHaveNoBody() {
         stub.fallback(r -> Reply.empty(204));
-        api.subscribeToken("c", LEAP_TOKEN);
+        api.channels().subscribeToken("c", LEAP_TOKEN);
         assertThat(stub.last().method()).isEqualTo("PUT");
         assertThat(stub.last().body()).isEmpty();
         assertThat(stub.last().header("Content-Type")).isNull();
-        api.unsubscribeToken("c", LEAP_TOKEN);
+        api.channels().unsubscribeToken("c", LEAP_TOKEN);
         assertThat(stub.last().method()).isEqualTo("DELETE");
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/c/subscribers/" + LEAP_TOKEN);
     }
@@ -291,7 +291,7 @@ class LeapApiWireTest {
         String tokenJson = "{\"id\":\"" + LEAP_TOKEN + "\",\"state\":{\"user_id\":\"42\"},\"project_id\":\"project_1\","
                 + "\"is_online\":false}";
         stub.enqueue(Reply.json(201, "{\"success\":true,\"data\":{\"token\":" + tokenJson + "}}"));
-        LeapToken token = api.createToken(Map.of("user_id", "42"));
+        LeapToken token = api.tokens().create(Map.of("user_id", "42"));
         assertThat(stub.last().method()).isEqualTo("POST");
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/tokens");
         assertThat(json(stub.last())).isEqualTo(MAPPER.readTree("{\"state\":{\"user_id\":\"42\"}}"));
@@ -301,57 +301,57 @@ class LeapApiWireTest {
         assertThat(token.toString()).doesNotContain(LEAP_TOKEN).contains("leap_token_***");
 
         stub.enqueue(Reply.json(201, "{\"success\":true,\"data\":{\"token\":" + tokenJson + "}}"));
-        api.createToken();
+        api.tokens().create();
         assertThat(json(stub.last())).isEqualTo(MAPPER.readTree("{\"state\":{}}"));
 
         stub.enqueue(ok("token", tokenJson.replace("\"42\"}", "\"42\",\"plan\":\"pro\"}")));
-        LeapToken updated = api.setTokenState(LEAP_TOKEN, Map.of("user_id", "42", "plan", "pro"));
+        LeapToken updated = api.tokens().setState(LEAP_TOKEN, Map.of("user_id", "42", "plan", "pro"));
         assertThat(stub.last().method()).isEqualTo("PATCH");
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/tokens/" + LEAP_TOKEN);
         assertThat(json(stub.last()).get("state").get("plan").stringValue()).isEqualTo("pro");
         assertThat(updated.state().get("plan").stringValue()).isEqualTo("pro");
 
         stub.enqueue(ok("tokens", "[" + tokenJson + "]"));
-        assertThat(api.listTokens()).extracting(LeapToken::id).containsExactly(LEAP_TOKEN);
+        assertThat(api.tokens().list()).extracting(LeapToken::id).containsExactly(LEAP_TOKEN);
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/tokens");
 
         stub.enqueue(ok("tokens", "[" + tokenJson + "]"));
-        assertThat(api.listChannelTokens("c")).hasSize(1);
+        assertThat(api.channels().listTokens("c")).hasSize(1);
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/c/tokens");
 
         stub.enqueue(ok("token", tokenJson));
-        assertThat(api.isTokenOnline(LEAP_TOKEN)).isFalse();
+        assertThat(api.tokens().isOnline(LEAP_TOKEN)).isFalse();
         stub.enqueue(Reply.empty(204));
-        api.deleteToken(LEAP_TOKEN);
+        api.tokens().delete(LEAP_TOKEN);
         assertThat(stub.last().method()).isEqualTo("DELETE");
     }
 
     @Test
     void statsAndFind() {
         stub.enqueue(ok("stats", "{\"online_count\":3}"));
-        assertThat(api.getChannelStats("c")).isEqualTo(new ChannelStats(3));
+        assertThat(api.channels().getStats("c")).isEqualTo(new ChannelStats(3));
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/c/stats");
         stub.enqueue(error(404, "not_found", "Channel c does not exist"));
-        assertThat(api.findChannel("c")).isEmpty();
+        assertThat(api.channels().find("c")).isEmpty();
         stub.enqueue(ok("channel", channelJson("c", "public", "{}")));
-        assertThat(api.findChannel("c")).map(LeapChannel::id).contains("c");
+        assertThat(api.channels().find("c")).map(LeapChannel::id).contains("c");
         stub.enqueue(error(401, "invalid_auth", "nope"));
-        assertThatThrownBy(() -> api.findChannel("c")).isInstanceOf(LeapApiException.class);
+        assertThatThrownBy(() -> api.channels().find("c")).isInstanceOf(LeapApiException.class);
     }
 
     @Test
     void noContentRoutesAccept204And200WithEmptyData() {
         stub.enqueue(Reply.empty(204), Reply.json(200, "{\"success\":true,\"data\":{}}"), Reply.empty(200));
-        api.deleteChannel("a");
-        api.deleteChannel("b");
-        api.deleteChannel("c");
+        api.channels().delete("a");
+        api.channels().delete("b");
+        api.channels().delete("c");
         assertThat(stub.requests()).hasSize(3);
     }
 
     @Test
     void unknownChannelTypeAndMissingFieldsAreTolerated() {
         stub.enqueue(ok("channel", "{\"id\":\"c\",\"type\":\"ephemeral\"}"));
-        LeapChannel c = api.getChannel("c");
+        LeapChannel c = api.channels().get("c");
         assertThat(c.type()).isEqualTo(ChannelType.UNKNOWN);
         assertThat(c.state().isEmpty()).isTrue();
         assertThat(c.project()).isNull();
@@ -361,10 +361,10 @@ class LeapApiWireTest {
     @Test
     void responseWithoutTheNamedKeyIsAnInvalidResponse() {
         stub.enqueue(Reply.json(200, "{\"success\":true,\"data\":{}}"), Reply.json(200, "not json"));
-        LeapApiException e = catchThrowableOfType(() -> api.getChannel("c"), LeapApiException.class);
+        LeapApiException e = catchThrowableOfType(() -> api.channels().get("c"), LeapApiException.class);
         assertThat(e.errorCode()).isEqualTo(LeapApiException.INVALID_RESPONSE);
         assertThat(e.statusCode()).isEqualTo(200);
-        e = catchThrowableOfType(() -> api.getChannelStats("c"), LeapApiException.class);
+        e = catchThrowableOfType(() -> api.channels().getStats("c"), LeapApiException.class);
         assertThat(e.errorCode()).isEqualTo(LeapApiException.INVALID_RESPONSE);
     }
 
@@ -383,13 +383,13 @@ class LeapApiWireTest {
                     + "],\"total_count\":" + ids.size() + "}}");
         });
         ChannelListOptions options = ChannelListOptions.defaults().withPageSize(2);
-        List<ChannelPage> pages = api.streamChannelPages(options).toList();
+        List<ChannelPage> pages = api.channels().streamPages(options).toList();
         assertThat(pages).extracting(ChannelPage::page).containsExactly(1, 2, 3);
         assertThat(pages.get(0).totalCount()).isEqualTo(5);
         assertThat(stub.requests()).hasSize(3);
         assertThat(query(stub.requests().get(0))).containsEntry("page", "1").containsEntry("orderBy", "asc")
                 .containsEntry("sortBy", "created_at").containsEntry("limit", "2");
-        assertThat(api.streamChannels(options.withSortBy(ChannelListOptions.SortBy.ID)
+        assertThat(api.channels().stream(options.withSortBy(ChannelListOptions.SortBy.ID)
                 .withOrder(ChannelListOptions.Order.DESC)).map(LeapChannel::id)).containsExactlyElementsOf(ids);
         assertThat(query(stub.last())).containsEntry("sortBy", "id").containsEntry("orderBy", "desc");
     }
@@ -398,7 +398,7 @@ class LeapApiWireTest {
     void pagesWithoutTotalCountStopAtTheFirstEmptyPage() {
         stub.enqueue(ok("channels", "[" + channelJson("a", "public", "{}") + "]"),
                 ok("channels", "[" + channelJson("b", "public", "{}") + "]"), ok("channels", "[]"));
-        Iterator<ChannelPage> it = api.channelPages(ChannelListOptions.defaults());
+        Iterator<ChannelPage> it = api.channels().pages(ChannelListOptions.defaults());
         List<String> seen = new ArrayList<>();
         while (it.hasNext()) {
             seen.addAll(it.next().channels().stream().map(LeapChannel::id).toList());
@@ -414,7 +414,7 @@ class LeapApiWireTest {
     void listAllSendsNoPagingParameters() {
         stub.enqueue(Reply.json(200, "{\"success\":true,\"data\":{\"channels\":[" + channelJson("a", "public", "{}")
                 + "],\"total_count\":1}}"));
-        assertThat(api.listChannels()).extracting(LeapChannel::id).containsExactly("a");
+        assertThat(api.channels().list()).extracting(LeapChannel::id).containsExactly("a");
         assertThat(stub.last().rawQuery()).isNull();
     }
 
@@ -434,7 +434,7 @@ class LeapApiWireTest {
     @Test
     void errorsCarryStatusCodeAndMessageButNoSecrets() {
         stub.enqueue(error(404, "not_found", "Token " + LEAP_TOKEN + " does not exist; auth was " + PTK));
-        LeapApiException e = catchThrowableOfType(() -> api.getToken(LEAP_TOKEN), LeapApiException.class);
+        LeapApiException e = catchThrowableOfType(() -> api.tokens().get(LEAP_TOKEN), LeapApiException.class);
         assertThat(e.statusCode()).isEqualTo(404);
         assertThat(e.errorCode()).isEqualTo("not_found");
         assertThat(e.isNotFound()).isTrue();
@@ -451,7 +451,7 @@ class LeapApiWireTest {
     @Test
     void nonJsonErrorBodyIsReportedWithoutCode() {
         stub.enqueue(new Reply(500, "<html>oops " + LEAP_TOKEN + "</html>", Map.of("Content-Type", "text/html")));
-        LeapApiException e = catchThrowableOfType(() -> api.getChannel("c"), LeapApiException.class);
+        LeapApiException e = catchThrowableOfType(() -> api.channels().get("c"), LeapApiException.class);
         assertThat(e.statusCode()).isEqualTo(500);
         assertThat(e.errorCode()).isNull();
         assertThat(e.errorMessage()).contains("oops").doesNotContain(LEAP_TOKEN);
@@ -461,9 +461,9 @@ class LeapApiWireTest {
     @Test
     void conflictAndUnauthorizedHelpers() {
         stub.enqueue(error(409, "conflict", "exists"), error(401, "invalid_auth", "bad"));
-        assertThat(catchThrowableOfType(() -> api.createChannel("c", ChannelType.PUBLIC, null),
+        assertThat(catchThrowableOfType(() -> api.channels().create("c", ChannelType.PUBLIC, null),
                 LeapApiException.class).isConflict()).isTrue();
-        assertThat(catchThrowableOfType(() -> api.getChannel("c"), LeapApiException.class).isUnauthorized())
+        assertThat(catchThrowableOfType(() -> api.channels().get("c"), LeapApiException.class).isUnauthorized())
                 .isTrue();
     }
 
@@ -473,27 +473,27 @@ class LeapApiWireTest {
     void idempotentCallsAreRetriedOnRetryableStatuses() {
         stub.enqueue(error(503, "unavailable", "x"), Reply.empty(429), Reply.empty(502),
                 ok("channel", channelJson("c", "public", "{}")));
-        assertThat(api.getChannel("c").id()).isEqualTo("c");
+        assertThat(api.channels().get("c").id()).isEqualTo("c");
         assertThat(stub.requests()).hasSize(4);
 
         stub.enqueue(Reply.empty(504), Reply.empty(204));
-        api.setChannelState("c", Map.of("a", 1));
+        api.channels().setState("c", Map.of("a", 1));
         assertThat(stub.requests()).hasSize(6);
         assertThat(stub.requests().get(4).bodyText()).isEqualTo(stub.requests().get(5).bodyText());
 
         stub.enqueue(Reply.empty(503), Reply.empty(204));
-        api.deleteChannel("c");
+        api.channels().delete("c");
         assertThat(stub.requests()).hasSize(8);
 
         stub.enqueue(Reply.empty(503), Reply.empty(204));
-        api.subscribeToken("c", LEAP_TOKEN);
+        api.channels().subscribeToken("c", LEAP_TOKEN);
         assertThat(stub.requests()).hasSize(10);
     }
 
     @Test
     void retriesStopAfterMaxRetries() {
         stub.fallback(r -> Reply.empty(503));
-        LeapApiException e = catchThrowableOfType(() -> api.getChannel("c"), LeapApiException.class);
+        LeapApiException e = catchThrowableOfType(() -> api.channels().get("c"), LeapApiException.class);
         assertThat(e.statusCode()).isEqualTo(503);
         assertThat(e.attempts()).isEqualTo(4);
         assertThat(stub.requests()).hasSize(4);
@@ -503,26 +503,26 @@ class LeapApiWireTest {
     @Test
     void nonIdempotentCallsAreNeverRetriedAfterAResponse() {
         stub.fallback(r -> Reply.empty(503));
-        assertThatThrownBy(() -> api.publishMessage("c", "E", 1)).isInstanceOf(LeapApiException.class);
+        assertThatThrownBy(() -> api.channels().publish("c", "E", 1)).isInstanceOf(LeapApiException.class);
         assertThat(stub.requests()).hasSize(1);
-        assertThatThrownBy(() -> api.patchChannelState("c", Map.of())).isInstanceOf(LeapApiException.class);
+        assertThatThrownBy(() -> api.channels().patchState("c", Map.of())).isInstanceOf(LeapApiException.class);
         assertThat(stub.requests()).hasSize(2);
-        assertThatThrownBy(() -> api.createChannel(ChannelType.PUBLIC, null)).isInstanceOf(LeapApiException.class);
+        assertThatThrownBy(() -> api.channels().create(ChannelType.PUBLIC, null)).isInstanceOf(LeapApiException.class);
         assertThat(stub.requests()).hasSize(3);
-        assertThatThrownBy(() -> api.setTokenState(LEAP_TOKEN, Map.of())).isInstanceOf(LeapApiException.class);
-        assertThatThrownBy(() -> api.publishDirectMessage(LEAP_TOKEN, "E", 1)).isInstanceOf(LeapApiException.class);
-        assertThatThrownBy(() -> api.createToken()).isInstanceOf(LeapApiException.class);
+        assertThatThrownBy(() -> api.tokens().setState(LEAP_TOKEN, Map.of())).isInstanceOf(LeapApiException.class);
+        assertThatThrownBy(() -> api.tokens().publishDirect(LEAP_TOKEN, "E", 1)).isInstanceOf(LeapApiException.class);
+        assertThatThrownBy(() -> api.tokens().create()).isInstanceOf(LeapApiException.class);
         assertThat(stub.requests()).hasSize(6);
     }
 
     @Test
     void otherStatusesAreNotRetried() {
         stub.fallback(r -> error(400, "invalid_request", "bad"));
-        assertThatThrownBy(() -> api.getChannel("c")).isInstanceOf(LeapApiException.class);
+        assertThatThrownBy(() -> api.channels().get("c")).isInstanceOf(LeapApiException.class);
         stub.fallback(r -> error(500, "internal_error", "boom"));
-        assertThatThrownBy(() -> api.deleteChannel("c")).isInstanceOf(LeapApiException.class);
+        assertThatThrownBy(() -> api.channels().delete("c")).isInstanceOf(LeapApiException.class);
         stub.fallback(r -> error(404, "not_found", "nope"));
-        assertThatThrownBy(() -> api.subscribeToken("c", LEAP_TOKEN)).isInstanceOf(LeapApiException.class);
+        assertThatThrownBy(() -> api.channels().subscribeToken("c", LEAP_TOKEN)).isInstanceOf(LeapApiException.class);
         assertThat(stub.requests()).hasSize(3);
     }
 
@@ -531,7 +531,7 @@ class LeapApiWireTest {
         LeapApi slowBackoffButRetryAfter = client(PTK)
                 .retryPolicy(RetryPolicy.exponential(1, Duration.ofMillis(1), Duration.ofMillis(1))).build();
         stub.enqueue(Reply.empty(429).withHeader("Retry-After", "1"), Reply.empty(204));
-        slowBackoffButRetryAfter.deleteChannel("c");
+        slowBackoffButRetryAfter.channels().delete("c");
         List<StubHttpServer.Recorded> reqs = stub.requests();
         assertThat(reqs).hasSize(2);
         // the second attempt waited for Retry-After (1 s) instead of the 1 ms backoff
@@ -542,7 +542,7 @@ class LeapApiWireTest {
     @Test
     void retryAfterAboveTheBoundEndsRetries() {
         stub.fallback(r -> Reply.empty(503).withHeader("Retry-After", "120"));
-        LeapApiException e = catchThrowableOfType(() -> api.getChannel("c"), LeapApiException.class);
+        LeapApiException e = catchThrowableOfType(() -> api.channels().get("c"), LeapApiException.class);
         assertThat(stub.requests()).hasSize(1);
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
     }
@@ -555,13 +555,13 @@ class LeapApiWireTest {
         }
         LeapApi dead = LeapApi.builder(PTK).baseUrl("http://127.0.0.1:" + port)
                 .retryPolicy(RetryPolicy.exponential(2, Duration.ofMillis(1), Duration.ofMillis(2))).build();
-        LeapApiException get = catchThrowableOfType(() -> dead.getChannel("c"), LeapApiException.class);
+        LeapApiException get = catchThrowableOfType(() -> dead.channels().get("c"), LeapApiException.class);
         assertThat(get.errorCode()).isEqualTo(LeapApiException.CONNECTION_FAILED);
         assertThat(get.statusCode()).isZero();
         assertThat(get.hasResponse()).isFalse();
         assertThat(get.attempts()).isEqualTo(3);
         // the request cannot have reached a server, so even POST is retried
-        LeapApiException post = catchThrowableOfType(() -> dead.publishMessage("c", "E", 1), LeapApiException.class);
+        LeapApiException post = catchThrowableOfType(() -> dead.channels().publish("c", "E", 1), LeapApiException.class);
         assertThat(post.attempts()).isEqualTo(3);
     }
 
@@ -586,12 +586,12 @@ class LeapApiWireTest {
                     .httpClient(java.net.http.HttpClient.newBuilder()
                             .version(java.net.http.HttpClient.Version.HTTP_1_1).build())
                     .retryPolicy(RetryPolicy.exponential(2, Duration.ofMillis(1), Duration.ofMillis(2))).build();
-            LeapApiException post = catchThrowableOfType(() -> api2.publishMessage("c", "E", 1),
+            LeapApiException post = catchThrowableOfType(() -> api2.channels().publish("c", "E", 1),
                     LeapApiException.class);
             assertThat(post.errorCode()).isEqualTo(LeapApiException.CONNECTION_FAILED);
             assertThat(post.attempts()).isEqualTo(1);
             assertThat(accepted.get()).isEqualTo(1);
-            LeapApiException get = catchThrowableOfType(() -> api2.getChannel("c"), LeapApiException.class);
+            LeapApiException get = catchThrowableOfType(() -> api2.channels().get("c"), LeapApiException.class);
             assertThat(get.attempts()).isEqualTo(3);
             // the JDK HttpClient itself re-sends an idempotent request once when a connection breaks, so each of
             // our 3 attempts may have used 1 or 2 connections
@@ -624,7 +624,7 @@ class LeapApiWireTest {
         });
         LeapApi impatient = client(PTK).requestTimeout(Duration.ofMillis(300)).build();
         try {
-            LeapApiException e = catchThrowableOfType(() -> impatient.getChannel("c"), LeapApiException.class);
+            LeapApiException e = catchThrowableOfType(() -> impatient.channels().get("c"), LeapApiException.class);
             assertThat(e.errorCode()).isEqualTo(LeapApiException.TIMEOUT);
             assertThat(e.attempts()).isEqualTo(1);
             assertThat(stub.requests()).hasSize(1);
@@ -638,9 +638,9 @@ class LeapApiWireTest {
     @Test
     void asyncVariantsCompleteWithResultsAndExceptions() throws Exception {
         stub.enqueue(ok("stats", "{\"online_count\":7}"), error(404, "not_found", "no"));
-        CompletableFuture<ChannelStats> ok = api.getChannelStatsAsync("c");
+        CompletableFuture<ChannelStats> ok = api.channels().getStatsAsync("c");
         assertThat(ok.get(10, TimeUnit.SECONDS).onlineCount()).isEqualTo(7);
-        CompletableFuture<Void> failed = api.deleteChannelAsync("c");
+        CompletableFuture<Void> failed = api.channels().deleteAsync("c");
         ExecutionException e = catchThrowableOfType(() -> failed.get(10, TimeUnit.SECONDS), ExecutionException.class);
         assertThat(e.getCause()).isInstanceOf(LeapApiException.class);
         assertThat(((LeapApiException) e.getCause()).statusCode()).isEqualTo(404);
@@ -655,7 +655,7 @@ class LeapApiWireTest {
             first.countDown();
             return Reply.empty(503).withHeader("Retry-After", "1");
         });
-        CompletableFuture<LeapChannel> f = slow.getChannelAsync("c");
+        CompletableFuture<LeapChannel> f = slow.channels().getAsync("c");
         assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
         f.cancel(true);
         // a non-cancelled call would retry after 1 s; wait for an unrelated request sent later to be served
@@ -681,7 +681,7 @@ class LeapApiWireTest {
         CompletableFuture<Object[]> outcome = new CompletableFuture<>();
         Thread caller = new Thread(() -> {
             try {
-                api.deleteChannel("c");
+                api.channels().delete("c");
                 outcome.complete(new Object[] {null, false});
             } catch (LeapApiException e) {
                 outcome.complete(new Object[] {e, Thread.currentThread().isInterrupted()});

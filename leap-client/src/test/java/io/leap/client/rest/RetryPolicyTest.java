@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.SplittableRandom;
+
+import io.leap.client.Backoff;
 
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,29 @@ class RetryPolicyTest {
         long distinct = java.util.stream.IntStream.range(0, 50).mapToObj(i -> p.delayBeforeRetry(1, null))
                 .distinct().count();
         assertThat(distinct).isGreaterThan(1);
+    }
+
+    @Test
+    void usesItsBackoffWithTheGivenRandomSource() {
+        long seed = System.nanoTime();
+        System.out.println("RetryPolicyTest seed=" + seed);
+        Backoff backoff = Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(1), 3.0, 0.5);
+        RetryPolicy p = RetryPolicy.of(4, backoff);
+        assertThat(p.backoff()).contains(backoff);
+        assertThat(RetryPolicy.none().backoff()).isEmpty();
+        assertThat(p.initialBackoff()).isEqualTo(Duration.ofMillis(100));
+        assertThat(p.maxBackoff()).isEqualTo(Duration.ofSeconds(1));
+        SplittableRandom a = new SplittableRandom(seed);
+        SplittableRandom b = new SplittableRandom(seed);
+        for (int retry = 1; retry <= 4; retry++) {
+            Duration d = p.delayBeforeRetry(retry, null, a);
+            assertThat(d).isEqualTo(backoff.delay(retry, b.nextDouble()));
+            assertThat(d).isBetween(backoff.ceiling(retry).dividedBy(2), backoff.ceiling(retry));
+        }
+        assertThat(p.delayBeforeRetry(5, null, a)).isNull();
+        assertThat(RetryPolicy.exponential(2, Duration.ofMillis(5), Duration.ofMillis(9)).backoff())
+                .contains(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(9)));
+        assertThatThrownBy(() -> RetryPolicy.of(-1, backoff)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

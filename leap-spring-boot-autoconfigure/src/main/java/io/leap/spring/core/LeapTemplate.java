@@ -125,51 +125,51 @@ public class LeapTemplate implements LeapOperations {
 
 	@Override
 	public void publish(String channelId, String event, @Nullable Object payload) {
-		run(LeapApiOperation.PUBLISH, () -> this.api.publishMessage(channelId, event, toJson(payload)));
+		run(LeapApiOperation.PUBLISH, () -> this.api.channels().publish(channelId, event, toJson(payload)));
 	}
 
 	@Override
 	public CompletableFuture<Void> publishAsync(String channelId, String event, @Nullable Object payload) {
-		return async(LeapApiOperation.PUBLISH, () -> this.api.publishMessageAsync(channelId, event, toJson(payload)));
+		return async(LeapApiOperation.PUBLISH, () -> this.api.channels().publishAsync(channelId, event, toJson(payload)));
 	}
 
 	@Override
 	public void publishDirect(String token, String event, @Nullable Object payload) {
-		run(LeapApiOperation.PUBLISH_DIRECT, () -> this.api.publishDirectMessage(token, event, toJson(payload)));
+		run(LeapApiOperation.PUBLISH_DIRECT, () -> this.api.tokens().publishDirect(token, event, toJson(payload)));
 	}
 
 	@Override
 	public CompletableFuture<Void> publishDirectAsync(String token, String event, @Nullable Object payload) {
 		return async(LeapApiOperation.PUBLISH_DIRECT,
-				() -> this.api.publishDirectMessageAsync(token, event, toJson(payload)));
+				() -> this.api.tokens().publishDirectAsync(token, event, toJson(payload)));
 	}
 
 	// ------------------------------------------------------------------------------------------------ state
 
 	@Override
 	public void setChannelState(String channelId, Object state) {
-		run(LeapApiOperation.SET_CHANNEL_STATE, () -> this.api.setChannelState(channelId, toJson(state)));
+		run(LeapApiOperation.SET_CHANNEL_STATE, () -> this.api.channels().setState(channelId, toJson(state)));
 	}
 
 	@Override
 	public CompletableFuture<Void> setChannelStateAsync(String channelId, Object state) {
-		return async(LeapApiOperation.SET_CHANNEL_STATE, () -> this.api.setChannelStateAsync(channelId, toJson(state)));
+		return async(LeapApiOperation.SET_CHANNEL_STATE, () -> this.api.channels().setStateAsync(channelId, toJson(state)));
 	}
 
 	@Override
 	public void patchChannelState(String channelId, Object partialState) {
-		run(LeapApiOperation.PATCH_CHANNEL_STATE, () -> this.api.patchChannelState(channelId, toJson(partialState)));
+		run(LeapApiOperation.PATCH_CHANNEL_STATE, () -> this.api.channels().patchState(channelId, toJson(partialState)));
 	}
 
 	@Override
 	public CompletableFuture<Void> patchChannelStateAsync(String channelId, Object partialState) {
 		return async(LeapApiOperation.PATCH_CHANNEL_STATE,
-				() -> this.api.patchChannelStateAsync(channelId, toJson(partialState)));
+				() -> this.api.channels().patchStateAsync(channelId, toJson(partialState)));
 	}
 
 	@Override
 	public LeapState getChannelState(String channelId) {
-		return call(LeapApiOperation.GET_CHANNEL_STATE, () -> this.api.getChannelState(channelId));
+		return call(LeapApiOperation.GET_CHANNEL_STATE, () -> this.api.channels().getState(channelId));
 	}
 
 	@Override
@@ -190,33 +190,33 @@ public class LeapTemplate implements LeapOperations {
 
 	@Override
 	public LeapChannel createChannel(ChannelType type, @Nullable Object state) {
-		return call(LeapApiOperation.CREATE_CHANNEL, () -> this.api.createChannel(type, toJsonOrNull(state)));
+		return call(LeapApiOperation.CREATE_CHANNEL, () -> this.api.channels().create(type, toJsonOrNull(state)));
 	}
 
 	@Override
 	public LeapChannel createChannel(String channelId, ChannelType type, @Nullable Object state) {
 		return call(LeapApiOperation.CREATE_CHANNEL,
-				() -> this.api.createChannel(channelId, type, toJsonOrNull(state)));
+				() -> this.api.channels().create(channelId, type, toJsonOrNull(state)));
 	}
 
 	@Override
 	public LeapChannel getChannel(String channelId) {
-		return call(LeapApiOperation.GET_CHANNEL, () -> this.api.getChannel(channelId));
+		return call(LeapApiOperation.GET_CHANNEL, () -> this.api.channels().get(channelId));
 	}
 
 	@Override
 	public Optional<LeapChannel> findChannel(String channelId) {
-		return call(LeapApiOperation.GET_CHANNEL, () -> this.api.findChannel(channelId));
+		return call(LeapApiOperation.GET_CHANNEL, () -> this.api.channels().find(channelId));
 	}
 
 	@Override
 	public List<LeapChannel> listChannels() {
-		return call(LeapApiOperation.LIST_CHANNELS, this.api::listChannels);
+		return call(LeapApiOperation.LIST_CHANNELS, this.api.channels()::list);
 	}
 
 	@Override
 	public ChannelPage listChannels(int page, ChannelListOptions options) {
-		return call(LeapApiOperation.LIST_CHANNELS, () -> this.api.listChannels(page, options));
+		return call(LeapApiOperation.LIST_CHANNELS, () -> this.api.channels().list(page, options));
 	}
 
 	@Override
@@ -230,32 +230,32 @@ public class LeapTemplate implements LeapOperations {
 
 	@Override
 	public void deleteChannel(String channelId) {
-		run(LeapApiOperation.DELETE_CHANNEL, () -> this.api.deleteChannel(channelId));
+		run(LeapApiOperation.DELETE_CHANNEL, () -> this.api.channels().delete(channelId));
 	}
 
 	@Override
 	public void subscribeToken(String channelId, String token) {
-		run(LeapApiOperation.SUBSCRIBE_TOKEN, () -> this.api.subscribeToken(channelId, token));
+		run(LeapApiOperation.SUBSCRIBE_TOKEN, () -> this.api.channels().subscribeToken(channelId, token));
 	}
 
 	@Override
 	public CompletableFuture<Void> subscribeTokenAsync(String channelId, String token) {
-		return async(LeapApiOperation.SUBSCRIBE_TOKEN, () -> this.api.subscribeTokenAsync(channelId, token));
+		return async(LeapApiOperation.SUBSCRIBE_TOKEN, () -> this.api.channels().subscribeTokenAsync(channelId, token));
 	}
 
 	@Override
 	public void unsubscribeToken(String channelId, String token) {
-		run(LeapApiOperation.UNSUBSCRIBE_TOKEN, () -> this.api.unsubscribeToken(channelId, token));
+		run(LeapApiOperation.UNSUBSCRIBE_TOKEN, () -> this.api.channels().unsubscribeToken(channelId, token));
 	}
 
 	@Override
 	public List<LeapToken> listChannelTokens(String channelId) {
-		return call(LeapApiOperation.LIST_CHANNEL_TOKENS, () -> this.api.listChannelTokens(channelId));
+		return call(LeapApiOperation.LIST_CHANNEL_TOKENS, () -> this.api.channels().listTokens(channelId));
 	}
 
 	@Override
 	public ChannelStats getChannelStats(String channelId) {
-		return call(LeapApiOperation.GET_CHANNEL_STATS, () -> this.api.getChannelStats(channelId));
+		return call(LeapApiOperation.GET_CHANNEL_STATS, () -> this.api.channels().getStats(channelId));
 	}
 
 	// ------------------------------------------------------------------------------------------------ tokens
@@ -267,37 +267,37 @@ public class LeapTemplate implements LeapOperations {
 
 	@Override
 	public LeapToken createToken(@Nullable Object state) {
-		return call(LeapApiOperation.CREATE_TOKEN, () -> this.api.createToken(toJsonOrNull(state)));
+		return call(LeapApiOperation.CREATE_TOKEN, () -> this.api.tokens().create(toJsonOrNull(state)));
 	}
 
 	@Override
 	public CompletableFuture<LeapToken> createTokenAsync(@Nullable Object state) {
-		return async(LeapApiOperation.CREATE_TOKEN, () -> this.api.createTokenAsync(toJsonOrNull(state)));
+		return async(LeapApiOperation.CREATE_TOKEN, () -> this.api.tokens().createAsync(toJsonOrNull(state)));
 	}
 
 	@Override
 	public LeapToken getToken(String token) {
-		return call(LeapApiOperation.GET_TOKEN, () -> this.api.getToken(token));
+		return call(LeapApiOperation.GET_TOKEN, () -> this.api.tokens().get(token));
 	}
 
 	@Override
 	public List<LeapToken> listTokens() {
-		return call(LeapApiOperation.LIST_TOKENS, this.api::listTokens);
+		return call(LeapApiOperation.LIST_TOKENS, this.api.tokens()::list);
 	}
 
 	@Override
 	public LeapToken setTokenState(String token, Object state) {
-		return call(LeapApiOperation.SET_TOKEN_STATE, () -> this.api.setTokenState(token, toJson(state)));
+		return call(LeapApiOperation.SET_TOKEN_STATE, () -> this.api.tokens().setState(token, toJson(state)));
 	}
 
 	@Override
 	public void deleteToken(String token) {
-		run(LeapApiOperation.DELETE_TOKEN, () -> this.api.deleteToken(token));
+		run(LeapApiOperation.DELETE_TOKEN, () -> this.api.tokens().delete(token));
 	}
 
 	@Override
 	public boolean isTokenOnline(String token) {
-		return call(LeapApiOperation.GET_TOKEN, () -> this.api.isTokenOnline(token));
+		return call(LeapApiOperation.GET_TOKEN, () -> this.api.tokens().isOnline(token));
 	}
 
 	@Override

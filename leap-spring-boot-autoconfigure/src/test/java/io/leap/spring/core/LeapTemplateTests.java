@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.leap.client.rest.ChannelOperations;
 import io.leap.client.rest.LeapApi;
 import io.leap.client.rest.LeapApiException;
 import io.leap.client.rest.LeapState;
@@ -30,6 +31,12 @@ class LeapTemplateTests {
 
 	private final LeapApi api = mock(LeapApi.class);
 
+	private final ChannelOperations channels = mock(ChannelOperations.class);
+
+	{
+		when(this.api.channels()).thenReturn(this.channels);
+	}
+
 	private final JsonMapper snakeCase = JsonMapper.builder()
 		.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
 		.build();
@@ -46,7 +53,7 @@ class LeapTemplateTests {
 		LeapTemplate template = new LeapTemplate(this.api, this.snakeCase);
 		template.publish("orders", "created", new Created(5, "x"));
 		ArgumentCaptor<Object> data = ArgumentCaptor.forClass(Object.class);
-		verify(this.api).publishMessage(eq("orders"), eq("created"), data.capture());
+		verify(this.channels).publish(eq("orders"), eq("created"), data.capture());
 		assertThat(data.getValue()).isInstanceOf(JsonNode.class);
 		assertThat(((JsonNode) data.getValue()).get("order_id").asInt()).isEqualTo(5);
 	}
@@ -58,8 +65,8 @@ class LeapTemplateTests {
 		LeapState state = LeapState.of(node);
 		template.publish("c", "e", node);
 		template.setChannelState("c", state);
-		verify(this.api).publishMessage("c", "e", node);
-		verify(this.api).setChannelState("c", state);
+		verify(this.channels).publish("c", "e", node);
+		verify(this.channels).setState("c", state);
 	}
 
 	@Test
@@ -68,7 +75,7 @@ class LeapTemplateTests {
 		template.setObserver(this.recording);
 		LeapApiException notFound = new LeapApiException("GET /v1/channels/{channel_id}", 404, "not_found", "nope",
 				null, 1, null);
-		when(this.api.getChannel("gone")).thenThrow(notFound);
+		when(this.channels.get("gone")).thenThrow(notFound);
 		template.deleteChannel("a");
 		assertThatThrownBy(() -> template.getChannel("gone")).isSameAs(notFound);
 		assertThat(this.observed).containsExactly("start delete_channel", "end delete_channel success",
@@ -80,7 +87,7 @@ class LeapTemplateTests {
 		LeapTemplate template = new LeapTemplate(this.api);
 		template.setObserver(this.recording);
 		CompletableFuture<Void> pending = new CompletableFuture<>();
-		when(this.api.publishMessageAsync(eq("c"), eq("e"), any())).thenReturn(pending);
+		when(this.channels.publishAsync(eq("c"), eq("e"), any())).thenReturn(pending);
 		CompletableFuture<Void> result = template.publishAsync("c", "e", Map.of());
 		// The API client's own future: cancelling it cancels the request.
 		assertThat(result).isSameAs(pending);
@@ -96,12 +103,12 @@ class LeapTemplateTests {
 			throw new IllegalStateException("observer bug");
 		});
 		template.publish("c", "e", 1);
-		verify(this.api).publishMessage(eq("c"), eq("e"), any());
+		verify(this.channels).publish(eq("c"), eq("e"), any());
 		template.setObserver((operation) -> (failure) -> {
 			throw new IllegalStateException("observer bug");
 		});
 		template.publish("c", "e", 2);
-		when(this.api.publishMessageAsync(any(), any(), any())).thenReturn(CompletableFuture.completedFuture(null));
+		when(this.channels.publishAsync(any(), any(), any())).thenReturn(CompletableFuture.completedFuture(null));
 		assertThat(template.publishAsync("c", "e", 3)).isCompleted();
 	}
 
