@@ -4,12 +4,20 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import io.leap.client.OverflowPolicy;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Configuration properties for the Leap client ({@code leap.*}).
@@ -17,9 +25,17 @@ import org.springframework.util.unit.DataSize;
  * <p>The client itself is built from a {@link LeapConnectionDetails} bean (URL, project id, token); by default that
  * bean adapts the {@code leap.url}, {@code leap.project-id} and {@code leap.token} properties. Every other property
  * here tunes the client, its lifecycle and the Spring integration.
+ *
+ * <p>The properties validate themselves when they are bound ({@link #validate(Object, Errors)}): a bad value (a
+ * {@code leap.url} that is not a ws/wss URL, a duration that is not positive, a buffer size below 1, ...) fails startup
+ * with Boot's report naming the property, its value, where it was set and what is allowed. The numeric bounds are also
+ * declared as Bean Validation constraints, which Boot applies when a provider is present.
  */
 @ConfigurationProperties("leap")
-public class LeapProperties {
+@Validated
+public class LeapProperties implements Validator {
+
+	private static final Set<String> SOCKET_SCHEMES = java.util.Set.of("ws", "wss");
 
 	/** Default Leap Edge socket URL of the Hop platform. */
 	public static final URI DEFAULT_URL = URI.create("wss://leap.hop.io/ws");
@@ -61,6 +77,7 @@ public class LeapProperties {
 	/**
 	 * Leap Edge socket URL. The "encoding" and "compression" query parameters are set by the client.
 	 */
+	@NotNull
 	private URI url = DEFAULT_URL;
 
 	/**
@@ -96,18 +113,25 @@ public class LeapProperties {
 	 */
 	private Duration subscribeTimeout = Duration.ofSeconds(10);
 
+	@Valid
 	private final Reconnect reconnect = new Reconnect();
 
+	@Valid
 	private final Delivery delivery = new Delivery();
 
+	@Valid
 	private final Lifecycle lifecycle = new Lifecycle();
 
+	@Valid
 	private final Events events = new Events();
 
+	@Valid
 	private final Metrics metrics = new Metrics();
 
+	@Valid
 	private final Transport transport = new Transport();
 
+	@Valid
 	private final Embedded embedded = new Embedded();
 
 	public boolean isEnabled() {
@@ -226,6 +250,52 @@ public class LeapProperties {
 		return this.embedded;
 	}
 
+	@Override
+	public boolean supports(Class<?> type) {
+		return LeapProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Check the bound values. Called by Boot when the properties are bound; each error names the property (the field
+	 * path relative to {@code leap}) and what is allowed.
+	 * @param target the bound properties (this object)
+	 * @param errors where to report invalid values
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		LeapProperties properties = (LeapProperties) target;
+		PropertyChecks.url(errors, "url", properties.getUrl(), SOCKET_SCHEMES, "wss://leap.hop.io/ws");
+		PropertyChecks.noBlankEntries(errors, "channels", properties.getChannels());
+		PropertyChecks.positive(errors, "connectTimeout", properties.getConnectTimeout(), "10s");
+		PropertyChecks.positive(errors, "heartbeatAckTimeout", properties.getHeartbeatAckTimeout(), "20s");
+		PropertyChecks.positive(errors, "subscribeTimeout", properties.getSubscribeTimeout(), "10s");
+		Reconnect reconnect = properties.getReconnect();
+		PropertyChecks.positive(errors, "reconnect.initialBackoff", reconnect.getInitialBackoff(), "1s");
+		PropertyChecks.positive(errors, "reconnect.maxBackoff", reconnect.getMaxBackoff(), "30s");
+		PropertyChecks.notShorter(errors, "reconnect.maxBackoff", reconnect.getMaxBackoff(),
+				"leap.reconnect.initial-backoff", reconnect.getInitialBackoff());
+		double multiplier = reconnect.getMultiplier();
+		if (!Double.isFinite(multiplier) || multiplier < 1.0) {
+			errors.rejectValue("reconnect.multiplier", "leap.multiplier",
+					"must be a finite number of at least 1.0 (1.0 keeps the backoff constant)");
+		}
+		PropertyChecks.atLeast(errors, "delivery.bufferSize", properties.getDelivery().getBufferSize(), 1);
+		PropertyChecks.required(errors, "delivery.overflowPolicy", properties.getDelivery().getOverflowPolicy());
+		PropertyChecks.notNegative(errors, "lifecycle.shutdownTimeout",
+				properties.getLifecycle().getShutdownTimeout());
+		PropertyChecks.notNegative(errors, "events.shutdownTimeout", properties.getEvents().getShutdownTimeout());
+		PropertyChecks.positive(errors, "transport.bufferSize", properties.getTransport().getBufferSize(), "64KB");
+		Embedded embedded = properties.getEmbedded();
+		PropertyChecks.between(errors, "embedded.port", embedded.getPort(), 0, 65535);
+		PropertyChecks.positive(errors, "embedded.heartbeatInterval", embedded.getHeartbeatInterval(), "30s");
+		PropertyChecks.noBlankEntries(errors, "embedded.channels", embedded.getChannels());
+		String tokenState = embedded.getTokenState();
+		if (tokenState == null || !tokenState.strip().startsWith("{") || !tokenState.strip().endsWith("}")) {
+			errors.rejectValue("embedded.tokenState", "leap.jsonObject",
+					"must be a JSON object, for example {\"userId\":\"u1\"}");
+		}
+	}
+
 	/**
 	 * Reconnection with exponential backoff and full jitter.
 	 */
@@ -294,6 +364,7 @@ public class LeapProperties {
 		/**
 		 * Number of events each listener (including the ApplicationEvent bridge) may have waiting for delivery.
 		 */
+		@Min(1)
 		private int bufferSize = 1024;
 
 		/**
@@ -468,6 +539,8 @@ public class LeapProperties {
 		/**
 		 * Port of the embedded server. 0 picks a free ephemeral port.
 		 */
+		@Min(0)
+		@Max(65535)
 		private int port = 0;
 
 		/**
