@@ -108,14 +108,18 @@ public final class LeapAutoConfiguration {
 	@ConditionalOnSingleCandidate(LeapClient.class)
 	@ConditionalOnBooleanProperty(name = "leap.events.enabled", matchIfMissing = true)
 	LeapApplicationEventBridge leapApplicationEventBridge(LeapClient client, ApplicationEventPublisher publisher,
-			ObjectProvider<JsonMapper> jsonMapper, LeapProperties properties) {
+			ObjectProvider<JsonMapper> jsonMapper, LeapProperties properties,
+			ObjectProvider<LeapClientLifecycle> lifecycle) {
 		LeapProperties.Events events = properties.getEvents();
 		ListenerOptions options = ListenerOptions.defaults()
 			.withBufferSize(properties.getDelivery().getBufferSize())
 			.withOverflowPolicy(properties.getDelivery().getOverflowPolicy());
-		return new LeapApplicationEventBridge(client, publisher,
+		LeapApplicationEventBridge bridge = new LeapApplicationEventBridge(client, publisher,
 				jsonMapper.getIfUnique(() -> JsonMapper.builder().build()), options, events.getPhase(),
 				events.getShutdownTimeout());
+		// The same answer as the health indicator's willReconnect detail.
+		lifecycle.ifUnique((clientLifecycle) -> bridge.setWillReconnect(clientLifecycle::willReconnect));
+		return bridge;
 	}
 
 	static ReconnectPolicy reconnectPolicy(LeapProperties properties) {
