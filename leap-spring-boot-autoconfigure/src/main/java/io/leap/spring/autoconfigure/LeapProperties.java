@@ -75,15 +75,18 @@ public class LeapProperties implements Validator {
 	private boolean anonymous = false;
 
 	/**
-	 * Leap Edge socket URL. The "encoding" and "compression" query parameters are set by the client.
+	 * Leap Edge socket URL. A "compression" query parameter written here is kept as given; without one the client adds
+	 * "encoding=json" and the "compression" parameter chosen by "leap.compression".
 	 */
 	@NotNull
 	private URI url = DEFAULT_URL;
 
 	/**
-	 * Whether to ask the server for zlib-compressed payloads.
+	 * Whether to ask the server for zlib-compressed payloads ("compression=zlib" rather than "none" in the socket URL's
+	 * query). When not set, a "compression" parameter of "leap.url" is kept, and zlib is asked for when there is none.
+	 * Setting it to a value that contradicts the URL's parameter fails startup.
 	 */
-	private boolean compression = true;
+	private @Nullable Boolean compression;
 
 	/**
 	 * Channels to subscribe to once connected (and again after every reconnect when the connection is anonymous).
@@ -174,12 +177,60 @@ public class LeapProperties implements Validator {
 		this.url = url;
 	}
 
-	public boolean isCompression() {
+	public @Nullable Boolean getCompression() {
 		return this.compression;
 	}
 
-	public void setCompression(boolean compression) {
+	public void setCompression(@Nullable Boolean compression) {
 		this.compression = compression;
+	}
+
+	/**
+	 * Whether the client asks for zlib compression on the given socket URL: the URL's own "compression" parameter
+	 * when it has one, else {@code leap.compression}, else {@code true}.
+	 * @param url the socket URL the client connects to
+	 * @return {@code true} for zlib
+	 */
+	public boolean determineCompression(URI url) {
+		String fromUrl = compressionParameter(url);
+		if (fromUrl != null) {
+			return "zlib".equalsIgnoreCase(fromUrl);
+		}
+		return (this.compression != null) ? this.compression : true;
+	}
+
+	/**
+	 * The value of the {@code compression} query parameter of a socket URL.
+	 * @param url the URL
+	 * @return the value ("" for a parameter without one), or {@code null} when the URL has none
+	 */
+	static @Nullable String compressionParameter(@Nullable URI url) {
+		String query = (url != null) ? url.getRawQuery() : null;
+		if (query == null) {
+			return null;
+		}
+		for (String parameter : query.split("&")) {
+			if (parameter.equals("compression")) {
+				return "";
+			}
+			if (parameter.startsWith("compression=")) {
+				return parameter.substring("compression=".length());
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Whether {@code leap.compression} contradicts the {@code compression} parameter of the given URL.
+	 * @param url the socket URL
+	 * @return {@code true} when both are set and disagree
+	 */
+	boolean compressionConflicts(@Nullable URI url) {
+		String fromUrl = compressionParameter(url);
+		if (this.compression == null || fromUrl == null) {
+			return false;
+		}
+		return this.compression != "zlib".equalsIgnoreCase(fromUrl);
 	}
 
 	public List<String> getChannels() {
@@ -266,6 +317,11 @@ public class LeapProperties implements Validator {
 		LeapProperties properties = (LeapProperties) target;
 		PropertyChecks.url(errors, "url", properties.getUrl(), SOCKET_SCHEMES, "wss://leap.hop.io/ws");
 		PropertyChecks.noBlankEntries(errors, "channels", properties.getChannels());
+		if (properties.compressionConflicts(properties.getUrl())) {
+			errors.rejectValue("compression", "leap.compressionConflict",
+					"contradicts the compression=" + compressionParameter(properties.getUrl())
+							+ " parameter of leap.url; remove leap.compression or the parameter, or make them agree");
+		}
 		PropertyChecks.positive(errors, "connectTimeout", properties.getConnectTimeout(), "10s");
 		PropertyChecks.positive(errors, "heartbeatAckTimeout", properties.getHeartbeatAckTimeout(), "20s");
 		PropertyChecks.positive(errors, "subscribeTimeout", properties.getSubscribeTimeout(), "10s");
