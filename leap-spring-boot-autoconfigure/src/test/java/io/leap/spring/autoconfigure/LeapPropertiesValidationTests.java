@@ -156,6 +156,22 @@ class LeapPropertiesValidationTests {
 	}
 
 	@Test
+	void printedReportForUnconvertibleValueListsWhatIsAllowed(CapturedOutput output) {
+		SpringApplicationBuilder application = new SpringApplicationBuilder(App.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "leap.lifecycle.auto-startup=false",
+					"leap.project-id=project_test", "leap.token=leap_token_secret654",
+					"leap.delivery.overflow-policy=sometimes");
+		assertThatThrownBy(application::run).isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("leap.delivery.overflow-policy")
+			.contains("sometimes")
+			.contains("BLOCK")
+			.contains("DROP_OLDEST")
+			.doesNotContain("secret654");
+	}
+
+	@Test
 	void printedReportForApiTokenMasksIt(CapturedOutput output) {
 		SpringApplicationBuilder application = new SpringApplicationBuilder(App.class)
 			.web(WebApplicationType.NONE)
