@@ -25,11 +25,14 @@ public class StartupInfo {
 
 	private final ObjectProvider<LeapOperations> leap;
 
+	private final ObjectProvider<DemoPublisher> demoPublisher;
+
 	public StartupInfo(Environment environment, ObjectProvider<LeapConnectionDetails> connectionDetails,
-			ObjectProvider<LeapOperations> leap) {
+			ObjectProvider<LeapOperations> leap, ObjectProvider<DemoPublisher> demoPublisher) {
 		this.environment = environment;
 		this.connectionDetails = connectionDetails;
 		this.leap = leap;
+		this.demoPublisher = demoPublisher;
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
@@ -38,8 +41,12 @@ public class StartupInfo {
 		String base = "http://localhost:" + port;
 		LeapConnectionDetails details = this.connectionDetails.getIfAvailable();
 		String leap = (details != null) ? details.getUrl() + " (project " + details.getProjectId() + ")" : "n/a";
-		String publisher = (this.leap.getIfAvailable() != null) ? "LeapTemplate (Channels REST API)"
+		String via = (this.leap.getIfAvailable() != null) ? "LeapTemplate (Channels REST API)"
 				: "the client socket (no LeapTemplate: set leap.api.token)";
+		// Only claim that demo orders flow when the publisher bean exists (sample.publisher.enabled).
+		String publisher = (this.demoPublisher.getIfAvailable() != null)
+				? "Demo orders are published to channel 'orders' every few seconds through " + via + "."
+				: "The demo publisher is off (sample.publisher.enabled=false): no demo orders are published.";
 		logger.info("""
 
 				=================== Leap sample is running ===================
@@ -52,8 +59,8 @@ public class StartupInfo {
 				                {}/actuator/metrics/leap.listener.processed?tag=listener:orders
 				                {}/actuator/metrics/leap.api.requests   (LeapTemplate calls)
 				                {}/actuator/metrics   (all meters; leap.* are Leap's)
-				  Demo orders are published to channel 'orders' through {}
-				  and logged below by @EventListener and @LeapListener methods.
+				  {}
+				  Messages on channel 'orders' are logged below by @EventListener and @LeapListener methods.
 				  Stop with Ctrl-C.
 				==============================================================""", leap, base, base, base, base, base,
 				base, base, base, publisher);

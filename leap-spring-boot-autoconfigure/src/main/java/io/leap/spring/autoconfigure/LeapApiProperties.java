@@ -2,11 +2,18 @@ package io.leap.spring.autoconfigure;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
 
 import io.leap.client.rest.LeapApi;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Configuration properties of the Channels REST API client and {@code LeapTemplate} ({@code leap.api.*}).
@@ -14,9 +21,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * <p>Setting {@code leap.api.token} enables the auto-configured {@code LeapApi} and {@code LeapTemplate}. In embedded
  * mode ({@code leap.embedded.enabled=true}) they point at the embedded server and the credential and URL here are not
  * used.
+ *
+ * <p>The properties validate themselves when they are bound ({@link #validate(Object, Errors)}), as
+ * {@link LeapProperties} do: an invalid value fails startup with Boot's report naming the property.
  */
 @ConfigurationProperties("leap.api")
-public class LeapApiProperties {
+@Validated
+public class LeapApiProperties implements Validator {
+
+	private static final Set<String> HTTP_SCHEMES = Set.of("http", "https");
 
 	/**
 	 * Whether to auto-configure the Channels REST API client and LeapTemplate when a credential is available.
@@ -33,6 +46,7 @@ public class LeapApiProperties {
 	/**
 	 * Origin of the Channels REST API, without "/v1".
 	 */
+	@NotNull
 	private URI url = LeapApi.DEFAULT_BASE_URL;
 
 	/**
@@ -52,6 +66,7 @@ public class LeapApiProperties {
 	 */
 	private @Nullable Duration connectTimeout;
 
+	@Valid
 	private final Retry retry = new Retry();
 
 	public boolean isEnabled() {
@@ -107,6 +122,42 @@ public class LeapApiProperties {
 	}
 
 	@Override
+	public boolean supports(Class<?> type) {
+		return LeapApiProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Check the bound values. Called by Boot when the properties are bound. The token is never rejected here (Boot's
+	 * report would print it); its checks happen when the client is created and do not echo it.
+	 * @param target the bound properties (this object)
+	 * @param errors where to report invalid values
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		LeapApiProperties properties = (LeapApiProperties) target;
+		PropertyChecks.url(errors, "url", properties.getUrl(), HTTP_SCHEMES, "https://api.hop.io");
+		URI url = properties.getUrl();
+		String path = (url != null) ? url.getRawPath() : null;
+		if (path != null && (path.endsWith("/v1") || path.endsWith("/v1/"))) {
+			errors.rejectValue("url", "leap.origin",
+					"must be the origin of the API without /v1 (for example https://api.hop.io); the client appends "
+							+ "/v1/... itself");
+		}
+		else if (url != null && url.getRawQuery() != null) {
+			errors.rejectValue("url", "leap.query", "must not have a query: it is the origin of the API, without /v1");
+		}
+		PropertyChecks.positive(errors, "requestTimeout", properties.getRequestTimeout(), "10s");
+		PropertyChecks.positive(errors, "connectTimeout", properties.getConnectTimeout(), "5s");
+		Retry retry = properties.getRetry();
+		PropertyChecks.atLeast(errors, "retry.maxRetries", retry.getMaxRetries(), 0);
+		PropertyChecks.positive(errors, "retry.initialBackoff", retry.getInitialBackoff(), "200ms");
+		PropertyChecks.positive(errors, "retry.maxBackoff", retry.getMaxBackoff(), "5s");
+		PropertyChecks.notShorter(errors, "retry.maxBackoff", retry.getMaxBackoff(), "leap.api.retry.initial-backoff",
+				retry.getInitialBackoff());
+		PropertyChecks.notNegative(errors, "retry.maxRetryAfter", retry.getMaxRetryAfter());
+	}
+
+	@Override
 	public String toString() {
 		return "LeapApiProperties[url=" + this.url + ", projectId=" + this.projectId + ", token="
 				+ ((this.token != null) ? "******" : "none") + "]";
@@ -126,6 +177,7 @@ public class LeapApiProperties {
 		/**
 		 * Maximum number of retries after the first attempt.
 		 */
+		@Min(0)
 		private int maxRetries = 3;
 
 		/**

@@ -1,5 +1,6 @@
 package io.leap.spring.autoconfigure;
 
+import java.net.URI;
 import java.util.List;
 
 import io.leap.client.LeapClient;
@@ -20,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -69,12 +71,12 @@ public final class LeapAutoConfiguration {
 		LeapClient.Builder builder = LeapClient.builder(connectionDetails.getProjectId())
 			.token(connectionDetails.getToken())
 			.url(connectionDetails.getUrl())
-			.compression(properties.isCompression())
 			.reconnectPolicy(reconnectPolicy(properties))
 			.connectTimeout(properties.getConnectTimeout())
 			.subscribeTimeout(properties.getSubscribeTimeout())
 			.bufferSize(properties.getDelivery().getBufferSize())
 			.overflowPolicy(properties.getDelivery().getOverflowPolicy());
+		applyCompression(builder, connectionDetails.getUrl(), properties);
 		if (properties.getHeartbeatAckTimeout() != null) {
 			builder.heartbeatAckTimeout(properties.getHeartbeatAckTimeout());
 		}
@@ -108,14 +110,37 @@ public final class LeapAutoConfiguration {
 	@ConditionalOnSingleCandidate(LeapClient.class)
 	@ConditionalOnBooleanProperty(name = "leap.events.enabled", matchIfMissing = true)
 	LeapApplicationEventBridge leapApplicationEventBridge(LeapClient client, ApplicationEventPublisher publisher,
-			ObjectProvider<JsonMapper> jsonMapper, LeapProperties properties) {
+			ObjectProvider<JsonMapper> jsonMapper, LeapProperties properties,
+			ObjectProvider<LeapClientLifecycle> lifecycle) {
 		LeapProperties.Events events = properties.getEvents();
 		ListenerOptions options = ListenerOptions.defaults()
 			.withBufferSize(properties.getDelivery().getBufferSize())
 			.withOverflowPolicy(properties.getDelivery().getOverflowPolicy());
-		return new LeapApplicationEventBridge(client, publisher,
+		LeapApplicationEventBridge bridge = new LeapApplicationEventBridge(client, publisher,
 				jsonMapper.getIfUnique(() -> JsonMapper.builder().build()), options, events.getPhase(),
 				events.getShutdownTimeout());
+		// The same answer as the health indicator's willReconnect detail.
+		lifecycle.ifUnique((clientLifecycle) -> bridge.setWillReconnect(clientLifecycle::willReconnect));
+		return bridge;
+	}
+
+	/**
+	 * The client rewrites the URL's "compression" parameter whenever a compression is given to its builder. Keep a
+	 * parameter the URL already has (whoever wrote it, the user in leap.url or a LeapConnectionDetails bean); refuse
+	 * a leap.compression that contradicts it; otherwise let leap.compression (default zlib) choose.
+	 */
+	static void applyCompression(LeapClient.Builder builder, URI url, LeapProperties properties) {
+		String fromUrl = LeapProperties.compressionParameter(url);
+		if (fromUrl == null) {
+			builder.compression(properties.determineCompression(url));
+			return;
+		}
+		if (properties.compressionConflicts(url)) {
+			throw new InvalidConfigurationPropertyValueException("leap.compression", properties.getCompression(),
+					"It contradicts the compression=" + fromUrl + " parameter of the socket URL " + url
+							+ " (leap.url or the LeapConnectionDetails bean). Remove leap.compression or the "
+							+ "parameter, or make them agree.");
+		}
 	}
 
 	static ReconnectPolicy reconnectPolicy(LeapProperties properties) {

@@ -4,15 +4,23 @@ import java.time.Duration;
 
 import io.leap.client.OverflowPolicy;
 import io.leap.spring.listener.LeapListenerEndpointRegistrar;
+import jakarta.validation.constraints.Min;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of {@code @LeapListener} methods ({@code leap.listener.*}).
+ *
+ * <p>The properties validate themselves when they are bound ({@link #validate(Object, Errors)}), as
+ * {@link LeapProperties} do: an invalid value fails startup with Boot's report naming the property.
  */
 @ConfigurationProperties("leap.listener")
-public class LeapListenerProperties {
+@Validated
+public class LeapListenerProperties implements Validator {
 
 	/**
 	 * Whether @LeapListener methods are detected and registered.
@@ -27,6 +35,7 @@ public class LeapListenerProperties {
 	/**
 	 * Number of messages each listener may have waiting. When not set, leap.delivery.buffer-size applies.
 	 */
+	@Min(1)
 	private @Nullable Integer bufferSize;
 
 	/**
@@ -105,6 +114,24 @@ public class LeapListenerProperties {
 
 	public void setPhase(int phase) {
 		this.phase = phase;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return LeapListenerProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Check the bound values. Called by Boot when the properties are bound.
+	 * @param target the bound properties (this object)
+	 * @param errors where to report invalid values
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		LeapListenerProperties properties = (LeapListenerProperties) target;
+		PropertyChecks.atLeast(errors, "bufferSize", properties.getBufferSize(), 1);
+		PropertyChecks.notNegative(errors, "shutdownTimeout", properties.getShutdownTimeout());
+		PropertyChecks.positive(errors, "resubscribeInterval", properties.getResubscribeInterval(), "10s");
 	}
 
 }

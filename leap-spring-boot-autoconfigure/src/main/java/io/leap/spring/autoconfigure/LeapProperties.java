@@ -4,12 +4,20 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import io.leap.client.OverflowPolicy;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Configuration properties for the Leap client ({@code leap.*}).
@@ -17,9 +25,17 @@ import org.springframework.util.unit.DataSize;
  * <p>The client itself is built from a {@link LeapConnectionDetails} bean (URL, project id, token); by default that
  * bean adapts the {@code leap.url}, {@code leap.project-id} and {@code leap.token} properties. Every other property
  * here tunes the client, its lifecycle and the Spring integration.
+ *
+ * <p>The properties validate themselves when they are bound ({@link #validate(Object, Errors)}): a bad value (a
+ * {@code leap.url} that is not a ws/wss URL, a duration that is not positive, a buffer size below 1, ...) fails startup
+ * with Boot's report naming the property, its value, where it was set and what is allowed. The numeric bounds are also
+ * declared as Bean Validation constraints, which Boot applies when a provider is present.
  */
 @ConfigurationProperties("leap")
-public class LeapProperties {
+@Validated
+public class LeapProperties implements Validator {
+
+	private static final Set<String> SOCKET_SCHEMES = java.util.Set.of("ws", "wss");
 
 	/** Default Leap Edge socket URL of the Hop platform. */
 	public static final URI DEFAULT_URL = URI.create("wss://leap.hop.io/ws");
@@ -59,14 +75,18 @@ public class LeapProperties {
 	private boolean anonymous = false;
 
 	/**
-	 * Leap Edge socket URL. The "encoding" and "compression" query parameters are set by the client.
+	 * Leap Edge socket URL. A "compression" query parameter written here is kept as given; without one the client adds
+	 * "encoding=json" and the "compression" parameter chosen by "leap.compression".
 	 */
+	@NotNull
 	private URI url = DEFAULT_URL;
 
 	/**
-	 * Whether to ask the server for zlib-compressed payloads.
+	 * Whether to ask the server for zlib-compressed payloads ("compression=zlib" rather than "none" in the socket URL's
+	 * query). When not set, a "compression" parameter of "leap.url" is kept, and zlib is asked for when there is none.
+	 * Setting it to a value that contradicts the URL's parameter fails startup.
 	 */
-	private boolean compression = true;
+	private @Nullable Boolean compression;
 
 	/**
 	 * Channels to subscribe to once connected (and again after every reconnect when the connection is anonymous).
@@ -96,18 +116,25 @@ public class LeapProperties {
 	 */
 	private Duration subscribeTimeout = Duration.ofSeconds(10);
 
+	@Valid
 	private final Reconnect reconnect = new Reconnect();
 
+	@Valid
 	private final Delivery delivery = new Delivery();
 
+	@Valid
 	private final Lifecycle lifecycle = new Lifecycle();
 
+	@Valid
 	private final Events events = new Events();
 
+	@Valid
 	private final Metrics metrics = new Metrics();
 
+	@Valid
 	private final Transport transport = new Transport();
 
+	@Valid
 	private final Embedded embedded = new Embedded();
 
 	public boolean isEnabled() {
@@ -150,12 +177,60 @@ public class LeapProperties {
 		this.url = url;
 	}
 
-	public boolean isCompression() {
+	public @Nullable Boolean getCompression() {
 		return this.compression;
 	}
 
-	public void setCompression(boolean compression) {
+	public void setCompression(@Nullable Boolean compression) {
 		this.compression = compression;
+	}
+
+	/**
+	 * Whether the client asks for zlib compression on the given socket URL: the URL's own "compression" parameter
+	 * when it has one, else {@code leap.compression}, else {@code true}.
+	 * @param url the socket URL the client connects to
+	 * @return {@code true} for zlib
+	 */
+	public boolean determineCompression(URI url) {
+		String fromUrl = compressionParameter(url);
+		if (fromUrl != null) {
+			return "zlib".equalsIgnoreCase(fromUrl);
+		}
+		return (this.compression != null) ? this.compression : true;
+	}
+
+	/**
+	 * The value of the {@code compression} query parameter of a socket URL.
+	 * @param url the URL
+	 * @return the value ("" for a parameter without one), or {@code null} when the URL has none
+	 */
+	static @Nullable String compressionParameter(@Nullable URI url) {
+		String query = (url != null) ? url.getRawQuery() : null;
+		if (query == null) {
+			return null;
+		}
+		for (String parameter : query.split("&")) {
+			if (parameter.equals("compression")) {
+				return "";
+			}
+			if (parameter.startsWith("compression=")) {
+				return parameter.substring("compression=".length());
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Whether {@code leap.compression} contradicts the {@code compression} parameter of the given URL.
+	 * @param url the socket URL
+	 * @return {@code true} when both are set and disagree
+	 */
+	boolean compressionConflicts(@Nullable URI url) {
+		String fromUrl = compressionParameter(url);
+		if (this.compression == null || fromUrl == null) {
+			return false;
+		}
+		return this.compression != "zlib".equalsIgnoreCase(fromUrl);
 	}
 
 	public List<String> getChannels() {
@@ -226,6 +301,57 @@ public class LeapProperties {
 		return this.embedded;
 	}
 
+	@Override
+	public boolean supports(Class<?> type) {
+		return LeapProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Check the bound values. Called by Boot when the properties are bound; each error names the property (the field
+	 * path relative to {@code leap}) and what is allowed.
+	 * @param target the bound properties (this object)
+	 * @param errors where to report invalid values
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		LeapProperties properties = (LeapProperties) target;
+		PropertyChecks.url(errors, "url", properties.getUrl(), SOCKET_SCHEMES, "wss://leap.hop.io/ws");
+		PropertyChecks.noBlankEntries(errors, "channels", properties.getChannels());
+		if (properties.compressionConflicts(properties.getUrl())) {
+			errors.rejectValue("compression", "leap.compressionConflict",
+					"contradicts the compression=" + compressionParameter(properties.getUrl())
+							+ " parameter of leap.url; remove leap.compression or the parameter, or make them agree");
+		}
+		PropertyChecks.positive(errors, "connectTimeout", properties.getConnectTimeout(), "10s");
+		PropertyChecks.positive(errors, "heartbeatAckTimeout", properties.getHeartbeatAckTimeout(), "20s");
+		PropertyChecks.positive(errors, "subscribeTimeout", properties.getSubscribeTimeout(), "10s");
+		Reconnect reconnect = properties.getReconnect();
+		PropertyChecks.positive(errors, "reconnect.initialBackoff", reconnect.getInitialBackoff(), "1s");
+		PropertyChecks.positive(errors, "reconnect.maxBackoff", reconnect.getMaxBackoff(), "30s");
+		PropertyChecks.notShorter(errors, "reconnect.maxBackoff", reconnect.getMaxBackoff(),
+				"leap.reconnect.initial-backoff", reconnect.getInitialBackoff());
+		double multiplier = reconnect.getMultiplier();
+		if (!Double.isFinite(multiplier) || multiplier < 1.0) {
+			errors.rejectValue("reconnect.multiplier", "leap.multiplier",
+					"must be a finite number of at least 1.0 (1.0 keeps the backoff constant)");
+		}
+		PropertyChecks.atLeast(errors, "delivery.bufferSize", properties.getDelivery().getBufferSize(), 1);
+		PropertyChecks.required(errors, "delivery.overflowPolicy", properties.getDelivery().getOverflowPolicy());
+		PropertyChecks.notNegative(errors, "lifecycle.shutdownTimeout",
+				properties.getLifecycle().getShutdownTimeout());
+		PropertyChecks.notNegative(errors, "events.shutdownTimeout", properties.getEvents().getShutdownTimeout());
+		PropertyChecks.positive(errors, "transport.bufferSize", properties.getTransport().getBufferSize(), "64KB");
+		Embedded embedded = properties.getEmbedded();
+		PropertyChecks.between(errors, "embedded.port", embedded.getPort(), 0, 65535);
+		PropertyChecks.positive(errors, "embedded.heartbeatInterval", embedded.getHeartbeatInterval(), "30s");
+		PropertyChecks.noBlankEntries(errors, "embedded.channels", embedded.getChannels());
+		String tokenState = embedded.getTokenState();
+		if (tokenState == null || !tokenState.strip().startsWith("{") || !tokenState.strip().endsWith("}")) {
+			errors.rejectValue("embedded.tokenState", "leap.jsonObject",
+					"must be a JSON object, for example {\"userId\":\"u1\"}");
+		}
+	}
+
 	/**
 	 * Reconnection with exponential backoff and full jitter.
 	 */
@@ -294,6 +420,7 @@ public class LeapProperties {
 		/**
 		 * Number of events each listener (including the ApplicationEvent bridge) may have waiting for delivery.
 		 */
+		@Min(1)
 		private int bufferSize = 1024;
 
 		/**
@@ -468,6 +595,8 @@ public class LeapProperties {
 		/**
 		 * Port of the embedded server. 0 picks a free ephemeral port.
 		 */
+		@Min(0)
+		@Max(65535)
 		private int port = 0;
 
 		/**

@@ -75,8 +75,23 @@ public final class LeapTemplateAutoConfiguration {
 
 	private static LeapApi.Builder createBuilder(LeapApiConnectionDetails connectionDetails,
 			LeapApiProperties properties) {
+		LeapApi.Builder builder;
 		try {
-			LeapApi.Builder builder = LeapApi.builder(connectionDetails.getToken())
+			builder = LeapApi.builder(connectionDetails.getToken());
+		}
+		catch (IllegalArgumentException ex) {
+			// The API client's message never repeats the credential, nor does the failure analysis.
+			if (connectionDetails instanceof PropertiesLeapApiConnectionDetails) {
+				throw new LeapInvalidSecretException("leap.api.token", ex.getMessage(),
+						"Set leap.api.token to a project token (ptk_...), or to a personal access token (pat_...) "
+								+ "together with leap.api.project-id. A Leap token (leap_token_...) belongs in "
+								+ "leap.token.", ex);
+			}
+			throw new IllegalStateException(
+					"Invalid Leap Channels API credential from " + connectionDetails + ": " + ex.getMessage(), ex);
+		}
+		try {
+			builder
 				.baseUrl(connectionDetails.getUrl())
 				.projectId(connectionDetails.getProjectId())
 				.requestTimeout(properties.getRequestTimeout())

@@ -14,6 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.leap.client.ConnectionState;
+import io.leap.client.ConnectionStateChange;
 import io.leap.client.LeapAuthenticationException;
 import io.leap.client.LeapClient;
 import io.leap.client.LeapClosedException;
@@ -122,12 +124,18 @@ public class LeapClientLifecycle implements SmartLifecycle {
 		if (!this.running) {
 			return;
 		}
+		// Decided before the attempt, so that whoever sees the resulting state change (health, the event bridge)
+		// already knows whether another attempt follows a failure.
+		ReconnectPolicy retryPolicy = this.settings.retryPolicy();
+		this.initialConnectRetrying = retryPolicy.isEnabled()
+				&& (retryPolicy.maxAttempts() <= 0 || attempt < retryPolicy.maxAttempts());
 		CompletableFuture<?> connected;
 		try {
 			connected = this.client.connectAsync();
 		}
 		catch (IllegalStateException ex) {
 			// Already connecting or connected, e.g. a user-defined client that was connected by the application.
+			this.initialConnectRetrying = false;
 			logger.debug("Leap client is already connecting or connected: " + ex.getMessage());
 			subscribeChannels();
 			return;
@@ -259,6 +267,23 @@ public class LeapClientLifecycle implements SmartLifecycle {
 	 */
 	public boolean isInitialConnectRetrying() {
 		return this.initialConnectRetrying;
+	}
+
+	/**
+	 * Whether another connection attempt follows the given state change: the client reconnects by itself
+	 * ({@link ConnectionStateChange#willReconnect()}), or this lifecycle retries a first connection that failed for
+	 * another reason than rejected credentials. The health indicator and the ApplicationEvent bridge both use it, so
+	 * the {@code willReconnect} they report agrees.
+	 * @param change the state change
+	 * @return {@code true} when another attempt will be made
+	 */
+	public boolean willReconnect(ConnectionStateChange change) {
+		if (change.willReconnect()) {
+			return true;
+		}
+		Throwable error = (change.error() != null) ? LifecycleSupport.unwrap(change.error()) : null;
+		return this.running && this.initialConnectRetrying && change.current() != ConnectionState.CONNECTED
+				&& !(error instanceof LeapAuthenticationException) && !(error instanceof LeapClosedException);
 	}
 
 	private String subscribedText() {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import io.leap.client.ChannelEvent;
 import io.leap.client.ConnectionStateChange;
@@ -61,6 +62,8 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile Predicate<ConnectionStateChange> willReconnect = ConnectionStateChange::willReconnect;
+
 	/**
 	 * Create a bridge and register its listeners with the client.
 	 * @param client the client
@@ -81,6 +84,16 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
 		register();
 	}
 
+	/**
+	 * Set what {@link LeapConnectionStateChangedEvent#isWillReconnect()} reports; by default the client's own
+	 * {@link ConnectionStateChange#willReconnect()}. The auto-configuration uses
+	 * {@code LeapClientLifecycle::willReconnect}, as the health indicator does, so that both agree.
+	 * @param willReconnect whether another connection attempt follows a change
+	 */
+	public void setWillReconnect(Predicate<ConnectionStateChange> willReconnect) {
+		this.willReconnect = Objects.requireNonNull(willReconnect, "willReconnect");
+	}
+
 	private void register() {
 		synchronized (this.monitor) {
 			if (this.messages != null) {
@@ -91,7 +104,8 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
 			this.channelEvents = new Channel<>("channel events",
 					(event) -> this.publisher.publishEvent(new LeapChannelEvent<>(this.client, event)));
 			this.stateChanges = new Channel<>("connection state changes",
-					(change) -> this.publisher.publishEvent(new LeapConnectionStateChangedEvent(this.client, change)));
+					(change) -> this.publisher.publishEvent(new LeapConnectionStateChangedEvent(this.client, change,
+							this.willReconnect.test(change))));
 			this.messages.subscription = this.client.addMessageListener(this.messages::deliver,
 					this.options.withName("leap-application-events"));
 			this.channelEvents.subscription = this.client.addChannelEventListener(this.channelEvents::deliver,

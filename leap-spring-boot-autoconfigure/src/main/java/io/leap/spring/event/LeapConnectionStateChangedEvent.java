@@ -18,14 +18,28 @@ public class LeapConnectionStateChangedEvent extends ApplicationEvent {
 
 	private final transient ConnectionStateChange change;
 
+	private final boolean willReconnect;
+
 	/**
 	 * Create a new event.
 	 * @param source the object that published the event (the client)
 	 * @param change the state change
 	 */
 	public LeapConnectionStateChangedEvent(Object source, ConnectionStateChange change) {
+		this(source, change, change.willReconnect());
+	}
+
+	/**
+	 * Create a new event whose {@link #isWillReconnect()} is decided by the publisher, which may know more than the
+	 * client (the auto-configured lifecycle retries a first connection that the client never opened).
+	 * @param source the object that published the event (the client)
+	 * @param change the state change
+	 * @param willReconnect whether another connection attempt will follow
+	 */
+	public LeapConnectionStateChangedEvent(Object source, ConnectionStateChange change, boolean willReconnect) {
 		super(source);
 		this.change = Objects.requireNonNull(change, "change");
+		this.willReconnect = willReconnect;
 	}
 
 	/**
@@ -65,7 +79,7 @@ public class LeapConnectionStateChangedEvent extends ApplicationEvent {
 	 * @return the will-reconnect flag
 	 */
 	public boolean isWillReconnect() {
-		return this.change.willReconnect();
+		return this.willReconnect;
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import io.leap.client.ConnectionState;
@@ -29,7 +30,7 @@ public class LeapHealthIndicator extends AbstractHealthIndicator {
 
 	private final Clock clock;
 
-	private final BooleanSupplier retryingInitialConnection;
+	private final Predicate<ConnectionStateChange> willReconnect;
 
 	private final Instant created;
 
@@ -40,7 +41,7 @@ public class LeapHealthIndicator extends AbstractHealthIndicator {
 	 * @param client the client
 	 */
 	public LeapHealthIndicator(LeapClient client) {
-		this(client, () -> false);
+		this(client, ConnectionStateChange::willReconnect, Clock.systemUTC());
 	}
 
 	/**
@@ -54,11 +55,30 @@ public class LeapHealthIndicator extends AbstractHealthIndicator {
 		this(client, retryingInitialConnection, Clock.systemUTC());
 	}
 
+	/**
+	 * Create an indicator that reports {@code willReconnect} as the given function decides, for example
+	 * {@code LeapClientLifecycle::willReconnect}, which the ApplicationEvent bridge also uses so that the
+	 * {@code LeapConnectionStateChangedEvent} and the health details agree.
+	 * @param client the client
+	 * @param willReconnect whether the client (or whoever retries its first connection) will try again after a change
+	 */
+	public LeapHealthIndicator(LeapClient client, Predicate<ConnectionStateChange> willReconnect) {
+		this(client, willReconnect, Clock.systemUTC());
+	}
+
 	LeapHealthIndicator(LeapClient client, BooleanSupplier retryingInitialConnection, Clock clock) {
+		this(client, retryingPredicate(retryingInitialConnection), clock);
+	}
+
+	private static Predicate<ConnectionStateChange> retryingPredicate(BooleanSupplier retryingInitialConnection) {
+		Objects.requireNonNull(retryingInitialConnection, "retryingInitialConnection");
+		return (change) -> change.willReconnect() || retryingInitialConnection.getAsBoolean();
+	}
+
+	LeapHealthIndicator(LeapClient client, Predicate<ConnectionStateChange> willReconnect, Clock clock) {
 		super("Leap health check failed");
 		this.client = Objects.requireNonNull(client, "client");
-		this.retryingInitialConnection = Objects.requireNonNull(retryingInitialConnection,
-				"retryingInitialConnection");
+		this.willReconnect = Objects.requireNonNull(willReconnect, "willReconnect");
 		this.clock = clock;
 		this.created = clock.instant();
 		client.addConnectionStateListener(this::onStateChange);
@@ -91,8 +111,7 @@ public class LeapHealthIndicator extends AbstractHealthIndicator {
 		}
 		if (state != ConnectionState.CONNECTED) {
 			if (change != null) {
-				builder.withDetail("willReconnect",
-						change.willReconnect() || this.retryingInitialConnection.getAsBoolean());
+				builder.withDetail("willReconnect", this.willReconnect.test(change));
 				if (change.nextAttemptAt() != null) {
 					builder.withDetail("nextAttemptAt", change.nextAttemptAt().toString());
 				}

@@ -1,11 +1,19 @@
 package io.leap.spring.transport;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLException;
 
 import io.leap.client.transport.WebSocketConnection;
 import io.leap.client.transport.WebSocketHandler;
@@ -83,13 +91,13 @@ public class SpringWebSocketTransport implements WebSocketTransport {
 		}
 		catch (RuntimeException ex) {
 			connection.shutdownSender();
-			result.completeExceptionally(ex);
+			result.completeExceptionally(connectFailure(uri, ex));
 			return result;
 		}
 		handshake.whenComplete((session, error) -> {
 			if (error != null) {
 				connection.shutdownSender();
-				result.completeExceptionally(error);
+				result.completeExceptionally(connectFailure(uri, error));
 			}
 			else if (!result.complete(connection)) {
 				// Timed out meanwhile: nobody will use this session.
@@ -103,6 +111,55 @@ public class SpringWebSocketTransport implements WebSocketTransport {
 			}
 		});
 		return result;
+	}
+
+	/**
+	 * The JSR-356 container reports a failed handshake as a {@code DeploymentException} ("The HTTP request to initiate
+	 * the WebSocket connection to [...] failed") that hides why. When the chain holds a network failure (connection
+	 * refused, unknown host, no route, connect timeout, TLS failure), report that instead, with the host and port in
+	 * its message; the original exception stays attached as its cause.
+	 * @param uri the URI that was connected to (contains no credentials)
+	 * @param error the failure
+	 * @return the exception to report
+	 */
+	static Throwable connectFailure(URI uri, Throwable error) {
+		String where = uri.getHost() + ":" + port(uri);
+		for (Throwable current = error; current != null; current = current.getCause()) {
+			String message = current.getMessage();
+			String reason = ((message != null) && !message.isBlank()) ? message : null;
+			IOException translated = null;
+			if (current instanceof ConnectException) {
+				translated = new ConnectException(((reason != null) ? reason : "Connection refused") + ": " + where);
+			}
+			else if (current instanceof UnknownHostException) {
+				translated = new UnknownHostException("Unknown host: " + uri.getHost() + " (" + where + ")");
+			}
+			else if (current instanceof NoRouteToHostException) {
+				translated = new NoRouteToHostException(((reason != null) ? reason : "No route to host") + ": " + where);
+			}
+			else if (current instanceof SocketTimeoutException || current instanceof TimeoutException) {
+				translated = new SocketTimeoutException(
+						((reason != null) ? reason : "Connect timed out") + ": " + where);
+			}
+			else if (current instanceof SSLException) {
+				translated = new SSLException("TLS handshake with " + where + " failed: " + reason);
+			}
+			if (translated != null) {
+				translated.initCause(error);
+				return translated;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return error;
+	}
+
+	private static int port(URI uri) {
+		if (uri.getPort() != -1) {
+			return uri.getPort();
+		}
+		return "wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
 	}
 
 	@Override

@@ -22,6 +22,7 @@ import io.leap.spring.core.LeapClientLifecycle;
 import io.leap.spring.core.LeapOperations;
 import io.leap.spring.core.LeapStartupException;
 import io.leap.spring.event.LeapApplicationEventBridge;
+import io.leap.spring.event.LeapConnectionStateChangedEvent;
 import io.leap.spring.event.LeapMessageEvent;
 import io.leap.spring.testsupport.LeapTestSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +71,24 @@ class LeapLifecycleIntegrationTests {
 				FailureAnalysis analysis = analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains(url.toString());
 				assertThat(analysis.getAction()).contains("leap.fail-fast=false");
+			});
+	}
+
+	@Test
+	void refusedConnectionThroughSpringTransportShowsItsRootCause() throws IOException {
+		int port = freePort();
+		URI url = URI.create("ws://127.0.0.1:" + port + "/ws");
+		IntegrationSupport.runner()
+			.withPropertyValues("leap.fail-fast=true", "leap.connect-timeout=5s", "leap.anonymous=true")
+			.withBean(LeapConnectionDetails.class, () -> LeapTestSupport.connectionDetails(url, "project_x", null))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				LeapStartupException ex = find(context.getStartupFailure(), LeapStartupException.class);
+				assertThat(find(ex, java.net.ConnectException.class))
+					.hasMessage("Connection refused: 127.0.0.1:" + port);
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Connection refused: 127.0.0.1:" + port)
+					.doesNotContain("DeploymentException");
 			});
 	}
 
@@ -124,6 +143,40 @@ class LeapLifecycleIntegrationTests {
 				await().atMost(TIMEOUT)
 					.until(() -> !context.getBean(LeapClientLifecycle.class).isInitialConnectRetrying());
 			});
+	}
+
+	@Test
+	void stateChangeEventAndHealthAgreeOnWillReconnectWhileTheFirstConnectionIsRetried() throws IOException {
+		URI url = URI.create("ws://127.0.0.1:" + freePort() + "/ws");
+		IntegrationSupport.runner()
+			.withPropertyValues("leap.anonymous=true", "leap.reconnect.initial-backoff=200ms")
+			.withBean(LeapConnectionDetails.class, () -> LeapTestSupport.connectionDetails(url, "project_x", null))
+			.withBean(StateChanges.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				StateChanges changes = context.getBean(StateChanges.class);
+				await().atMost(TIMEOUT).until(() -> changes.events.stream()
+					.anyMatch((event) -> event.getCurrent() != ConnectionState.CONNECTING && !event.isConnected()));
+				LeapConnectionStateChangedEvent failed = changes.events.stream()
+					.filter((event) -> event.getCurrent() != ConnectionState.CONNECTING && !event.isConnected())
+					.findFirst()
+					.orElseThrow();
+				// The client never opened this connection, so it does not reconnect it; the lifecycle retries it.
+				assertThat(failed.isWillReconnect()).isTrue();
+				HealthIndicator leap = LeapTestSupport.leapHealth(context);
+				assertThat(leap.health(true).getDetails()).containsEntry("willReconnect", true);
+			});
+	}
+
+	static class StateChanges {
+
+		final List<LeapConnectionStateChangedEvent> events = new CopyOnWriteArrayList<>();
+
+		@EventListener
+		void on(LeapConnectionStateChangedEvent event) {
+			this.events.add(event);
+		}
+
 	}
 
 	@Test

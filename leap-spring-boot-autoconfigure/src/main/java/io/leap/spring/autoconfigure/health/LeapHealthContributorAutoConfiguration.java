@@ -31,7 +31,7 @@ public final class LeapHealthContributorAutoConfiguration {
 	LeapHealthIndicator leapHealthIndicator(LeapClient client, ObjectProvider<LeapClientLifecycle> lifecycle) {
 		LeapClientLifecycle clientLifecycle = lifecycle.getIfUnique();
 		return (clientLifecycle != null)
-				? new LeapHealthIndicator(client, clientLifecycle::isInitialConnectRetrying)
+				? new LeapHealthIndicator(client, clientLifecycle::willReconnect)
 				: new LeapHealthIndicator(client);
 	}
 
