@@ -30,7 +30,7 @@ class StartupInfoTests {
 		DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
 		try (LeapClient client = LeapClient.builder("project_test").token("leap_token_x").build()) {
 			beans.registerSingleton("demoPublisher", new DemoPublisher(beans.getBeanProvider(
-					io.leap.spring.core.LeapOperations.class), client));
+					io.leap.spring.core.LeapOperations.class), client, new OrderDesk()));
 			startupInfo(beans).printWhereToLook();
 		}
 		assertThat(output).contains("Demo orders are published to channel 'orders' every few seconds through the "
