@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.leap.spring.boot.test.EmbeddedLeap;
+import io.leap.spring.boot.test.LeapMessageRecorder;
 import io.leap.spring.event.LeapMessageEvent;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +23,13 @@ import org.springframework.context.event.EventListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+/**
+ * The whole sample on an embedded Leap server: {@code @EmbeddedLeap} keeps the test on one even where the
+ * configuration points at a real Leap service, and its {@link LeapMessageRecorder} shows what the app's client got.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "sample.publisher.initial-delay=0s", "sample.publisher.interval=200ms" })
+@EmbeddedLeap(tokenState = "{\"app\":\"sample\"}")
 class SampleApplicationTests {
 
 	@LocalServerPort
@@ -34,10 +41,16 @@ class SampleApplicationTests {
 	@Autowired
 	OrderListener orderListener;
 
+	@Autowired
+	LeapMessageRecorder messages;
+
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	@Test
 	void publishedOrdersArriveAndActuatorShowsLeap() throws Exception {
+		OrderCreated recorded = this.messages.await("orders", OrdersChannel.ORDER_CREATED, OrderCreated.class,
+				Duration.ofSeconds(20));
+		assertThat(recorded.id()).isPositive();
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(this.received.orders).isNotEmpty());
 		OrderCreated order = this.received.orders.get(0);
 		assertThat(order.id()).isPositive();
