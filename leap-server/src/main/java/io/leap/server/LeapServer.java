@@ -262,6 +262,16 @@ public final class LeapServer implements AutoCloseable {
         return hub().sessionCount();
     }
 
+    /** Payloads dropped since start because a connection's outbound queue overflowed (it was closed with 4007). */
+    public long droppedFrames() {
+        return hub().droppedFrames();
+    }
+
+    /** Whether the server can serve now: always with the in-memory engine; with Redis, while Redis answers. */
+    public boolean isReady() {
+        return hub().ready();
+    }
+
     /** Closes one connection with a close frame (e.g. 4000-4007). The reason is at most 123 bytes. */
     public boolean closeConnection(String cid, int code, String reason) {
         return core().closeConnection(cid, code, reason);
@@ -381,6 +391,8 @@ public final class LeapServer implements AutoCloseable {
         private int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private SslContext sslContext;
         private boolean adminApi;
+        private long maxQueuedBytes = 64L * 1024 * 1024;
+        private String redisUri;
 
         private Builder() {
         }
@@ -530,6 +542,39 @@ public final class LeapServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The most payload bytes (JSON) queued for one connection whose writes are paused or whose socket does not
+         * keep up; 64 MiB by default. Past it the connection's queue is dropped and it is closed with 4007
+         * {@code Out of sync}: it has missed events it can only recover by reconnecting.
+         */
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxQueuedBytes must be at least 1024");
+            }
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Keeps channels, tokens, states and subscriptions in Redis and fans events out over Redis pub/sub, so any
+         * number of servers with the same Redis and project ID act as one Leap service. The URI is Lettuce's
+         * ({@code redis://[:password@]host[:port][/db]}, {@code rediss://} for TLS, {@code redis-sentinel://}).
+         * {@code null} (the default) keeps everything in this process's memory. {@link LeapServer#start()} fails with
+         * a clear message when Redis cannot be reached.
+         */
+        public Builder redis(String uri) {
+            if (uri != null) {
+                requireText(uri, "redis");
+                if (!uri.startsWith("redis://") && !uri.startsWith("rediss://") && !uri.startsWith("redis-sentinel://")
+                        && !uri.startsWith("redis-socket://")) {
+                    throw new IllegalArgumentException("The Redis URI must start with redis://, rediss://, "
+                            + "redis-sentinel:// or redis-socket://");
+                }
+            }
+            this.redisUri = uri;
+            return this;
+        }
+
         /** Builds the server; call {@link LeapServer#start()} to serve. */
         public LeapServer build() {
             Map<String, Set<Permission>> tokens = new LinkedHashMap<>(projectTokens);
@@ -541,7 +586,7 @@ public final class LeapServer implements AutoCloseable {
                     projectId != null ? projectId : randomId("project_"),
                     Collections.unmodifiableMap(tokens), Set.copyOf(userTokens), heartbeatInterval, identifyWindow,
                     tagged, taggedHeartbeatTimeout, heartbeatTolerance, sessionTimeout, maxInboundMessageBytes,
-                    maxStateBytes, maxInboundMessageBytes, ioThreads, sslContext, adminApi));
+                    maxStateBytes, maxInboundMessageBytes, ioThreads, sslContext, adminApi, maxQueuedBytes, redisUri));
         }
 
         private static String randomId(String prefix) {

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One socket connection. Outbound payloads from any thread go through an ordered queue that the connection's event
@@ -44,6 +45,9 @@ final class Conn {
     final Set<ChannelRec> anonymousSubscriptions = new LinkedHashSet<>();
 
     private final Queue<Frame> outbound = new ConcurrentLinkedQueue<>();
+    /** JSON bytes queued and not yet handed to the socket: bounded by {@code ServerConfig.maxQueuedBytes}. */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private volatile boolean overflowed;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
     private volatile boolean paused;
@@ -68,9 +72,17 @@ final class Conn {
         this.query = query;
     }
 
-    /** Queues a payload for this connection; safe from any thread. Dropped once the connection is closing. */
+    /**
+     * Queues a payload for this connection; safe from any thread. Dropped once the connection is closing. A connection
+     * whose queue (paused, or a socket that does not keep up) exceeds the configured bound is closed with 4007: it has
+     * already missed events it can only recover by reconnecting (spec D-4 at-most-once delivery).
+     */
     void send(Frame frame) {
-        if (closing) {
+        if (closing || overflowed) {
+            return;
+        }
+        if (queuedBytes.addAndGet(frame.json.length) > hub.config.maxQueuedBytes()) {
+            overflow();
             return;
         }
         outbound.offer(frame);
@@ -84,15 +96,35 @@ final class Conn {
                 : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.json));
     }
 
+    private void overflow() {
+        overflowed = true;
+        loop.execute(() -> {
+            if (closing) {
+                return;
+            }
+            long dropped = 0;
+            while (outbound.poll() != null) {
+                dropped++;
+            }
+            queuedBytes.set(0);
+            hub.droppedFrames.addAndGet(dropped + 1);
+            hub.log.warn("Connection {} closed: its outbound queue exceeded {} bytes ({} payloads dropped)", cid,
+                    hub.config.maxQueuedBytes(), dropped + 1);
+            closeNow(CloseCodes.OUT_OF_SYNC, "Out of sync");
+        });
+    }
+
     private void drain() {
-        if (paused || !channel.isActive()) {
+        if (paused || !channel.isActive() || !channel.isWritable()) {
+            // not writable: channelWritabilityChanged resumes the drain; meanwhile the queue's bound applies
             drainScheduled.set(false);
             return;
         }
         int written = 0;
         Frame frame;
         // re-checks the pause per payload: pauseWrites() holds what a running batch has not written yet
-        while (!paused && (frame = outbound.poll()) != null) {
+        while (!paused && channel.isWritable() && (frame = outbound.poll()) != null) {
+            queuedBytes.addAndGet(-frame.json.length);
             channel.write(toWebSocketFrame(frame), channel.voidPromise());
             if (++written == DRAIN_BATCH) {
                 channel.flush();
@@ -104,7 +136,7 @@ final class Conn {
             channel.flush();
         }
         drainScheduled.set(false);
-        if (!outbound.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+        if (!outbound.isEmpty() && !paused && channel.isWritable() && drainScheduled.compareAndSet(false, true)) {
             loop.execute(drainTask);
         }
     }
@@ -130,7 +162,7 @@ final class Conn {
         if (closing) {
             return;
         }
-        if (!paused) {
+        if (!paused && !overflowed) {
             drainScheduled.set(true);
             Frame frame;
             while ((frame = outbound.poll()) != null) {
@@ -139,6 +171,7 @@ final class Conn {
         }
         closing = true;
         outbound.clear();
+        queuedBytes.set(0);
         // RFC 6455 §7.1.1: wait for the client's close frame (WsHandler closes the TCP connection when it arrives)
         // instead of closing at once. Closing while the client is still sending (a heartbeat, Identify) would make
         // the kernel answer its bytes with a reset, and the client could lose the close frame, its code and reason:
@@ -182,6 +215,9 @@ final class Conn {
     void onWritable() {
         if (blast != null) {
             continueBlast();
+        }
+        if (!outbound.isEmpty() && !paused && drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drainTask);
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.Set;
  *
  * @param projectTokens project tokens accepted on REST with their permissions
  * @param userTokens    {@code pat_}/{@code bearer_} credentials accepted on REST (they need the {@code project} parameter)
+ * @param maxQueuedBytes the most JSON bytes queued for one connection before it is closed with 4007
+ * @param redisUri      {@code redis://} or {@code rediss://} URI of the Redis engine; {@code null} = in-memory engine
  */
 public record ServerConfig(
         int port,
@@ -30,7 +32,9 @@ public record ServerConfig(
         int maxRestBodyBytes,
         int ioThreads,
         SslContext sslContext,
-        boolean adminApi) {
+        boolean adminApi,
+        long maxQueuedBytes,
+        String redisUri) {
 
     /** The largest payload the server ever sends (protocol spec D-10). */
     public static final int MAX_OUTBOUND_PAYLOAD = 16 * 1024 * 1024;

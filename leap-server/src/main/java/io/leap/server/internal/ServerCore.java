@@ -64,9 +64,30 @@ public final class ServerCore {
                 new DefaultThreadFactory(THREAD_PREFIX + "-accept", true), NioIoHandler.newFactory());
         this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(),
                 new DefaultThreadFactory(THREAD_PREFIX + "-io", true), NioIoHandler.newFactory());
-        this.hub = new Hub(config, workerGroup);
+        Engine engine;
+        try {
+            engine = config.redisUri() == null ? new MemoryEngine(config, workerGroup) : redisEngine(config, workerGroup);
+        } catch (RuntimeException | LinkageError e) {
+            shutdownGroups();
+            throw e;
+        }
+        this.hub = new Hub(config, engine);
         this.rest = new RestApi(hub);
         this.admin = new AdminApi(this);
+    }
+
+    private static Engine redisEngine(ServerConfig config, EventLoopGroup scheduler) {
+        try {
+            Class.forName("io.lettuce.core.RedisClient", false, ServerCore.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("The Redis engine needs io.lettuce:lettuce-core on the class path");
+        }
+        return new RedisEngine(config, scheduler);
+    }
+
+    /** The engine's description for logs and the startup banner (never with credentials). */
+    public String engineDescription() {
+        return hub.engine.describe();
     }
 
     /** Binds the port; returns the bound port. */
@@ -93,6 +114,7 @@ public final class ServerCore {
             serverChannel = b.bind(new InetSocketAddress(config.bindAddress(), config.port())).syncUninterruptibly()
                     .channel();
         } catch (RuntimeException e) {
+            hub.engine.close();
             shutdownGroups();
             throw e;
         }
@@ -117,6 +139,11 @@ public final class ServerCore {
             CompletableFuture.allOf(closed).get(3, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.debug("Some connections did not close in time: {}", e.toString());
+        }
+        try {
+            hub.engine.close();
+        } catch (RuntimeException e) {
+            log.warn("Closing the engine failed: {}", e.toString());
         }
         shutdownGroups();
     }
