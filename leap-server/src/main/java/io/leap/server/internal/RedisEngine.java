@@ -6,7 +6,6 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -30,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -291,34 +289,36 @@ final class RedisEngine implements Engine {
     private <T> void runAsync(String script, ScriptOutputType type, Consumer<T> onReply, String... own) {
         String[] a = args(own);
         roundTrips.incrementAndGet();
-        RedisFuture<T> f;
         try {
-            f = connection.async().evalsha(digest(script), type, routingKey, a);
+            connection.async().<T>evalsha(digest(script), type, routingKey, a).whenComplete((reply, error) -> {
+                if (error instanceof RedisNoScriptException) {
+                    roundTrips.incrementAndGet();
+                    connection.async().<T>eval(script, type, routingKey, a)
+                            .whenComplete((again, error2) -> reply(onReply, again, error2));
+                } else {
+                    reply(onReply, reply, error);
+                }
+            });
         } catch (RedisException e) {
-            log.warn("Redis call failed: {}", e.toString());
+            log.warn("Redis call failed: {}", rootMessage(e));
+        }
+    }
+
+    private static <T> void reply(Consumer<T> onReply, T reply, Throwable error) {
+        if (error != null) {
+            log.warn("Redis call failed: {}", rootMessage(error));
             return;
         }
-        CompletionStage<T> stage = f.handle((reply, error) -> {
-            if (error == null) {
-                return java.util.concurrent.CompletableFuture.completedFuture(reply);
-            }
-            if (error instanceof RedisNoScriptException) {
-                roundTrips.incrementAndGet();
-                return connection.async().<T>eval(script, type, routingKey, a).toCompletableFuture();
-            }
-            return java.util.concurrent.CompletableFuture.<T>failedFuture(error);
-        }).thenCompose(x -> x);
-        stage.whenComplete((reply, error) -> {
-            if (error != null) {
-                log.warn("Redis call failed: {}", rootMessage(error));
-                return;
-            }
-            try {
-                onReply.accept(reply);
-            } catch (RuntimeException e) {
-                log.warn("Handling a Redis reply failed", e);
-            }
-        });
+        try {
+            onReply.accept(reply);
+        } catch (RuntimeException e) {
+            log.warn("Handling a Redis reply failed", e);
+        }
+    }
+
+    /** A script's nil reply: Lettuce gives {@code null} or a list holding one {@code null}. */
+    private static boolean nil(List<Object> r) {
+        return r == null || r.isEmpty() || r.get(0) == null;
     }
 
     private EngineUnavailableException unavailable(RedisException e) {
@@ -407,7 +407,7 @@ final class RedisEngine implements Engine {
                     if (t == null || !t.loaded) {
                         continue;
                     }
-                    if (r == null) {
+                    if (nil(r)) {
                         onTokenDeleted(id);
                         continue;
                     }
@@ -657,7 +657,7 @@ final class RedisEngine implements Engine {
         }
         synchronized (this) {
             t.pendingIdentifies--;
-            if (r == null || t.deleted || conn.closing) {
+            if (nil(r) || t.deleted || conn.closing) {
                 forgetIfUnused(t);
                 return false;
             }
@@ -790,7 +790,7 @@ final class RedisEngine implements Engine {
     public void subscribe(Conn conn, String channelId) {
         if (conn.token == null) {
             runAsync(RedisScripts.GET_CHANNEL, ScriptOutputType.MULTI, (List<Object> r) -> {
-                if (r == null) {
+                if (nil(r)) {
                     conn.send(unavailableUnknown(channelId));
                     return;
                 }
@@ -926,7 +926,7 @@ final class RedisEngine implements Engine {
     @Override
     public ObjectNode getChannel(String id) {
         List<Object> r = run(RedisScripts.GET_CHANNEL, ScriptOutputType.MULTI, id);
-        if (r == null) {
+        if (nil(r)) {
             throw noChannel(id);
         }
         return restChannel(id, (String) r.get(0), (String) r.get(1), (String) r.get(2));
@@ -934,7 +934,7 @@ final class RedisEngine implements Engine {
 
     @Override
     public boolean channelExists(String id) {
-        return run(RedisScripts.GET_CHANNEL, ScriptOutputType.MULTI, id) != null;
+        return !nil(run(RedisScripts.GET_CHANNEL, ScriptOutputType.MULTI, id));
     }
 
     @Override
@@ -966,7 +966,7 @@ final class RedisEngine implements Engine {
     @Override
     public ObjectNode channelState(String id) {
         List<Object> r = run(RedisScripts.GET_STATE, ScriptOutputType.MULTI, id);
-        if (r == null) {
+        if (nil(r)) {
             throw noChannel(id);
         }
         return parseObject((String) r.get(0));
@@ -993,7 +993,7 @@ final class RedisEngine implements Engine {
     public void patchChannelState(String id, ObjectNode patch) {
         for (int attempt = 0; attempt < STATE_CAS_ATTEMPTS; attempt++) {
             List<Object> r = run(RedisScripts.GET_STATE, ScriptOutputType.MULTI, id);
-            if (r == null) {
+            if (nil(r)) {
                 throw noChannel(id);
             }
             ObjectNode merged = parseObject((String) r.get(0));
@@ -1044,7 +1044,7 @@ final class RedisEngine implements Engine {
     @Override
     public List<ObjectNode> channelTokens(String channelId) {
         List<Object> r = run(RedisScripts.CHANNEL_TOKENS, ScriptOutputType.MULTI, channelId);
-        if (r == null) {
+        if (nil(r)) {
             throw noChannel(channelId);
         }
         return tokenList(r);
@@ -1095,13 +1095,13 @@ final class RedisEngine implements Engine {
 
     @Override
     public boolean tokenExists(String id) {
-        return run(RedisScripts.GET_TOKEN, ScriptOutputType.MULTI, id) != null;
+        return !nil(run(RedisScripts.GET_TOKEN, ScriptOutputType.MULTI, id));
     }
 
     @Override
     public ObjectNode getToken(String id) {
         List<Object> r = run(RedisScripts.GET_TOKEN, ScriptOutputType.MULTI, id);
-        if (r == null) {
+        if (nil(r)) {
             throw noToken();
         }
         return restToken(id, (String) r.get(0), (Long) r.get(1) + localConnections(id));
