@@ -617,6 +617,32 @@ class ProtocolTest {
     }
 
     @Test
+    void aPausedConnectionWhoseQueueOverflowsIsClosedWith4007() {
+        LeapServer s = server(builder().maxQueuedBytes(4096));
+        s.createChannel("u", ChannelType.UNPROTECTED, null);
+        TestSocket socket = connect(s, null);
+        String cid = socket.identify(s.projectId(), null).data().path("cid").asString();
+        socket.dispatch("u", "SUBSCRIBE", "null");
+        socket.nextDispatch();
+        assertThat(s.pauseWrites(cid)).isTrue();
+        String filler = "x".repeat(500);
+        for (int i = 0; i < 20; i++) {
+            s.publish("u", "E", filler);
+        }
+        assertClosed(socket, 4007, "Out of sync");
+        assertThat(s.droppedFrames()).isGreaterThan(0);
+        // within the bound, a paused connection keeps everything (pausedWritesAreHeldAndDeliveredInOrder)
+        TestSocket next = connect(s, null);
+        String cid2 = next.identify(s.projectId(), null).data().path("cid").asString();
+        next.dispatch("u", "SUBSCRIBE", "null");
+        next.nextDispatch();
+        assertThat(s.pauseWrites(cid2)).isTrue();
+        s.publish("u", "E", filler);
+        assertThat(s.resumeWrites(cid2)).isTrue();
+        assertThat(next.nextDispatch().event()).isEqualTo("MESSAGE");
+    }
+
+    @Test
     void blastDeliversEveryCopy() {
         LeapServer s = server();
         TestSocket plain = connect(s, null);
