@@ -29,8 +29,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An embeddable, in-memory Leap-compatible server: the Leap Edge socket ({@code /ws} and {@code /1.0/ws}) and the
+ * An embeddable Leap-compatible server: the Leap Edge socket ({@code /ws} and {@code /1.0/ws}) and the
  * Channels REST API ({@code /v1/...}) on one port, plus in-process admin and fault-injection methods for tests.
+ * State lives in memory by default; with {@link Builder#redis(String)} it lives in Redis, and any number of servers
+ * with the same Redis and project ID act as one Leap service.
  *
  * <pre>{@code
  * try (LeapServer server = LeapServer.builder().build().start()) {
@@ -107,6 +109,16 @@ public final class LeapServer implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ addresses and identity
+
+    /** The bound management port ({@code /health}, {@code /metrics}), or -1 when it is off. */
+    public int managementPort() {
+        return core().managementPort();
+    }
+
+    /** Where state lives: {@code in-memory}, or the Redis address and this node's ID (never credentials). */
+    public String engineDescription() {
+        return core().engineDescription();
+    }
 
     /** The bound port. */
     public int port() {
@@ -393,6 +405,7 @@ public final class LeapServer implements AutoCloseable {
         private boolean adminApi;
         private long maxQueuedBytes = 64L * 1024 * 1024;
         private String redisUri;
+        private int managementPort = -1;
 
         private Builder() {
         }
@@ -575,6 +588,19 @@ public final class LeapServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Also serves {@code /health} (liveness and readiness, readiness including Redis) and {@code /metrics}
+         * (Prometheus) on this port, on the same bind address; 0 picks a free one. Off by default. Needs
+         * {@code io.micrometer:micrometer-registry-prometheus} on the class path (the standalone jar has it).
+         */
+        public Builder managementPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("managementPort must be 0-65535");
+            }
+            this.managementPort = port;
+            return this;
+        }
+
         /** Builds the server; call {@link LeapServer#start()} to serve. */
         public LeapServer build() {
             Map<String, Set<Permission>> tokens = new LinkedHashMap<>(projectTokens);
@@ -586,7 +612,7 @@ public final class LeapServer implements AutoCloseable {
                     projectId != null ? projectId : randomId("project_"),
                     Collections.unmodifiableMap(tokens), Set.copyOf(userTokens), heartbeatInterval, identifyWindow,
                     tagged, taggedHeartbeatTimeout, heartbeatTolerance, sessionTimeout, maxInboundMessageBytes,
-                    maxStateBytes, maxInboundMessageBytes, ioThreads, sslContext, adminApi, maxQueuedBytes, redisUri));
+                    maxStateBytes, maxInboundMessageBytes, ioThreads, sslContext, adminApi, maxQueuedBytes, redisUri, managementPort));
         }
 
         private static String randomId(String prefix) {

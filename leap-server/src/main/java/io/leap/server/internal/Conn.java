@@ -52,6 +52,8 @@ final class Conn {
     private final Runnable drainTask = this::drain;
     private volatile boolean paused;
     volatile boolean closing;
+    /** The close code this server sent, 0 while it sent none (the peer closed, or the link dropped). */
+    volatile int closeCode;
 
     // Event-loop confined heartbeat state.
     long lastHeartbeatNanos = System.nanoTime();
@@ -107,8 +109,8 @@ final class Conn {
                 dropped++;
             }
             queuedBytes.set(0);
-            hub.droppedFrames.addAndGet(dropped + 1);
-            hub.log.warn("Connection {} closed: its outbound queue exceeded {} bytes ({} payloads dropped)", cid,
+            hub.stats.dropped(dropped + 1);
+            Hub.connectionLog.warn("Connection {} closed: its outbound queue exceeded {} bytes ({} payloads dropped)", cid,
                     hub.config.maxQueuedBytes(), dropped + 1);
             closeNow(CloseCodes.OUT_OF_SYNC, "Out of sync");
         });
@@ -128,12 +130,14 @@ final class Conn {
             channel.write(toWebSocketFrame(frame), channel.voidPromise());
             if (++written == DRAIN_BATCH) {
                 channel.flush();
+                hub.stats.messagesOut(written);
                 loop.execute(drainTask); // stay scheduled, but let other connections of this loop run
                 return;
             }
         }
         if (written > 0) {
             channel.flush();
+            hub.stats.messagesOut(written);
         }
         drainScheduled.set(false);
         if (!outbound.isEmpty() && !paused && channel.isWritable() && drainScheduled.compareAndSet(false, true)) {
@@ -170,6 +174,7 @@ final class Conn {
             }
         }
         closing = true;
+        closeCode = code;
         outbound.clear();
         queuedBytes.set(0);
         // RFC 6455 §7.1.1: wait for the client's close frame (WsHandler closes the TCP connection when it arrives)

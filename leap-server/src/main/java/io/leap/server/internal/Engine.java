@@ -96,6 +96,11 @@ interface Engine extends AutoCloseable {
         return true;
     }
 
+    /** Commands sent to Redis since start (0 for the in-memory engine). */
+    default long redisRoundTrips() {
+        return 0;
+    }
+
     /** A short human-readable description for logs and the startup banner, never with credentials. */
     default String describe() {
         return "in-memory";

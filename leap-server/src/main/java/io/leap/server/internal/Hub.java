@@ -23,7 +23,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class Hub {
 
-    static final Logger log = LoggerFactory.getLogger(Hub.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final ServerConfig config;
@@ -31,12 +30,13 @@ public final class Hub {
     private final Map<String, Conn> connections = new ConcurrentHashMap<>();
     final AtomicLong connectionAttempts = new AtomicLong();
     volatile boolean heartbeatAcks = true;
-    /** Payloads dropped because a connection's outbound queue overflowed (the connection is closed with 4007). */
-    final AtomicLong droppedFrames = new AtomicLong();
+    static final Logger connectionLog = LoggerFactory.getLogger("io.leap.server.connections");
+    final ServerStats stats;
 
-    Hub(ServerConfig config, Engine engine) {
+    Hub(ServerConfig config, Engine engine, ServerStats stats) {
         this.config = config;
         this.engine = engine;
+        this.stats = stats;
     }
 
     static String randomId(String prefix, int bytes) {
@@ -70,13 +70,23 @@ public final class Hub {
 
     void register(Conn conn) {
         connections.put(conn.cid, conn);
+        connectionLog.info("connection opened cid={} remote={} compression={}", conn.cid, conn.channel.remoteAddress(),
+                conn.zlib ? "zlib" : "none");
     }
 
     void unregister(Conn conn) {
         if (connections.remove(conn.cid) == null) {
             return;
         }
-        engine.unregister(conn);
+        try {
+            engine.unregister(conn);
+        } finally {
+            long ms = java.time.Duration.between(conn.connectedAt, java.time.Instant.now()).toMillis();
+            int code = conn.closeCode;
+            connectionLog.info("connection closed cid={} identified={} anonymous={} code={} by={} duration_ms={}",
+                    conn.cid, conn.identified, conn.token == null, code == 0 ? "-" : Integer.toString(code),
+                    code == 0 ? "peer" : "server", ms);
+        }
     }
 
     Conn connection(String cid) {
@@ -113,7 +123,11 @@ public final class Hub {
     }
 
     public long droppedFrames() {
-        return droppedFrames.get();
+        return stats.droppedFrames();
+    }
+
+    public ServerStats stats() {
+        return stats;
     }
 
     public void heartbeatAcks(boolean enabled) {

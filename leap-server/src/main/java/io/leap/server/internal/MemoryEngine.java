@@ -32,9 +32,12 @@ final class MemoryEngine implements Engine {
     private final Map<String, ChannelRec> channels = new LinkedHashMap<>();
     private final Map<String, TokenRec> tokens = new LinkedHashMap<>();
 
-    MemoryEngine(ServerConfig config, ScheduledExecutorService scheduler) {
+    private final ServerStats stats;
+
+    MemoryEngine(ServerConfig config, ScheduledExecutorService scheduler, ServerStats stats) {
         this.config = config;
         this.scheduler = scheduler;
+        this.stats = stats;
     }
 
     private static String randomId(String prefix, int bytes) {
@@ -228,10 +231,12 @@ final class MemoryEngine implements Engine {
         }
     }
 
-    private static void fanOut(ChannelRec c, Frame frame) {
+    private void fanOut(ChannelRec c, Frame frame) {
+        long start = System.nanoTime();
         for (Conn conn : c.recipients()) {
             conn.send(frame);
         }
+        stats.fanOut(System.nanoTime() - start);
     }
 
     // ---------------------------------------------------------------- channels (REST §6.1-6.13 and admin)

@@ -110,8 +110,11 @@ final class RedisEngine implements Engine {
         }
     }
 
-    RedisEngine(ServerConfig config, ScheduledExecutorService sessionScheduler) {
+    private final ServerStats stats;
+
+    RedisEngine(ServerConfig config, ScheduledExecutorService sessionScheduler, ServerStats stats) {
         this.config = config;
+        this.stats = stats;
         this.sessionScheduler = sessionScheduler;
         RedisURI uri;
         try {
@@ -223,6 +226,11 @@ final class RedisEngine implements Engine {
 
     String nodeId() {
         return nodeId;
+    }
+
+    @Override
+    public long redisRoundTrips() {
+        return roundTrips.get();
     }
 
     @Override
@@ -465,9 +473,11 @@ final class RedisEngine implements Engine {
                     synchronized (this) {
                         ChannelRec c = channels.get(channel);
                         if (c != null) {
+                            long start = System.nanoTime();
                             for (Conn conn : c.recipients()) {
                                 conn.send(frame);
                             }
+                            stats.fanOut(System.nanoTime() - start);
                         }
                     }
                 }

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param userTokens    {@code pat_}/{@code bearer_} credentials accepted on REST (they need the {@code project} parameter)
  * @param maxQueuedBytes the most JSON bytes queued for one connection before it is closed with 4007
  * @param redisUri      {@code redis://} or {@code rediss://} URI of the Redis engine; {@code null} = in-memory engine
+ * @param managementPort port of the health and metrics endpoints; 0 = any free port, -1 = off
  */
 public record ServerConfig(
         int port,
@@ -34,7 +35,8 @@ public record ServerConfig(
         SslContext sslContext,
         boolean adminApi,
         long maxQueuedBytes,
-        String redisUri) {
+        String redisUri,
+        int managementPort) {
 
     /** The largest payload the server ever sends (protocol spec D-10). */
     public static final int MAX_OUTBOUND_PAYLOAD = 16 * 1024 * 1024;
