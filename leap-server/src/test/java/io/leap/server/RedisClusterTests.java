@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.leap.server.redis.RedisServer;
 import io.leap.server.testing.FaultProxy;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -330,6 +331,37 @@ class RedisClusterTests {
                             assertThat(String.valueOf(t.getMessage())).doesNotContain("wrong-pass");
                         }
                     });
+            b.close();
+            a.close();
+        }
+    }
+
+    @Test
+    void tlsToRedisWithRediss() throws Exception {
+        SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
+        int tlsPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            tlsPort = s.getLocalPort();
+        }
+        try (RedisServer secured = RedisServer.start(false, "--tls-port", Integer.toString(tlsPort),
+                "--tls-cert-file", cert.certificate().getPath(), "--tls-key-file", cert.privateKey().getPath(),
+                "--tls-ca-cert-file", cert.certificate().getPath(), "--tls-auth-clients", "no")) {
+            // the test's self-signed certificate is not in the JVM's trust store: verify nothing but encrypt
+            String uri = "rediss://127.0.0.1:" + tlsPort + "?verifyPeer=NONE";
+            LeapServer a = node(uri);
+            LeapServer b = node(uri);
+            assertThat(a.engineDescription()).startsWith("Redis rediss://127.0.0.1:" + tlsPort);
+            a.createChannel("tls", ChannelType.UNPROTECTED, null);
+            TestSocket onB = connect(b);
+            onB.identify(projectId, null);
+            onB.dispatch("tls", "SUBSCRIBE", "null");
+            assertThat(onB.nextDispatch().event()).isEqualTo("AVAILABLE");
+            a.publish("tls", "secret", 1);
+            assertThat(onB.nextDispatch().data().path("e").asString()).isEqualTo("secret");
+            b.close();
+            a.close();
+        } finally {
+            cert.delete();
         }
     }
 

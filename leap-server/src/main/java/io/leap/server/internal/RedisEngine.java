@@ -252,10 +252,13 @@ final class RedisEngine implements Engine {
         redisExecutor.shutdownNow();
         try {
             if (connection.isOpen()) {
-                connection.sync().evalsha(digest(RedisScripts.NODE_LEAVE), ScriptOutputType.INTEGER, routingKey,
-                        prefix, nodeId);
+                // bounded: a node that cannot reach Redis shuts down at once; its presence then expires by itself
+                connection.async().eval(RedisScripts.NODE_LEAVE, ScriptOutputType.INTEGER, routingKey, prefix, nodeId)
+                        .get(1, TimeUnit.SECONDS);
             }
-        } catch (RuntimeException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
             log.debug("Could not remove this node's presence from Redis: {}", e.toString());
         }
         connection.close();
