@@ -105,6 +105,9 @@ final class RedisEngine implements Engine {
         boolean deleted;
         /** Channel → socket channel object (subscribed) or null (unsubscribed), last event wins. */
         final Map<String, ObjectNode> ops = new LinkedHashMap<>();
+        /** While a resynchronisation waits for its snapshot: the events seen meanwhile (they are newer). */
+        boolean resyncing;
+        final Map<String, ObjectNode> resyncOps = new HashMap<>();
         /** Socket channel objects seen for this token's subscriptions (for {@code INIT}). */
         final Map<String, ObjectNode> known = new HashMap<>();
 
@@ -181,7 +184,7 @@ final class RedisEngine implements Engine {
         });
         try {
             pubSub.sync().subscribe(eventsChannel);
-            String created = (String) run(RedisScripts.PROJECT_CREATED, ScriptOutputType.VALUE,
+            String created = (String) runAlways(RedisScripts.PROJECT_CREATED, ScriptOutputType.VALUE,
                     Long.toString(System.currentTimeMillis()));
             this.projectCreatedAt = Instant.ofEpochMilli(Long.parseLong(created));
             refreshPresence();
@@ -286,9 +289,21 @@ final class RedisEngine implements Engine {
         return a;
     }
 
+    /**
+     * Runs a script for a caller (REST, Identify) and waits for its answer. While the node is not ready (Redis
+     * unreachable, or not answering within the command timeout), it fails at once instead of holding the caller's
+     * event loop for the command timeout.
+     */
+    private <T> T run(String script, ScriptOutputType type, String... own) {
+        if (!ready()) {
+            throw new EngineUnavailableException("Redis at " + describe + " is unavailable; try again", null);
+        }
+        return runAlways(script, type, own);
+    }
+
     /** Runs a script and waits for its answer; EVALSHA, falling back to EVAL once Redis lost its script cache. */
     @SuppressWarnings("unchecked")
-    private <T> T run(String script, ScriptOutputType type, String... own) {
+    private <T> T runAlways(String script, ScriptOutputType type, String... own) {
         String[] a = args(own);
         roundTrips.incrementAndGet();
         try {
@@ -374,10 +389,17 @@ final class RedisEngine implements Engine {
     private void refreshPresenceQuietly() {
         try {
             refreshPresence();
-            presenceWritten = true;
+            if (!presenceWritten) {
+                // Redis answers again without a reconnect (a stall, not a drop): events may still have been lost
+                log.info("Redis at {} answers again; resynchronising", describe);
+                presenceWritten = true;
+                scheduleResync();
+            }
         } catch (RuntimeException e) {
+            if (presenceWritten) {
+                log.warn("Redis at {} does not answer ({}); not ready until it does", describe, rootMessage(e));
+            }
             presenceWritten = false;
-            log.debug("Presence refresh failed: {}", e.toString());
         }
     }
 
@@ -404,7 +426,7 @@ final class RedisEngine implements Engine {
         own.add(Integer.toString(tokenPairs.size() / 2));
         own.addAll(tokenPairs);
         own.addAll(anonPairs);
-        run(RedisScripts.NODE_REFRESH, ScriptOutputType.INTEGER, own.toArray(new String[0]));
+        runAlways(RedisScripts.NODE_REFRESH, ScriptOutputType.INTEGER, own.toArray(new String[0]));
     }
 
     private synchronized int localConnections(String tokenId) {
@@ -431,10 +453,36 @@ final class RedisEngine implements Engine {
                 ids = new ArrayList<>(tokens.keySet());
             }
             for (String id : ids) {
-                List<Object> r = run(RedisScripts.IDENTIFY, ScriptOutputType.MULTI, id);
                 synchronized (this) {
                     LocalToken t = tokens.get(id);
-                    if (t == null || !t.loaded) {
+                    if (t == null) {
+                        continue;
+                    }
+                    t.resyncing = true;
+                    t.resyncOps.clear();
+                }
+                List<Object> r;
+                try {
+                    r = runAlways(RedisScripts.IDENTIFY, ScriptOutputType.MULTI, id);
+                } catch (RuntimeException e) {
+                    synchronized (this) {
+                        LocalToken t = tokens.get(id);
+                        if (t != null) {
+                            t.resyncing = false;
+                            t.resyncOps.clear();
+                        }
+                    }
+                    throw e;
+                }
+                synchronized (this) {
+                    LocalToken t = tokens.get(id);
+                    if (t == null) {
+                        continue;
+                    }
+                    t.resyncing = false;
+                    Map<String, ObjectNode> newer = new HashMap<>(t.resyncOps);
+                    t.resyncOps.clear();
+                    if (!t.loaded || t.deleted) {
                         continue;
                     }
                     if (nil(r)) {
@@ -446,14 +494,17 @@ final class RedisEngine implements Engine {
                         now.put((String) r.get(i), socketChannel((String) r.get(i), (String) r.get(i + 1),
                                 (String) r.get(i + 2)));
                     }
+                    // events that arrived after the snapshot was taken are newer than it: they stand
                     for (ChannelRec c : new ArrayList<>(t.rec.subscriptions)) {
-                        if (!now.containsKey(c.id)) {
+                        if (!now.containsKey(c.id) && !newer.containsKey(c.id)) {
                             Frame f = Events.dispatch(c.id, false, "UNAVAILABLE", Events.unavailable(true, null));
                             removeSubscription(t, c.id, f);
                         }
                     }
                     for (Map.Entry<String, ObjectNode> e : now.entrySet()) {
-                        addSubscription(t, e.getKey(), e.getValue(), true);
+                        if (!newer.containsKey(e.getKey())) {
+                            addSubscription(t, e.getKey(), e.getValue(), true);
+                        }
                     }
                 }
             }
@@ -562,6 +613,9 @@ final class RedisEngine implements Engine {
         if (!t.loaded) {
             t.ops.put(channelId, socketChannel);
         }
+        if (t.resyncing) {
+            t.resyncOps.put(channelId, socketChannel);
+        }
         ChannelRec c = channel(channelId);
         if (t.rec.subscriptions.add(c)) {
             c.tokenSubscribers.add(t.rec);
@@ -580,6 +634,9 @@ final class RedisEngine implements Engine {
     private void removeSubscription(LocalToken t, String channelId, Frame notify) {
         if (!t.loaded) {
             t.ops.put(channelId, null);
+        }
+        if (t.resyncing) {
+            t.resyncOps.put(channelId, null);
         }
         t.known.remove(channelId);
         ChannelRec c = channels.get(channelId);
@@ -617,6 +674,9 @@ final class RedisEngine implements Engine {
         for (LocalToken t : tokens.values()) {
             if (!t.loaded) {
                 t.ops.put(channelId, null);
+            }
+            if (t.resyncing) {
+                t.resyncOps.put(channelId, null);
             }
             t.known.remove(channelId);
         }
