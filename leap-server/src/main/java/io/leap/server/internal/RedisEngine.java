@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,8 @@ final class RedisEngine implements Engine {
     /** How often a node refreshes its heartbeat and presence. */
     static final long NODE_REFRESH_MS = 2000;
     private static final int STATE_CAS_ATTEMPTS = 100;
+    /** How long a REST or admin call waits for its own event to come back through Redis before it returns anyway. */
+    private static final long EVENT_ECHO_TIMEOUT_MS = 2000;
 
     private final ServerConfig config;
     private final ScheduledExecutorService sessionScheduler;
@@ -94,6 +97,10 @@ final class RedisEngine implements Engine {
     private volatile boolean presenceWritten = true;
     private volatile boolean closed;
     final AtomicLong roundTrips = new AtomicLong();
+    /** Calls waiting until this node has fanned out the event they published (read-your-writes on one node). */
+    private final Map<Long, CompletableFuture<Void>> waiters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong eventSequence = new AtomicLong();
+    private final String originPrefix = nodeId + ":";
     final AtomicLong eventsReceived = new AtomicLong();
 
     /** A token with local connections (or an Identify in flight) and its subscriptions as this node knows them. */
@@ -534,8 +541,28 @@ final class RedisEngine implements Engine {
 
     // ---------------------------------------------------------------- events from Redis
 
-    private void onEvent(String message) {
+    private void onEvent(String envelope) {
         eventsReceived.incrementAndGet();
+        int originEnd = envelope.indexOf('\n');
+        if (originEnd < 0) {
+            log.debug("Ignoring an event without an origin");
+            return;
+        }
+        String origin = envelope.substring(0, originEnd);
+        String message = envelope.substring(originEnd + 1);
+        try {
+            handleEvent(message);
+        } finally {
+            if (origin.startsWith(originPrefix)) {
+                CompletableFuture<Void> w = waiters.remove(Long.parseLong(origin.substring(originPrefix.length())));
+                if (w != null) {
+                    w.complete(null);
+                }
+            }
+        }
+    }
+
+    private void handleEvent(String message) {
         try {
             char type = message.charAt(0);
             switch (type) {
@@ -918,7 +945,7 @@ final class RedisEngine implements Engine {
                 conn.send(available(socketChannel(channelId, (String) r.get(1), (String) r.get(2)), true));
             }
             // 4: the subscribe event sends AVAILABLE to every connection of the session, on every node
-        }, failed(conn), channelId, conn.token.id, "socket");
+        }, failed(conn), channelId, conn.token.id, "socket", NO_ORIGIN);
     }
 
     @Override
@@ -942,7 +969,7 @@ final class RedisEngine implements Engine {
             if (code != 3) {
                 conn.send(Events.dispatch(channelId, true, "UNAVAILABLE", Events.unavailable(true, null)));
             }
-        }, failed(conn), channelId, conn.token.id);
+        }, failed(conn), channelId, conn.token.id, NO_ORIGIN);
     }
 
     /**
@@ -964,7 +991,7 @@ final class RedisEngine implements Engine {
             if (ok == 0) {
                 conn.send(unavailableUnknown(channelId));
             }
-        }, "ch:" + channelId, channelEvent(channelId, frame));
+        }, "ch:" + channelId, channelEvent(NO_ORIGIN, channelId, frame));
     }
 
     @Override
@@ -978,11 +1005,55 @@ final class RedisEngine implements Engine {
             if (ok == 0) {
                 conn.send(unavailableUnknown(channelId));
             }
-        }, channelId, "", Json.MAPPER.writeValueAsString(state), channelEvent(channelId, frame));
+        }, channelId, "", Json.MAPPER.writeValueAsString(state), channelEvent(NO_ORIGIN, channelId, frame));
     }
 
-    private static String channelEvent(String channelId, Frame frame) {
-        return "c\n" + channelId + "\n" + new String(frame.json, StandardCharsets.UTF_8);
+    private static String channelEvent(String origin, String channelId, Frame frame) {
+        return origin + "\nc\n" + channelId + "\n" + new String(frame.json, StandardCharsets.UTF_8);
+    }
+
+    private static String tokenEvent(String origin, String tokenId, Frame frame) {
+        return origin + "\nt\n" + tokenId + "\n" + new String(frame.json, StandardCharsets.UTF_8);
+    }
+
+    /** The origin of events published by socket dispatches: nobody waits for them. */
+    private static final String NO_ORIGIN = "-";
+
+    /**
+     * A pending wait for an event this call is about to publish. REST and admin calls return only once this node has
+     * handed their event to its own connections, as the in-memory engine does: a client of this node that sees the
+     * REST answer and then sends a heartbeat gets the event before the ack.
+     */
+    private final class Wait implements AutoCloseable {
+        final long seq = eventSequence.incrementAndGet();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Wait() {
+            waiters.put(seq, done);
+        }
+
+        String origin() {
+            return originPrefix + seq;
+        }
+
+        /** The event was published: waits (bounded) until this node has fanned it out. */
+        void published() {
+            if (!pubSub.isOpen()) {
+                return;
+            }
+            try {
+                done.get(EVENT_ECHO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.debug("This node's own event did not come back within {} ms", EVENT_ECHO_TIMEOUT_MS);
+            }
+        }
+
+        @Override
+        public void close() {
+            waiters.remove(seq);
+        }
     }
 
     // ---------------------------------------------------------------- channels
@@ -1056,10 +1127,13 @@ final class RedisEngine implements Engine {
     @Override
     public void deleteChannel(String id) {
         Frame frame = Events.dispatch(id, false, "UNAVAILABLE", Events.unavailable(false, "UNKNOWN"));
-        Long deleted = run(RedisScripts.DELETE_CHANNEL, ScriptOutputType.INTEGER, id,
-                "d\n" + id + "\n" + new String(frame.json, StandardCharsets.UTF_8));
-        if (deleted == 0) {
-            throw noChannel(id);
+        try (Wait w = new Wait()) {
+            Long deleted = run(RedisScripts.DELETE_CHANNEL, ScriptOutputType.INTEGER, id,
+                    w.origin() + "\nd\n" + id + "\n" + new String(frame.json, StandardCharsets.UTF_8));
+            if (deleted == 0) {
+                throw noChannel(id);
+            }
+            w.published();
         }
     }
 
@@ -1080,12 +1154,17 @@ final class RedisEngine implements Engine {
 
     private long writeState(String id, String expectedVersion, ObjectNode state) {
         Frame frame = Events.dispatch(id, false, "STATE_UPDATE", Events.stateData(state));
-        Long r = run(RedisScripts.SET_STATE, ScriptOutputType.INTEGER, id, expectedVersion,
-                Json.MAPPER.writeValueAsString(state), channelEvent(id, frame));
-        if (r == 0) {
-            throw noChannel(id);
+        try (Wait w = new Wait()) {
+            Long r = run(RedisScripts.SET_STATE, ScriptOutputType.INTEGER, id, expectedVersion,
+                    Json.MAPPER.writeValueAsString(state), channelEvent(w.origin(), id, frame));
+            if (r == 0) {
+                throw noChannel(id);
+            }
+            if (r == 1) {
+                w.published();
+            }
+            return r;
         }
-        return r;
     }
 
     /** Shallow merge with compare-and-set on the state's version, so concurrent patches on any node all apply. */
@@ -1111,33 +1190,46 @@ final class RedisEngine implements Engine {
     public void publish(String channelId, String event, JsonNode data) {
         Hub.validateEvent(event);
         Frame frame = Events.userMessage(channelId, "MESSAGE", event, data);
-        Long ok = run(RedisScripts.PUBLISH_IF_EXISTS, ScriptOutputType.INTEGER, "ch:" + channelId,
-                channelEvent(channelId, frame));
-        if (ok == 0) {
-            throw noChannel(channelId);
+        try (Wait w = new Wait()) {
+            Long ok = run(RedisScripts.PUBLISH_IF_EXISTS, ScriptOutputType.INTEGER, "ch:" + channelId,
+                    channelEvent(w.origin(), channelId, frame));
+            if (ok == 0) {
+                throw noChannel(channelId);
+            }
+            w.published();
         }
     }
 
     @Override
     public void subscribeToken(String channelId, String tokenId) {
-        List<Object> r = run(RedisScripts.SUBSCRIBE, ScriptOutputType.MULTI, channelId, tokenId, "rest");
-        long code = (Long) r.get(0);
-        if (code == 0) {
-            throw noChannel(channelId);
-        }
-        if (code == 1) {
-            throw noToken();
+        try (Wait w = new Wait()) {
+            List<Object> r = run(RedisScripts.SUBSCRIBE, ScriptOutputType.MULTI, channelId, tokenId, "rest", w.origin());
+            long code = (Long) r.get(0);
+            if (code == 0) {
+                throw noChannel(channelId);
+            }
+            if (code == 1) {
+                throw noToken();
+            }
+            if (code == 4) {
+                w.published();
+            }
         }
     }
 
     @Override
     public void unsubscribeToken(String channelId, String tokenId) {
-        Long code = run(RedisScripts.UNSUBSCRIBE, ScriptOutputType.INTEGER, channelId, tokenId);
-        if (code == 0) {
-            throw noChannel(channelId);
-        }
-        if (code == 1) {
-            throw noToken();
+        try (Wait w = new Wait()) {
+            Long code = run(RedisScripts.UNSUBSCRIBE, ScriptOutputType.INTEGER, channelId, tokenId, w.origin());
+            if (code == 0) {
+                throw noChannel(channelId);
+            }
+            if (code == 1) {
+                throw noToken();
+            }
+            if (code == 3) {
+                w.published();
+            }
         }
     }
 
@@ -1212,19 +1304,25 @@ final class RedisEngine implements Engine {
         checkState(state, "Token state");
         Frame frame = Events.dispatch(null, false, "TOKEN_STATE_UPDATE", Events.stateData(state));
         String json = Json.MAPPER.writeValueAsString(state);
-        Long remote = run(RedisScripts.SET_TOKEN_STATE, ScriptOutputType.INTEGER, id, json,
-                "t\n" + id + "\n" + new String(frame.json, StandardCharsets.UTF_8));
-        if (remote < 0) {
-            throw noToken();
+        try (Wait w = new Wait()) {
+            Long remote = run(RedisScripts.SET_TOKEN_STATE, ScriptOutputType.INTEGER, id, json,
+                    tokenEvent(w.origin(), id, frame));
+            if (remote < 0) {
+                throw noToken();
+            }
+            w.published();
+            return restToken(id, json, remote + localConnections(id));
         }
-        return restToken(id, json, remote + localConnections(id));
     }
 
     @Override
     public void deleteToken(String id) {
-        Long deleted = run(RedisScripts.DELETE_TOKEN, ScriptOutputType.INTEGER, id);
-        if (deleted == 0) {
-            throw noToken();
+        try (Wait w = new Wait()) {
+            Long deleted = run(RedisScripts.DELETE_TOKEN, ScriptOutputType.INTEGER, id, w.origin());
+            if (deleted == 0) {
+                throw noToken();
+            }
+            w.published();
         }
     }
 
@@ -1232,10 +1330,13 @@ final class RedisEngine implements Engine {
     public void directMessage(String tokenId, String event, JsonNode data) {
         Hub.validateEvent(event);
         Frame frame = Events.userMessage(null, "DIRECT_MESSAGE", event, data);
-        Long ok = run(RedisScripts.PUBLISH_IF_EXISTS, ScriptOutputType.INTEGER, "tok:" + tokenId,
-                "t\n" + tokenId + "\n" + new String(frame.json, StandardCharsets.UTF_8));
-        if (ok == 0) {
-            throw noToken();
+        try (Wait w = new Wait()) {
+            Long ok = run(RedisScripts.PUBLISH_IF_EXISTS, ScriptOutputType.INTEGER, "tok:" + tokenId,
+                    tokenEvent(w.origin(), tokenId, frame));
+            if (ok == 0) {
+                throw noToken();
+            }
+            w.published();
         }
     }
 
