@@ -143,7 +143,7 @@ final class RedisEngine implements Engine {
         this.routingKey = new String[] {prefix + "seq"};
         this.eventsChannel = prefix + "events";
         // Lettuce's own event loops: few, daemon, and named like every other thread of the server
-        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .threadFactoryProvider(pool -> new DefaultThreadFactory(ServerCore.THREAD_PREFIX + "-redis-" + pool, true))
                 .build();
         this.client = RedisClient.create(resources, uri);
