@@ -30,8 +30,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An embeddable, in-memory Leap-compatible server: the Leap Edge socket ({@code /ws} and {@code /1.0/ws}) and the
+ * An embeddable Leap-compatible server: the Leap Edge socket ({@code /ws} and {@code /1.0/ws}) and the
  * Channels REST API ({@code /v1/...}) on one port, plus in-process admin and fault-injection methods for tests.
+ * State lives in memory by default; with {@link Builder#redis(String)} it lives in Redis, and any number of servers
+ * with the same Redis and project ID act as one Leap service.
  *
  * <pre>{@code
  * try (LeapServer server = LeapServer.builder().build().start()) {
@@ -115,6 +117,16 @@ public final class LeapServer implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ addresses and identity
+
+    /** The bound management port ({@code /health}, {@code /metrics}), or -1 when it is off. */
+    public int managementPort() {
+        return core().managementPort();
+    }
+
+    /** Where state lives: {@code in-memory}, or the Redis address and this node's ID (never credentials). */
+    public String engineDescription() {
+        return core().engineDescription();
+    }
 
     /** The bound port. */
     public int port() {
@@ -268,6 +280,16 @@ public final class LeapServer implements AutoCloseable {
     /** Live sessions: tokens with a connection or within the session timeout after their last one, plus anonymous connections. */
     public int sessionCount() {
         return hub().sessionCount();
+    }
+
+    /** Payloads dropped since start because a connection's outbound queue overflowed (it was closed with 4007). */
+    public long droppedFrames() {
+        return hub().droppedFrames();
+    }
+
+    /** Whether the server can serve now: always with the in-memory engine; with Redis, while Redis answers. */
+    public boolean isReady() {
+        return hub().ready();
     }
 
     /** Closes one connection with a close frame (e.g. 4000-4007). The reason is at most 123 bytes. */
@@ -449,6 +471,9 @@ public final class LeapServer implements AutoCloseable {
         private int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private SslContext sslContext;
         private boolean adminApi;
+        private long maxQueuedBytes = 64L * 1024 * 1024;
+        private String redisUri;
+        private int managementPort = -1;
 
         private Builder() {
         }
@@ -598,6 +623,52 @@ public final class LeapServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The most payload bytes (JSON) queued for one connection whose writes are paused or whose socket does not
+         * keep up; 64 MiB by default. Past it the connection's queue is dropped and it is closed with 4007
+         * {@code Out of sync}: it has missed events it can only recover by reconnecting.
+         */
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxQueuedBytes must be at least 1024");
+            }
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Keeps channels, tokens, states and subscriptions in Redis and fans events out over Redis pub/sub, so any
+         * number of servers with the same Redis and project ID act as one Leap service. The URI is Lettuce's
+         * ({@code redis://[:password@]host[:port][/db]}, {@code rediss://} for TLS, {@code redis-sentinel://}).
+         * {@code null} (the default) keeps everything in this process's memory. {@link LeapServer#start()} fails with
+         * a clear message when Redis cannot be reached.
+         */
+        public Builder redis(String uri) {
+            if (uri != null) {
+                requireText(uri, "redis");
+                if (!uri.startsWith("redis://") && !uri.startsWith("rediss://") && !uri.startsWith("redis-sentinel://")
+                        && !uri.startsWith("redis-socket://")) {
+                    throw new IllegalArgumentException("The Redis URI must start with redis://, rediss://, "
+                            + "redis-sentinel:// or redis-socket://");
+                }
+            }
+            this.redisUri = uri;
+            return this;
+        }
+
+        /**
+         * Also serves {@code /health} (liveness and readiness, readiness including Redis) and {@code /metrics}
+         * (Prometheus) on this port, on the same bind address; 0 picks a free one. Off by default. Needs
+         * {@code io.micrometer:micrometer-registry-prometheus} on the class path (the standalone jar has it).
+         */
+        public Builder managementPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("managementPort must be 0-65535");
+            }
+            this.managementPort = port;
+            return this;
+        }
+
         /** Builds the server; call {@link LeapServer#start()} to serve. */
         public LeapServer build() {
             Map<String, Set<Permission>> tokens = new LinkedHashMap<>(projectTokens);
@@ -609,7 +680,7 @@ public final class LeapServer implements AutoCloseable {
                     projectId != null ? projectId : randomId("project_"),
                     Collections.unmodifiableMap(tokens), Set.copyOf(userTokens), heartbeatInterval, identifyWindow,
                     tagged, taggedHeartbeatTimeout, heartbeatTolerance, sessionTimeout, maxInboundMessageBytes,
-                    maxStateBytes, maxInboundMessageBytes, ioThreads, sslContext, adminApi));
+                    maxStateBytes, maxInboundMessageBytes, ioThreads, sslContext, adminApi, maxQueuedBytes, redisUri, managementPort));
         }
 
         private static String randomId(String prefix) {

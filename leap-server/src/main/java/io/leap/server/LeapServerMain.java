@@ -14,7 +14,10 @@ import java.util.concurrent.CountDownLatch;
  * {@code --port} ({@code LEAP_PORT}, default 4455), {@code --host} ({@code LEAP_HOST}, default 127.0.0.1),
  * {@code --project-id} ({@code LEAP_PROJECT_ID}), {@code --project-token} ({@code LEAP_PROJECT_TOKEN}),
  * {@code --heartbeat-interval} ({@code LEAP_HEARTBEAT_INTERVAL}: milliseconds or an ISO-8601 / "30s" duration),
- * {@code --admin} ({@code LEAP_ADMIN=true}). Command-line options win over environment variables.
+ * {@code --admin} ({@code LEAP_ADMIN=true}), {@code --redis} ({@code LEAP_REDIS_URL}: {@code redis://[:password@]host:port[/db]}
+ * or {@code rediss://} for TLS; several nodes on one Redis act as one Leap service), {@code --management-port}
+ * ({@code LEAP_MANAGEMENT_PORT}: {@code /health} and Prometheus {@code /metrics}). Command-line options win over
+ * environment variables. Admin routes stay off unless asked for.
  */
 public final class LeapServerMain {
 
@@ -24,6 +27,13 @@ public final class LeapServerMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // Logging of the standalone jar (slf4j-simple): timestamps, and connection opens/closes, unless configured.
+        System.setProperty("org.slf4j.simpleLogger.showDateTime",
+                System.getProperty("org.slf4j.simpleLogger.showDateTime", "true"));
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat",
+                System.getProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ"));
+        System.setProperty("org.slf4j.simpleLogger.log.io.leap.server.connections",
+                System.getProperty("org.slf4j.simpleLogger.log.io.leap.server.connections", "debug"));
         LeapServer server;
         try {
             server = configure(args, System.getenv()).build();
@@ -33,7 +43,13 @@ public final class LeapServerMain {
             System.exit(2);
             return;
         }
-        server.start();
+        try {
+            server.start();
+        } catch (IllegalStateException e) {
+            System.err.println("leap-server: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -47,6 +63,13 @@ public final class LeapServerMain {
         out.println("  Project ID    : " + server.projectId());
         out.println("  Project token : " + server.projectToken());
         out.println("  Leap token    : " + token);
+        out.println("  Engine        : " + server.engineDescription());
+        if (server.managementPort() >= 0) {
+            String m = server.apiUrl().getScheme().replace("https", "http") + "://" + server.apiUrl().getHost() + ":"
+                    + server.managementPort();
+            out.println("  Health        : " + m + "/health  (/health/liveness, /health/readiness)");
+            out.println("  Metrics       : " + m + "/metrics  (Prometheus)");
+        }
         if (args != null && isAdmin(args, System.getenv())) {
             out.println("  Admin API     : " + server.apiUrl() + "/admin/...  (Authorization: the project token)");
         }
@@ -71,6 +94,8 @@ public final class LeapServerMain {
         String projectToken = env.get("LEAP_PROJECT_TOKEN");
         String heartbeat = env.get("LEAP_HEARTBEAT_INTERVAL");
         boolean admin = Boolean.parseBoolean(env.getOrDefault("LEAP_ADMIN", "false"));
+        String redis = env.get("LEAP_REDIS_URL");
+        String managementPort = env.get("LEAP_MANAGEMENT_PORT");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -85,7 +110,8 @@ public final class LeapServerMain {
                     usage(System.out);
                     System.exit(0);
                 }
-                case "--port", "--host", "--project-id", "--project-token", "--heartbeat-interval" -> {
+                case "--port", "--host", "--project-id", "--project-token", "--heartbeat-interval", "--redis",
+                        "--management-port" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(arg + " needs a value");
@@ -97,6 +123,8 @@ public final class LeapServerMain {
                         case "--host" -> host = value;
                         case "--project-id" -> projectId = value;
                         case "--project-token" -> projectToken = value;
+                        case "--redis" -> redis = value;
+                        case "--management-port" -> managementPort = value;
                         default -> heartbeat = value;
                     }
                 }
@@ -122,6 +150,16 @@ public final class LeapServerMain {
         }
         if (heartbeat != null) {
             b.heartbeatInterval(parseDuration(heartbeat.trim()));
+        }
+        if (redis != null && !redis.isBlank()) {
+            b.redis(redis.trim());
+        }
+        if (managementPort != null && !managementPort.isBlank()) {
+            try {
+                b.managementPort(Integer.parseInt(managementPort.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Invalid management port '" + managementPort + "'");
+            }
         }
         return b;
     }
@@ -151,6 +189,9 @@ public final class LeapServerMain {
     private static void usage(PrintStream out) {
         out.println("Usage: java -jar leap-server.jar [--port N] [--host ADDR] [--project-id ID] [--project-token ptk_...]");
         out.println("                                 [--heartbeat-interval 30s] [--admin]");
-        out.println("Environment: LEAP_PORT, LEAP_HOST, LEAP_PROJECT_ID, LEAP_PROJECT_TOKEN, LEAP_HEARTBEAT_INTERVAL, LEAP_ADMIN");
+        out.println("                                 [--redis redis://[:password@]host:port[/db] | rediss://...]");
+        out.println("                                 [--management-port N]");
+        out.println("Environment: LEAP_PORT, LEAP_HOST, LEAP_PROJECT_ID, LEAP_PROJECT_TOKEN, LEAP_HEARTBEAT_INTERVAL, LEAP_ADMIN,");
+        out.println("             LEAP_REDIS_URL, LEAP_MANAGEMENT_PORT");
     }
 }

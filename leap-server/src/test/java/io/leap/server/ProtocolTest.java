@@ -21,7 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** The protocol suite against the in-memory engine; {@code RedisProtocolTests} runs it against the Redis engine. */
 class ProtocolTest {
+
+    /** The builder every server of the suite starts from: the engine under test. */
+    LeapServer.Builder builder() {
+        return LeapServer.builder();
+    }
 
     private final List<LeapServer> servers = new ArrayList<>();
     private final List<TestSocket> sockets = new ArrayList<>();
@@ -33,7 +39,7 @@ class ProtocolTest {
     }
 
     private LeapServer server() {
-        return server(LeapServer.builder());
+        return server(builder());
     }
 
     private TestSocket connect(LeapServer s, String query) {
@@ -64,7 +70,7 @@ class ProtocolTest {
 
     @Test
     void helloComesFirstWithTheConfiguredInterval() {
-        LeapServer s = server(LeapServer.builder().heartbeatInterval(Duration.ofMillis(1234)));
+        LeapServer s = server(builder().heartbeatInterval(Duration.ofMillis(1234)));
         TestSocket socket = connect(s, null);
         TestSocket.Received hello = socket.next();
         assertThat(hello.raw()).isEqualTo("{\"op\":1,\"d\":{\"heartbeat_interval\":1234}}");
@@ -98,7 +104,7 @@ class ProtocolTest {
 
     @Test
     void identifyWindowExpiresWith4002() {
-        LeapServer s = server(LeapServer.builder().identifyWindow(Duration.ofMillis(300)));
+        LeapServer s = server(builder().identifyWindow(Duration.ofMillis(300)));
         TestSocket socket = connect(s, null);
         socket.next();
         socket.send("{\"op\":3}");
@@ -340,7 +346,7 @@ class ProtocolTest {
         // Policing starts at Hello (spec §6.2: no op 3 for interval + tolerance), so no Identify is needed; with one,
         // a test thread stalled for more than the 400 ms budget between Hello and Identify would see 4007 instead of
         // INIT. The 10 s identify window cannot interfere.
-        LeapServer s = server(LeapServer.builder().heartbeatInterval(Duration.ofMillis(200))
+        LeapServer s = server(builder().heartbeatInterval(Duration.ofMillis(200))
                 .heartbeatTolerance(Duration.ofMillis(200)).taggedHeartbeatInterval(Duration.ZERO));
         TestSocket socket = connect(s, null);
         assertThat(socket.next().op()).isEqualTo(1);
@@ -350,7 +356,7 @@ class ProtocolTest {
     @Test
     void regularHeartbeatsKeepTheConnectionInSync() {
         // silent, this connection would be closed after 1.2 s; it must outlive that while beating every 100 ms
-        LeapServer s = server(LeapServer.builder().heartbeatInterval(Duration.ofMillis(200))
+        LeapServer s = server(builder().heartbeatInterval(Duration.ofMillis(200))
                 .heartbeatTolerance(Duration.ofMillis(1000)).taggedHeartbeatInterval(Duration.ZERO));
         TestSocket socket = connect(s, null);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -366,7 +372,7 @@ class ProtocolTest {
 
     @Test
     void taggedHeartbeatIsEchoedAndAckedWithLatency() {
-        LeapServer s = server(LeapServer.builder().taggedHeartbeatInterval(Duration.ZERO));
+        LeapServer s = server(builder().taggedHeartbeatInterval(Duration.ZERO));
         TestSocket socket = connect(s, null);
         String cid = socket.identify(s.projectId(), null).data().path("cid").asString();
         assertThat(s.sendTaggedHeartbeat(cid)).isTrue();
@@ -385,7 +391,7 @@ class ProtocolTest {
 
     @Test
     void unansweredTaggedHeartbeatGets4007() {
-        LeapServer s = server(LeapServer.builder().taggedHeartbeatInterval(Duration.ofMillis(200))
+        LeapServer s = server(builder().taggedHeartbeatInterval(Duration.ofMillis(200))
                 .taggedHeartbeatTimeout(Duration.ofMillis(300)));
         TestSocket socket = connect(s, null);
         socket.identify(s.projectId(), null);
@@ -611,6 +617,32 @@ class ProtocolTest {
     }
 
     @Test
+    void aPausedConnectionWhoseQueueOverflowsIsClosedWith4007() {
+        LeapServer s = server(builder().maxQueuedBytes(4096));
+        s.createChannel("u", ChannelType.UNPROTECTED, null);
+        TestSocket socket = connect(s, null);
+        String cid = socket.identify(s.projectId(), null).data().path("cid").asString();
+        socket.dispatch("u", "SUBSCRIBE", "null");
+        socket.nextDispatch();
+        assertThat(s.pauseWrites(cid)).isTrue();
+        String filler = "x".repeat(500);
+        for (int i = 0; i < 20; i++) {
+            s.publish("u", "E", filler);
+        }
+        assertClosed(socket, 4007, "Out of sync");
+        assertThat(s.droppedFrames()).isGreaterThan(0);
+        // within the bound, a paused connection keeps everything (pausedWritesAreHeldAndDeliveredInOrder)
+        TestSocket next = connect(s, null);
+        String cid2 = next.identify(s.projectId(), null).data().path("cid").asString();
+        next.dispatch("u", "SUBSCRIBE", "null");
+        next.nextDispatch();
+        assertThat(s.pauseWrites(cid2)).isTrue();
+        s.publish("u", "E", filler);
+        assertThat(s.resumeWrites(cid2)).isTrue();
+        assertThat(next.nextDispatch().event()).isEqualTo("MESSAGE");
+    }
+
+    @Test
     void blastDeliversEveryCopy() {
         LeapServer s = server();
         TestSocket plain = connect(s, null);
@@ -637,7 +669,7 @@ class ProtocolTest {
 
     @Test
     void shutdownClosesEveryConnectionWith1001AndStopsAllThreads() {
-        LeapServer s = LeapServer.builder().build().start();
+        LeapServer s = builder().build().start();
         TestSocket a = TestSocket.connect(s, null);
         TestSocket b = TestSocket.connect(s, null);
         a.identify(s.projectId(), null);
@@ -654,7 +686,7 @@ class ProtocolTest {
 
     @Test
     void sessionsOutliveTheirLastConnectionForTheTimeout() {
-        LeapServer s = server(LeapServer.builder().sessionTimeout(Duration.ofMillis(300)));
+        LeapServer s = server(builder().sessionTimeout(Duration.ofMillis(300)));
         String token = s.createToken(null);
         TestSocket a = connect(s, null);
         a.identify(s.projectId(), token);

@@ -19,9 +19,17 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
 
+/** The REST suite against the in-memory engine; {@code RedisRestApiTests} runs it against the Redis engine. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RestApiTest {
+
+    /** The builder every server of the suite starts from: the engine under test. */
+    LeapServer.Builder builder() {
+        return LeapServer.builder();
+    }
 
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static LeapServer server;
@@ -30,13 +38,13 @@ class RestApiTest {
     static final String PAT = "pat_user_one";
 
     @BeforeAll
-    static void start() {
-        server = LeapServer.builder().projectId("project_rest").projectToken(PTK)
+    void start() {
+        server = builder().projectId("project_rest").projectToken(PTK)
                 .projectToken(READ_ONLY, EnumSet.of(Permission.READ_CHANNELS)).personalAccessToken(PAT).build().start();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         server.close();
     }
 
@@ -139,7 +147,7 @@ class RestApiTest {
 
     @Test
     void listChannelsWithAndWithoutPages() {
-        LeapServer s = LeapServer.builder().projectToken(PTK).build().start();
+        LeapServer s = builder().projectToken(PTK).build().start();
         try {
             for (int i = 0; i < 5; i++) {
                 s.createChannel("c" + i, ChannelType.PUBLIC, null);
@@ -396,7 +404,7 @@ class RestApiTest {
 
     @Test
     void injectedFailuresAreCountedAndEnvelopeShaped() {
-        LeapServer s = LeapServer.builder().projectToken(PTK).build().start();
+        LeapServer s = builder().projectToken(PTK).build().start();
         try {
             s.failNextRequests(2, 503);
             long before = s.restRequestCount();

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One socket connection. Outbound payloads from any thread go through an ordered queue that the connection's event
@@ -44,10 +46,15 @@ final class Conn {
     final Set<ChannelRec> anonymousSubscriptions = new LinkedHashSet<>();
 
     private final Queue<Frame> outbound = new ConcurrentLinkedQueue<>();
+    /** JSON bytes queued and not yet handed to the socket: bounded by {@code ServerConfig.maxQueuedBytes}. */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private volatile boolean overflowed;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
     private volatile boolean paused;
     volatile boolean closing;
+    /** The close code this server sent, 0 while it sent none (the peer closed, or the link dropped). */
+    volatile int closeCode;
 
     // Event-loop confined heartbeat state.
     long lastHeartbeatNanos = System.nanoTime();
@@ -73,9 +80,18 @@ final class Conn {
         this.query = query;
     }
 
-    /** Queues a payload for this connection; safe from any thread. Dropped once the connection is closing. */
+    /**
+     * Queues a payload for this connection; safe from any thread. Dropped once the connection is closing. A connection
+     * whose backlog (this queue while writes are paused, plus what the socket has not taken yet) exceeds the
+     * configured bound is closed with 4007: it has already missed events it can only recover by reconnecting (spec D-4
+     * at-most-once delivery).
+     */
     void send(Frame frame) {
-        if (closing) {
+        if (closing || overflowed) {
+            return;
+        }
+        if (queuedBytes.addAndGet(frame.json.length) + socketBacklog() > hub.config.maxQueuedBytes()) {
+            overflow();
             return;
         }
         if (frame.tracker != null) {
@@ -106,6 +122,30 @@ final class Conn {
         }
     }
 
+    /** Bytes written to the socket but not yet taken by the kernel (Netty's outbound buffer, off-heap). */
+    private long socketBacklog() {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    private void overflow() {
+        overflowed = true;
+        loop.execute(() -> {
+            if (closing) {
+                return;
+            }
+            long dropped = 0;
+            while (outbound.poll() != null) {
+                dropped++;
+            }
+            queuedBytes.set(0);
+            hub.stats.dropped(dropped + 1);
+            Hub.connectionLog.warn("Connection {} closed: its outbound queue exceeded {} bytes ({} payloads dropped)", cid,
+                    hub.config.maxQueuedBytes(), dropped + 1);
+            closeNow(CloseCodes.OUT_OF_SYNC, "Out of sync");
+        });
+    }
+
     private void drain() {
         if (paused || !channel.isActive()) {
             drainScheduled.set(false);
@@ -115,15 +155,18 @@ final class Conn {
         Frame frame;
         // re-checks the pause per payload: pauseWrites() holds what a running batch has not written yet
         while (!paused && (frame = outbound.poll()) != null) {
+            queuedBytes.addAndGet(-frame.json.length);
             write(frame);
             if (++written == DRAIN_BATCH) {
                 channel.flush();
+                hub.stats.messagesOut(written);
                 loop.execute(drainTask); // stay scheduled, but let other connections of this loop run
                 return;
             }
         }
         if (written > 0) {
             channel.flush();
+            hub.stats.messagesOut(written);
         }
         drainScheduled.set(false);
         if (!outbound.isEmpty() && drainScheduled.compareAndSet(false, true)) {
@@ -152,7 +195,7 @@ final class Conn {
         if (closing) {
             return;
         }
-        if (!paused) {
+        if (!paused && !overflowed) {
             drainScheduled.set(true);
             Frame frame;
             while ((frame = outbound.poll()) != null) {
@@ -160,7 +203,9 @@ final class Conn {
             }
         }
         closing = true;
+        closeCode = code;
         outbound.clear();
+        queuedBytes.set(0);
         // RFC 6455 §7.1.1: wait for the client's close frame (WsHandler closes the TCP connection when it arrives)
         // instead of closing at once. Closing while the client is still sending (a heartbeat, Identify) would make
         // the kernel answer its bytes with a reset, and the client could lose the close frame, its code and reason:

@@ -3,46 +3,44 @@ package io.leap.server.internal;
 import io.leap.server.ChannelType;
 import io.leap.server.ConnectionInfo;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The in-memory model: channels, tokens, sessions and live connections, plus every operation on them with its socket
- * side effects (protocol spec §7, §9, §10, §12). One lock guards the model; socket sends only enqueue, so no blocking
- * happens under it, and taking it around each fan-out keeps every recipient's view of one channel in publish order.
+ * The node's live connections and the front of its {@link Engine}: the socket handlers, the REST API and the admin
+ * methods call the hub, which keeps the connection registry and the server-wide switches itself and hands state and
+ * fan-out to the engine (in memory, or Redis for a cluster).
  */
 public final class Hub {
 
-    private static final Logger log = LoggerFactory.getLogger(Hub.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final ServerConfig config;
-    private final ScheduledExecutorService scheduler;
-    private final Instant projectCreatedAt = Instant.now();
-    private final Map<String, ChannelRec> channels = new LinkedHashMap<>();
-    private final Map<String, TokenRec> tokens = new LinkedHashMap<>();
+    final Engine engine;
     private final Map<String, Conn> connections = new ConcurrentHashMap<>();
     final AtomicLong connectionAttempts = new AtomicLong();
     volatile boolean heartbeatAcks = true;
+    /**
+     * Connection opens and closes as {@code key=value} lines, at debug level (the standalone server turns it on);
+     * never with a token.
+     */
+    static final Logger connectionLog = LoggerFactory.getLogger("io.leap.server.connections");
+    final ServerStats stats;
 
-    public Hub(ServerConfig config, ScheduledExecutorService scheduler) {
+    Hub(ServerConfig config, Engine engine, ServerStats stats) {
         this.config = config;
-        this.scheduler = scheduler;
+        this.engine = engine;
+        this.stats = stats;
     }
 
     static String randomId(String prefix, int bytes) {
@@ -51,36 +49,47 @@ public final class Hub {
         return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
+    static void validateChannelId(String id) {
+        if (id.isEmpty() || id.length() > 128) {
+            throw new IllegalArgumentException("Channel ID must be 1-128 characters");
+        }
+        if (id.equals("tokens")) {
+            throw new IllegalArgumentException("Channel ID 'tokens' is reserved");
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char ch = id.charAt(i);
+            if (ch == '/' || Character.isISOControl(ch)) {
+                throw new IllegalArgumentException("Channel ID must not contain '/' or control characters");
+            }
+        }
+    }
+
+    static void validateEvent(String event) {
+        if (event == null || event.isEmpty() || event.length() > 256) {
+            throw new IllegalArgumentException("Event name 'e' must be a non-empty string of at most 256 characters");
+        }
+    }
+
     // ---------------------------------------------------------------- connections
 
     void register(Conn conn) {
         connections.put(conn.cid, conn);
+        connectionLog.debug("connection opened cid={} remote={} compression={}", conn.cid, conn.channel.remoteAddress(),
+                conn.zlib ? "zlib" : "none");
     }
 
-    synchronized void unregister(Conn conn) {
+    void unregister(Conn conn) {
         if (connections.remove(conn.cid) == null) {
             return;
         }
-        TokenRec t = conn.token;
-        if (t != null && t.connections.remove(conn)) {
-            t.invalidateChannels();
-            if (t.connections.isEmpty() && t.sessionAlive) {
-                t.sessionDrop = scheduler.schedule(() -> dropSession(t), config.sessionTimeout().toMillis(),
-                        TimeUnit.MILLISECONDS);
-            }
-        }
-        for (ChannelRec c : conn.anonymousSubscriptions) {
-            c.anonymousSubscribers.remove(conn);
-            c.invalidate();
-        }
-        conn.anonymousSubscriptions.clear();
-    }
-
-    private synchronized void dropSession(TokenRec t) {
-        if (t.connections.isEmpty()) {
-            t.sessionAlive = false;
-            t.sessionDrop = null;
-            log.debug("Session of a token dropped after {} without connections", config.sessionTimeout());
+        try {
+            engine.unregister(conn);
+        } finally {
+            long ms = java.time.Duration.between(conn.connectedAt, java.time.Instant.now()).toMillis();
+            int code = conn.closeCode;
+            connectionLog.debug("connection closed cid={} identified={} anonymous={} code={} by={} duration_ms={}",
+                    conn.cid, conn.identified, conn.token == null, code == 0 ? "-" : Integer.toString(code),
+                    code == 0 ? "peer" : "server", ms);
         }
     }
 
@@ -117,17 +126,21 @@ public final class Hub {
         return connectionAttempts.get();
     }
 
+    public long droppedFrames() {
+        return stats.droppedFrames();
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
     public void heartbeatAcks(boolean enabled) {
         heartbeatAcks = enabled;
     }
 
-    public synchronized int sessionCount() {
-        int n = 0;
-        for (TokenRec t : tokens.values()) {
-            if (t.sessionAlive) {
-                n++;
-            }
-        }
+    /** Token sessions of this node's engine view plus this node's anonymous identified connections. */
+    public int sessionCount() {
+        int n = engine.tokenSessionCount();
         for (Conn c : connections.values()) {
             if (c.identified && c.token == null) {
                 n++;
@@ -136,429 +149,130 @@ public final class Hub {
         return n;
     }
 
-    /**
-     * Identifies the connection with a token ID ({@code null} = anonymous): joins the token's session and sends
-     * {@code INIT} (spec §9.1). Returns false, changing nothing, if the token does not exist. Lookup and join happen
-     * under one lock, so a token deleted concurrently never gains a connection.
-     */
-    synchronized boolean identify(Conn conn, String tokenId) {
-        TokenRec token = null;
-        if (tokenId != null) {
-            token = tokens.get(tokenId);
-            if (token == null) {
-                return false;
-            }
-        }
-        conn.identified = true;
-        ObjectNode init = Json.object().put("cid", conn.cid);
-        ArrayNode list = Json.NODES.arrayNode();
-        if (token != null) {
-            conn.token = token;
-            token.connections.add(conn);
-            token.invalidateChannels();
-            if (token.sessionDrop != null) {
-                token.sessionDrop.cancel(false);
-                token.sessionDrop = null;
-            }
-            token.sessionAlive = true;
-            for (ChannelRec c : token.subscriptions) {
-                list.add(socketChannel(c));
-            }
-            init.put("connection_count", token.connections.size());
-            init.set("metadata", token.state.deepCopy());
-            init.put("scope", "token");
-        } else {
-            init.put("connection_count", 1);
-            init.putNull("metadata");
-            init.put("scope", "noauth");
-        }
-        init.set("channels", list);
-        conn.send(Events.dispatch(null, true, "INIT", init));
-        return true;
+    /** Whether the engine can serve (its store is reachable). */
+    public boolean ready() {
+        return engine.ready();
     }
 
-    // ---------------------------------------------------------------- socket dispatches (spec §10)
+    // ---------------------------------------------------------------- socket dispatches (spec §9, §10)
 
-    private boolean holds(Conn conn, ChannelRec c) {
-        return conn.token != null ? conn.token.subscriptions.contains(c) : conn.anonymousSubscriptions.contains(c);
+    boolean identify(Conn conn, String tokenId) {
+        return engine.identify(conn, tokenId);
     }
 
-    private void toSession(Conn conn, Frame frame) {
-        if (conn.token != null) {
-            toToken(conn.token, frame);
-        } else {
-            conn.send(frame);
-        }
+    void subscribe(Conn conn, String channelId) {
+        engine.subscribe(conn, channelId);
     }
 
-    synchronized void subscribe(Conn conn, String channelId) {
-        ChannelRec c = channels.get(channelId);
-        if (c == null) {
-            conn.send(Events.dispatch(channelId, true, "UNAVAILABLE", Events.unavailable(false, "UNKNOWN")));
-            return;
-        }
-        if (holds(conn, c)) {
-            conn.send(available(c, true));
-            return;
-        }
-        TokenRec t = conn.token;
-        boolean granted = t != null ? c.type != ChannelType.PRIVATE : c.type == ChannelType.UNPROTECTED;
-        if (!granted) {
-            conn.send(Events.dispatch(channelId, true, "UNAVAILABLE", Events.unavailable(false, "NOT_GRANTED")));
-            return;
-        }
-        if (t != null) {
-            t.subscriptions.add(c);
-            c.tokenSubscribers.add(t);
-        } else {
-            conn.anonymousSubscriptions.add(c);
-            c.anonymousSubscribers.add(conn);
-        }
-        c.invalidate();
-        toSession(conn, available(c, false));
+    void unsubscribe(Conn conn, String channelId) {
+        engine.unsubscribe(conn, channelId);
     }
 
-    synchronized void unsubscribe(Conn conn, String channelId) {
-        ChannelRec c = channels.get(channelId);
-        if (c == null || !holds(conn, c)) {
-            conn.send(Events.dispatch(channelId, true, "UNAVAILABLE", Events.unavailable(true, null)));
-            return;
-        }
-        Frame frame = Events.dispatch(channelId, false, "UNAVAILABLE", Events.unavailable(true, null));
-        toSession(conn, frame);
-        if (conn.token != null) {
-            conn.token.subscriptions.remove(c);
-            c.tokenSubscribers.remove(conn.token);
-        } else {
-            conn.anonymousSubscriptions.remove(c);
-            c.anonymousSubscribers.remove(conn);
-        }
-        c.invalidate();
-    }
-
-    /** Client {@code MESSAGE} (spec §10.4): broadcast to every subscriber, the sender included. */
     void clientMessage(Conn conn, String channelId, String event, JsonNode data) {
-        Frame frame = Events.userMessage(channelId, "MESSAGE", event, data);
-        synchronized (this) {
-            ChannelRec c = channels.get(channelId);
-            if (c == null || !holds(conn, c)) {
-                conn.send(Events.dispatch(channelId, true, "UNAVAILABLE", Events.unavailable(false, "UNKNOWN")));
-                return;
-            }
-            fanOut(c, frame);
-        }
+        engine.clientMessage(conn, channelId, event, data);
     }
 
-    /** Client {@code SET_CHANNEL_STATE} (spec §10.3). */
-    synchronized void clientSetState(Conn conn, String channelId, ObjectNode state) {
-        ChannelRec c = channels.get(channelId);
-        if (c == null || !holds(conn, c)) {
-            conn.send(Events.dispatch(channelId, true, "UNAVAILABLE", Events.unavailable(false, "UNKNOWN")));
-            return;
-        }
-        c.state = state;
-        fanOut(c, Events.dispatch(c.id, false, "STATE_UPDATE", Events.stateData(state.deepCopy())));
-    }
-
-    private Frame available(ChannelRec c, boolean unicast) {
-        ObjectNode d = Json.object();
-        d.set("channel", socketChannel(c));
-        return Events.dispatch(c.id, unicast, "AVAILABLE", d);
-    }
-
-    private ObjectNode socketChannel(ChannelRec c) {
-        ObjectNode o = Json.object().put("id", c.id).put("project_id", config.projectId()).put("type", c.type.wireName());
-        o.set("state", c.state.deepCopy());
-        o.put("capabilities", 0);
-        return o;
-    }
-
-    /** Sends to every live connection of the token's session. */
-    private static void toToken(TokenRec t, Frame frame) {
-        for (Conn conn : t.connections) {
-            conn.send(frame);
-        }
-    }
-
-    private static void fanOut(ChannelRec c, Frame frame) {
-        for (Conn conn : c.recipients()) {
-            conn.send(frame);
-        }
+    void clientSetState(Conn conn, String channelId, ObjectNode state) {
+        engine.clientSetState(conn, channelId, state);
     }
 
     // ---------------------------------------------------------------- channels (REST §6.1-6.13 and admin)
 
     /** Creates a channel; {@code id == null} generates {@code channel_…}. */
-    public synchronized ObjectNode createChannel(String id, ChannelType type, ObjectNode state) {
-        checkState(state, "Channel state");
-        String channelId = id;
-        if (channelId == null) {
-            do {
-                channelId = randomId("channel_", 12);
-            } while (channels.containsKey(channelId));
-        } else {
-            validateChannelId(channelId);
-            if (channels.containsKey(channelId)) {
-                throw new ConflictException("Channel " + channelId + " already exists");
-            }
-        }
-        ChannelRec c = new ChannelRec(channelId, type, state.deepCopy());
-        channels.put(channelId, c);
-        return restChannel(c);
+    public ObjectNode createChannel(String id, ChannelType type, ObjectNode state) {
+        return engine.createChannel(id, type, state);
     }
 
-    static void validateChannelId(String id) {
-        if (id.isEmpty() || id.length() > 128) {
-            throw new IllegalArgumentException("Channel ID must be 1-128 characters");
-        }
-        if (id.equals("tokens")) {
-            throw new IllegalArgumentException("Channel ID 'tokens' is reserved");
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char ch = id.charAt(i);
-            if (ch == '/' || Character.isISOControl(ch)) {
-                throw new IllegalArgumentException("Channel ID must not contain '/' or control characters");
-            }
-        }
+    public ObjectNode getChannel(String id) {
+        return engine.getChannel(id);
     }
 
-    private void checkState(ObjectNode state, String what) {
-        int size = Json.serialisedSize(state);
-        if (size > config.maxStateBytes()) {
-            throw new PayloadTooLargeException(what + " is " + size + " bytes; the limit is " + config.maxStateBytes());
-        }
-    }
-
-    private ChannelRec channel(String id) {
-        ChannelRec c = channels.get(id);
-        if (c == null) {
-            throw new NoSuchElementException("Channel " + id + " does not exist");
-        }
-        return c;
-    }
-
-    private TokenRec token(String id) {
-        TokenRec t = tokens.get(id);
-        if (t == null) {
-            throw new NoSuchElementException("Token does not exist");
-        }
-        return t;
-    }
-
-    public synchronized ObjectNode getChannel(String id) {
-        return restChannel(channel(id));
-    }
-
-    public synchronized boolean channelExists(String id) {
-        return channels.containsKey(id);
+    public boolean channelExists(String id) {
+        return engine.channelExists(id);
     }
 
     /** All channels (REST shape) in creation order. */
-    public synchronized List<ObjectNode> listChannels(boolean byId, boolean descending) {
-        List<ChannelRec> list = new ArrayList<>(channels.values());
-        if (byId) {
-            list.sort(Comparator.comparing(c -> c.id));
-        }
-        if (descending) {
-            java.util.Collections.reverse(list);
-        }
-        List<ObjectNode> out = new ArrayList<>(list.size());
-        for (ChannelRec c : list) {
-            out.add(restChannel(c));
-        }
-        return out;
+    public List<ObjectNode> listChannels(boolean byId, boolean descending) {
+        return engine.listChannels(byId, descending);
     }
 
-    public synchronized void deleteChannel(String id) {
-        ChannelRec c = channel(id);
-        fanOut(c, Events.dispatch(id, false, "UNAVAILABLE", Events.unavailable(false, "UNKNOWN")));
-        for (TokenRec t : c.tokenSubscribers) {
-            t.subscriptions.remove(c);
-        }
-        for (Conn conn : c.anonymousSubscribers) {
-            conn.anonymousSubscriptions.remove(c);
-        }
-        channels.remove(id);
+    public void deleteChannel(String id) {
+        engine.deleteChannel(id);
     }
 
-    public synchronized ObjectNode channelState(String id) {
-        return channel(id).state.deepCopy();
+    public ObjectNode channelState(String id) {
+        return engine.channelState(id);
     }
 
-    public synchronized void setChannelState(String id, ObjectNode state) {
-        ChannelRec c = channel(id);
-        checkState(state, "Channel state");
-        c.state = state.deepCopy();
-        fanOut(c, Events.dispatch(id, false, "STATE_UPDATE", Events.stateData(c.state.deepCopy())));
+    public void setChannelState(String id, ObjectNode state) {
+        engine.setChannelState(id, state);
     }
 
     /** Shallow merge: each top-level key of the patch replaces that key; {@code null} values are kept. */
-    public synchronized void patchChannelState(String id, ObjectNode patch) {
-        ChannelRec c = channel(id);
-        ObjectNode merged = c.state.deepCopy();
-        merged.setAll(patch.deepCopy());
-        checkState(merged, "Channel state");
-        c.state = merged;
-        fanOut(c, Events.dispatch(id, false, "STATE_UPDATE", Events.stateData(merged.deepCopy())));
+    public void patchChannelState(String id, ObjectNode patch) {
+        engine.patchChannelState(id, patch);
     }
 
     /** Publishes {@code MESSAGE {e, d}} to the channel's live subscribers; encoded once for all of them. */
     public void publish(String channelId, String event, JsonNode data) {
-        validateEvent(event);
-        Frame frame = Events.userMessage(channelId, "MESSAGE", event, data);
-        synchronized (this) {
-            fanOut(channel(channelId), frame);
-        }
+        engine.publish(channelId, event, data);
     }
 
     /**
-     * Fans the same frame out {@code count} times in a row to the channel's live subscribers, in one block under the
-     * lock so no other event on the channel interleaves (fault-injection bursts, see {@link FaultOps}).
+     * Fans the same frame out {@code count} times in a row to this node's live subscribers of the channel, with no
+     * other event of the channel in between (fault-injection bursts, see {@link FaultOps}). Local only: a burst
+     * measures this node's sockets, not the engine's fan-out.
      */
     void publishRepeated(String channelId, Frame frame, int count) {
-        synchronized (this) {
-            ChannelRec c = channel(channelId);
-            for (int i = 0; i < count; i++) {
-                fanOut(c, frame);
-            }
-        }
+        engine.publishRepeated(channelId, frame, count);
     }
 
-    static void validateEvent(String event) {
-        if (event == null || event.isEmpty() || event.length() > 256) {
-            throw new IllegalArgumentException("Event name 'e' must be a non-empty string of at most 256 characters");
-        }
+    public void subscribeToken(String channelId, String tokenId) {
+        engine.subscribeToken(channelId, tokenId);
     }
 
-    public synchronized void subscribeToken(String channelId, String tokenId) {
-        ChannelRec c = channel(channelId);
-        TokenRec t = token(tokenId);
-        if (t.subscriptions.add(c)) {
-            c.tokenSubscribers.add(t);
-            c.invalidate();
-            Frame frame = available(c, false);
-            toToken(t, frame);
-        }
+    public void unsubscribeToken(String channelId, String tokenId) {
+        engine.unsubscribeToken(channelId, tokenId);
     }
 
-    public synchronized void unsubscribeToken(String channelId, String tokenId) {
-        ChannelRec c = channel(channelId);
-        TokenRec t = token(tokenId);
-        if (t.subscriptions.remove(c)) {
-            c.tokenSubscribers.remove(t);
-            c.invalidate();
-            Frame frame = Events.dispatch(channelId, false, "UNAVAILABLE", Events.unavailable(true, null));
-            toToken(t, frame);
-        }
+    public List<ObjectNode> channelTokens(String channelId) {
+        return engine.channelTokens(channelId);
     }
 
-    public synchronized List<ObjectNode> channelTokens(String channelId) {
-        ChannelRec c = channel(channelId);
-        List<ObjectNode> out = new ArrayList<>();
-        for (TokenRec t : c.tokenSubscribers) {
-            out.add(restToken(t));
-        }
-        return out;
-    }
-
-    public synchronized int onlineCount(String channelId) {
-        return channel(channelId).recipients().length;
+    public int onlineCount(String channelId) {
+        return engine.onlineCount(channelId);
     }
 
     // ---------------------------------------------------------------- tokens (REST §6.14-6.19 and admin)
 
-    public synchronized ObjectNode createToken(ObjectNode state) {
-        checkState(state, "Token state");
-        String id;
-        do {
-            id = randomId("leap_token_", 24);
-        } while (tokens.containsKey(id));
-        TokenRec t = new TokenRec(id, state.deepCopy());
-        tokens.put(id, t);
-        return restToken(t);
+    public ObjectNode createToken(ObjectNode state) {
+        return engine.createToken(state);
     }
 
-    public synchronized List<ObjectNode> listTokens() {
-        List<ObjectNode> out = new ArrayList<>();
-        for (TokenRec t : tokens.values()) {
-            out.add(restToken(t));
-        }
-        return out;
+    public List<ObjectNode> listTokens() {
+        return engine.listTokens();
     }
 
-    public synchronized boolean tokenExists(String id) {
-        return tokens.containsKey(id);
+    public boolean tokenExists(String id) {
+        return engine.tokenExists(id);
     }
 
-    public synchronized ObjectNode getToken(String id) {
-        return restToken(token(id));
+    public ObjectNode getToken(String id) {
+        return engine.getToken(id);
     }
 
     /** Replaces the token's state whole and sends {@code TOKEN_STATE_UPDATE} to its live connections (spec D-9). */
-    public synchronized ObjectNode setTokenState(String id, ObjectNode state) {
-        TokenRec t = token(id);
-        checkState(state, "Token state");
-        t.state = state.deepCopy();
-        Frame frame = Events.dispatch(null, false, "TOKEN_STATE_UPDATE", Events.stateData(t.state.deepCopy()));
-        toToken(t, frame);
-        return restToken(t);
+    public ObjectNode setTokenState(String id, ObjectNode state) {
+        return engine.setTokenState(id, state);
     }
 
     /** Deletes the token: its subscriptions go, its live connections are closed with 4001 (spec D-8). */
-    public synchronized void deleteToken(String id) {
-        TokenRec t = token(id);
-        tokens.remove(id);
-        for (ChannelRec c : t.subscriptions) {
-            c.tokenSubscribers.remove(t);
-            c.invalidate();
-        }
-        t.subscriptions.clear();
-        for (Conn conn : t.connections) {
-            conn.close(CloseCodes.INVALID_AUTH, "Invalid auth");
-        }
-        if (t.sessionDrop != null) {
-            t.sessionDrop.cancel(false);
-        }
-        t.sessionAlive = false;
+    public void deleteToken(String id) {
+        engine.deleteToken(id);
     }
 
     public void directMessage(String tokenId, String event, JsonNode data) {
-        validateEvent(event);
-        Frame frame = Events.userMessage(null, "DIRECT_MESSAGE", event, data);
-        synchronized (this) {
-            toToken(token(tokenId), frame);
-        }
-    }
-
-    // ---------------------------------------------------------------- REST shapes
-
-    private ObjectNode restChannel(ChannelRec c) {
-        ObjectNode o = Json.object().put("id", c.id);
-        o.set("project", restProject());
-        o.set("state", c.state.deepCopy());
-        o.put("capabilities", 0);
-        o.put("created_at", Json.timestamp(c.createdAt));
-        o.put("type", c.type.wireName());
-        return o;
-    }
-
-    private ObjectNode restProject() {
-        ObjectNode p = Json.object().put("id", config.projectId()).put("name", "leap-embedded").put("tier", "free")
-                .put("created_at", Json.timestamp(projectCreatedAt));
-        p.putNull("icon");
-        p.put("namespace", "leap-embedded").put("type", "regular");
-        p.putObject("default_quotas").put("vcpu", 2).put("ram", 2048).put("volume", 3000);
-        p.putObject("quota_overrides");
-        p.putObject("quota_usage").put("vcpu", 0).put("ram", 0).put("volume", 0);
-        return p;
-    }
-
-    private ObjectNode restToken(TokenRec t) {
-        ObjectNode o = Json.object().put("id", t.id);
-        o.set("state", t.state.deepCopy());
-        o.put("project_id", config.projectId());
-        o.put("is_online", !t.connections.isEmpty());
-        return o;
+        engine.directMessage(tokenId, event, data);
     }
 
     /** {@code PUT /v1/channels/{id}} for an existing ID (REST spec R-3). */

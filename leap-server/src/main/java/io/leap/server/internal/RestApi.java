@@ -48,6 +48,8 @@ final class RestApi {
             return HttpResult.error(404, "not_found", e.getMessage());
         } catch (IllegalArgumentException e) {
             return HttpResult.error(400, "invalid_request", e.getMessage());
+        } catch (EngineUnavailableException e) {
+            return HttpResult.error(503, "service_unavailable", e.getMessage());
         }
     }
 

@@ -12,6 +12,9 @@ import java.util.Set;
  *
  * @param projectTokens project tokens accepted on REST with their permissions
  * @param userTokens    {@code pat_}/{@code bearer_} credentials accepted on REST (they need the {@code project} parameter)
+ * @param maxQueuedBytes the most JSON bytes queued for one connection before it is closed with 4007
+ * @param redisUri      {@code redis://} or {@code rediss://} URI of the Redis engine; {@code null} = in-memory engine
+ * @param managementPort port of the health and metrics endpoints; 0 = any free port, -1 = off
  */
 public record ServerConfig(
         int port,
@@ -30,8 +33,26 @@ public record ServerConfig(
         int maxRestBodyBytes,
         int ioThreads,
         SslContext sslContext,
-        boolean adminApi) {
+        boolean adminApi,
+        long maxQueuedBytes,
+        String redisUri,
+        int managementPort) {
 
     /** The largest payload the server ever sends (protocol spec D-10). */
     public static final int MAX_OUTBOUND_PAYLOAD = 16 * 1024 * 1024;
+
+    /** Without secrets: no project or user tokens, and the Redis URI without its credentials. */
+    @Override
+    public String toString() {
+        return "ServerConfig[port=" + port + ", bindAddress=" + bindAddress + ", projectId=" + projectId
+                + ", projectTokens=" + projectTokens.size() + ", userTokens=" + userTokens.size() + ", tls="
+                + (sslContext != null) + ", adminApi=" + adminApi + ", redis=" + (redisUri == null ? "off" : redacted(redisUri))
+                + ", managementPort=" + managementPort + "]";
+    }
+
+    private static String redacted(String uri) {
+        int scheme = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        return scheme >= 0 && at > scheme ? uri.substring(0, scheme + 3) + "***@" + uri.substring(at + 1) : uri;
+    }
 }

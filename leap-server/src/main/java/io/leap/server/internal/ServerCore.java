@@ -49,9 +49,12 @@ public final class ServerCore {
     final EventLoopGroup bossGroup;
     final EventLoopGroup workerGroup;
     public final Hub hub;
+    final ServerStats stats;
     final RestApi rest;
     final AdminApi admin;
     private Channel serverChannel;
+    private ManagementServer management;
+    private int managementPort = -1;
 
     final AtomicLong restRequests = new AtomicLong();
     private final AtomicInteger failRemaining = new AtomicInteger();
@@ -64,9 +67,32 @@ public final class ServerCore {
                 new DefaultThreadFactory(THREAD_PREFIX + "-accept", true), NioIoHandler.newFactory());
         this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(),
                 new DefaultThreadFactory(THREAD_PREFIX + "-io", true), NioIoHandler.newFactory());
-        this.hub = new Hub(config, workerGroup);
+        this.stats = new ServerStats();
+        Engine engine;
+        try {
+            engine = config.redisUri() == null ? new MemoryEngine(config, workerGroup, stats)
+                    : redisEngine(config, workerGroup, stats);
+        } catch (RuntimeException | LinkageError e) {
+            shutdownGroups();
+            throw e;
+        }
+        this.hub = new Hub(config, engine, stats);
         this.rest = new RestApi(hub);
         this.admin = new AdminApi(this);
+    }
+
+    private static Engine redisEngine(ServerConfig config, EventLoopGroup scheduler, ServerStats stats) {
+        try {
+            Class.forName("io.lettuce.core.RedisClient", false, ServerCore.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("The Redis engine needs io.lettuce:lettuce-core on the class path");
+        }
+        return new RedisEngine(config, scheduler, stats);
+    }
+
+    /** The engine's description for logs and the startup banner (never with credentials). */
+    public String engineDescription() {
+        return hub.engine.describe();
     }
 
     /** Binds the port; returns the bound port. */
@@ -93,16 +119,42 @@ public final class ServerCore {
             serverChannel = b.bind(new InetSocketAddress(config.bindAddress(), config.port())).syncUninterruptibly()
                     .channel();
         } catch (RuntimeException e) {
+            hub.engine.close();
             shutdownGroups();
             throw e;
         }
+        if (config.managementPort() >= 0) {
+            try {
+                Class.forName("io.micrometer.prometheusmetrics.PrometheusMeterRegistry", false,
+                        ServerCore.class.getClassLoader());
+                management = new ManagementServer(hub);
+                managementPort = management.start(bossGroup, workerGroup, config.bindAddress(), config.managementPort());
+            } catch (ClassNotFoundException | RuntimeException e) {
+                serverChannel.close().syncUninterruptibly();
+                hub.engine.close();
+                shutdownGroups();
+                if (e instanceof ClassNotFoundException) {
+                    throw new IllegalStateException("The management port needs "
+                            + "io.micrometer:micrometer-registry-prometheus on the class path");
+                }
+                throw (RuntimeException) e;
+            }
+        }
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The bound management port, -1 when it is off. */
+    public int managementPort() {
+        return managementPort;
     }
 
     /** Closes every connection with 1001 (spec D-18), then stops all threads. */
     public void close() {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (management != null) {
+            management.close();
         }
         List<Conn> conns = hub.allConnections();
         CompletableFuture<?>[] closed = new CompletableFuture<?>[conns.size()];
@@ -117,6 +169,11 @@ public final class ServerCore {
             CompletableFuture.allOf(closed).get(3, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.debug("Some connections did not close in time: {}", e.toString());
+        }
+        try {
+            hub.engine.close();
+        } catch (RuntimeException e) {
+            log.warn("Closing the engine failed: {}", e.toString());
         }
         shutdownGroups();
     }

@@ -198,6 +198,7 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
 
     private void handlePayload(byte[] json) {
+        hub.stats.messageIn();
         if (json.length > hub.config.maxInboundMessageBytes()) {
             close(CloseCodes.INVALID_PAYLOAD, "Payload too large");
             return;
