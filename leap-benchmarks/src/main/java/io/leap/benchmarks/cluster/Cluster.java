@@ -41,6 +41,18 @@ final class Cluster implements AutoCloseable {
 	 * @param withRedis Redis engine (a fresh redis-server) or the in-memory engine (then {@code nodes} must be 1)
 	 */
 	static Cluster start(Path jar, Path logDir, int nodes, boolean withRedis) throws IOException, InterruptedException {
+		return start(jar, logDir, nodes, withRedis, List.of());
+	}
+
+	/**
+	 * Starts the processes and waits until every node is ready.
+	 *
+	 * @param nodes how many nodes
+	 * @param withRedis Redis engine (a fresh redis-server) or the in-memory engine (then {@code nodes} must be 1)
+	 * @param nodeArgs further options of every node
+	 */
+	static Cluster start(Path jar, Path logDir, int nodes, boolean withRedis, List<String> nodeArgs)
+			throws IOException, InterruptedException {
 		if (!withRedis && nodes != 1) {
 			throw new IllegalArgumentException("in-memory nodes do not share anything: use one");
 		}
@@ -48,7 +60,7 @@ final class Cluster implements AutoCloseable {
 		try {
 			for (int i = 0; i < nodes; i++) {
 				cluster.nodes.add(new NodeProcess(String.valueOf((char) ('A' + i)), jar, NODE_JVM_OPTIONS,
-						withRedis ? cluster.redis.url() : null, cluster.projectId, cluster.projectToken, logDir));
+						withRedis ? cluster.redis.url() : null, nodeArgs, cluster.projectId, cluster.projectToken, logDir));
 			}
 			for (NodeProcess node : cluster.nodes) {
 				node.start();

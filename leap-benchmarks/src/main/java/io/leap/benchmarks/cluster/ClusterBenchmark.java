@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -32,8 +33,9 @@ import tools.jackson.databind.JsonNode;
  * spread over nodes A, B and C and reported per node; compared with all of them on one node (in-memory and Redis
  * engines). The latency runs from just before the REST call to the listener;</li>
  * <li><b>fan-out throughput</b>: one channel with {@code --fanout-subscribers} clients (spread over the nodes),
- * {@code --fanout-messages} messages published by REST on node A as fast as it answers; messages delivered per
- * second in total, from the first publish to the last delivery;</li>
+ * {@code --fanout-messages} messages published by REST on node A (up to 8 requests in flight); messages delivered
+ * per second in total, from the first publish to the last delivery, and the CPU time the nodes, Redis and the clients
+ * used for it;</li>
  * <li><b>memory per idle connection</b>: a node's RSS ({@code /proc/PID/status}) and used heap after a full GC
  * ({@code jcmd}) before and after {@code --idle} connections, each subscribed to one channel, divided by their
  * number.</li>
@@ -137,8 +139,8 @@ public final class ClusterBenchmark {
 						})));
 			}
 			ClientPool.connectAll(clients, 50, CONNECT_TIMEOUT);
-			// Warm-up: two seconds at the rate, then the measured run.
-			int warmup = rate * 2;
+			// Warm-up: five seconds at the rate (the nodes are fresh JVMs), then the measured run.
+			int warmup = rate * 5;
 			for (int i = 0; i < nodeCount; i++) {
 				recorders[i].arm((long) warmup * perNode[i]);
 			}
@@ -236,23 +238,42 @@ public final class ClusterBenchmark {
 			}
 			recorder.done().await(60, TimeUnit.SECONDS);
 			long expected = (long) messages * subscribers;
+			long[] cpuBefore = cpu(cluster);
 			recorder.arm(expected);
 			long start = System.nanoTime();
+			// Up to 8 REST publishes in flight, so the figure is not bounded by one request's round trip.
+			Semaphore inFlight = new Semaphore(8);
 			for (int seq = 0; seq < messages; seq++) {
-				api.publishMessage("fanout", "tick", Payloads.tick(System.nanoTime(), seq));
+				inFlight.acquire();
+				api.publishMessageAsync("fanout", "tick", Payloads.tick(System.nanoTime(), seq))
+					.whenComplete((ok, error) -> inFlight.release());
 			}
+			inFlight.acquire(8);
 			long published = System.nanoTime();
 			boolean complete = recorder.done().await(120, TimeUnit.SECONDS);
 			long end = System.nanoTime();
+			long[] cpuAfter = cpu(cluster);
 			long received = recorder.received();
 			String spread = nodeCount > 1 ? String.format(" (%d/%d/%d on A/B/C)", perNode(subscribers, 3, 0),
 					perNode(subscribers, 3, 1), perNode(subscribers, 3, 2)) : "";
 			row("fan-out", String.format("%s, one channel, %,d subscribers%s, %,d messages by REST on A",
 					cluster.description(), subscribers, spread, messages),
-					String.format("%,.0f deliveries/s (%,.0f messages/s published)%s", received / ((end - start) / 1e9),
-							messages / ((published - start) / 1e9),
+					String.format("%,.0f deliveries/s (REST publishes done in %.1f s; CPU s: nodes %.1f, Redis %.1f, "
+							+ "clients %.1f)%s", received / ((end - start) / 1e9), (published - start) / 1e9,
+							(cpuAfter[0] - cpuBefore[0]) / 1e3, (cpuAfter[1] - cpuBefore[1]) / 1e3,
+							(cpuAfter[2] - cpuBefore[2]) / 1e3,
 							complete ? "" : String.format(" (INCOMPLETE: %,d of %,d)", received, expected)));
 		}
+	}
+
+	/** @return CPU milliseconds so far of all nodes, of Redis (0 without) and of this JVM (the clients) */
+	private static long[] cpu(Cluster cluster) throws java.io.IOException {
+		long nodes = 0;
+		for (NodeProcess node : cluster.nodes) {
+			nodes += node.cpuMillis();
+		}
+		long redis = cluster.redis != null ? cluster.redis.cpuMillis() : 0;
+		return new long[] { nodes, redis, ProcStat.cpuMillis(ProcessHandle.current().pid()) };
 	}
 
 	private static int perNode(int total, int nodes, int node) {

@@ -40,6 +40,8 @@ final class NodeProcess implements AutoCloseable {
 
 	private final String redisUrl;
 
+	private final List<String> nodeArgs;
+
 	private final String projectId;
 
 	private final String projectToken;
@@ -54,9 +56,11 @@ final class NodeProcess implements AutoCloseable {
 
 	/**
 	 * @param redisUrl the Redis URL, or {@code null} for the in-memory engine
+	 * @param nodeArgs further {@code leap-server.jar} options, e.g. {@code --heartbeat-interval 5s}
 	 */
-	NodeProcess(String name, Path jar, List<String> jvmOptions, String redisUrl, String projectId,
-			String projectToken, Path logDir) {
+	NodeProcess(String name, Path jar, List<String> jvmOptions, String redisUrl, List<String> nodeArgs,
+			String projectId, String projectToken, Path logDir) {
+		this.nodeArgs = List.copyOf(nodeArgs);
 		this.name = name;
 		this.jar = jar;
 		this.jvmOptions = jvmOptions;
@@ -100,6 +104,7 @@ final class NodeProcess implements AutoCloseable {
 		if (this.redisUrl != null) {
 			command.addAll(List.of("--redis", this.redisUrl));
 		}
+		command.addAll(this.nodeArgs);
 		Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
 		this.process = p;
 		CountDownLatch running = new CountDownLatch(1);
@@ -174,6 +179,11 @@ final class NodeProcess implements AutoCloseable {
 			Ports.pause(50);
 		}
 		return false;
+	}
+
+	/** @return the process's CPU time (user + system) in milliseconds, from {@code /proc/PID/stat} */
+	long cpuMillis() throws IOException {
+		return ProcStat.cpuMillis(this.process.pid());
 	}
 
 	/** @return the resident set size of the node's JVM in KB ({@code VmRSS} of {@code /proc/PID/status}) */

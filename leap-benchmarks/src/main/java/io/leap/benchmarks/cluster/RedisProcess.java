@@ -46,10 +46,19 @@ final class RedisProcess implements AutoCloseable {
 		return "redis://127.0.0.1:" + this.port;
 	}
 
-	/** SIGTERM (Redis writes the AOF and exits), then the same server again on the same port and directory. */
-	void restart() throws IOException, InterruptedException {
+	/**
+	 * SIGTERM (Redis writes the AOF and exits), {@code down} of downtime, then the same server again on the same port
+	 * and directory.
+	 */
+	void restart(java.time.Duration down) throws IOException, InterruptedException {
 		stop();
+		Ports.pause(down.toMillis());
 		launch();
+	}
+
+	/** @return the process's CPU time (user + system) in milliseconds, from {@code /proc/PID/stat} */
+	long cpuMillis() throws IOException {
+		return ProcStat.cpuMillis(this.process.pid());
 	}
 
 	/** Stops the process with SIGTERM (a clean shutdown), waiting up to 20 s. */
