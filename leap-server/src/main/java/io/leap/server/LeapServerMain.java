@@ -27,6 +27,13 @@ public final class LeapServerMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // Logging of the standalone jar (slf4j-simple): timestamps, and connection opens/closes, unless configured.
+        System.setProperty("org.slf4j.simpleLogger.showDateTime",
+                System.getProperty("org.slf4j.simpleLogger.showDateTime", "true"));
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat",
+                System.getProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ"));
+        System.setProperty("org.slf4j.simpleLogger.log.io.leap.server.connections",
+                System.getProperty("org.slf4j.simpleLogger.log.io.leap.server.connections", "debug"));
         LeapServer server;
         try {
             server = configure(args, System.getenv()).build();

@@ -13,9 +13,14 @@ class BasicSocketTest {
 
     LeapServer server;
 
+    /** The builder of the server under test: the in-memory engine here, Redis in {@code RedisBasicSocketTests}. */
+    LeapServer.Builder builder() {
+        return LeapServer.builder();
+    }
+
     @BeforeEach
     void start() {
-        server = LeapServer.builder().build().start();
+        server = builder().build().start();
     }
 
     @AfterEach

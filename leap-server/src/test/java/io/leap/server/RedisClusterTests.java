@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.leap.server.redis.RedisServer;
 import io.leap.server.testing.FaultProxy;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -271,18 +272,25 @@ class RedisClusterTests {
         TestSocket onA = connect(a);
         onA.identify(projectId, token);
         await().atMost(Duration.ofSeconds(10)).until(() -> b.isOnline(token));
+        b.createChannel("q", ChannelType.PUBLIC, Map.of("q", 1));
         cut.blackHole();
         // the heartbeat keys of A expire: B stops counting A's connection within the node TTL
         await().atMost(Duration.ofSeconds(20)).until(() -> !b.isOnline(token) && b.onlineCount("p") == 0);
         await().atMost(Duration.ofSeconds(20)).until(() -> !a.isReady());
         assertThatThrownBy(() -> a.publish("p", "E", 1)).isInstanceOf(RuntimeException.class);
+        // while A is away, the token gains a subscription: A never sees the event
+        b.subscribeToken("q", token);
         cut.heal();
         cut.cut();
         await().atMost(Duration.ofSeconds(30)).until(a::isReady);
         await().atMost(Duration.ofSeconds(10)).until(() -> b.isOnline(token));
-        // and it receives what the other node publishes again
-        b.publish("p", "after", 1);
+        // A resynchronised: its client is told about the missed subscription and gets the channel's messages
+        TestSocket.Received missed = onA.next(r -> "AVAILABLE".equals(r.event()));
+        assertThat(missed.channel()).isEqualTo("q");
+        b.publish("q", "after", 1);
         assertThat(onA.next(r -> "MESSAGE".equals(r.event())).data().path("e").asString()).isEqualTo("after");
+        b.publish("p", "again", 1);
+        assertThat(onA.next(r -> "MESSAGE".equals(r.event())).data().path("e").asString()).isEqualTo("again");
     }
 
     @Test
@@ -304,6 +312,57 @@ class RedisClusterTests {
         a.publish("keep", "back", 1);
         assertThat(onB.next(r -> "MESSAGE".equals(r.event())).data().path("e").asString()).isEqualTo("back");
         await().atMost(Duration.ofSeconds(10)).until(() -> a.isOnline(token));
+    }
+
+    @Test
+    void aPasswordProtectedRedisWorksAndAWrongPasswordIsAClearError() {
+        try (RedisServer secured = RedisServer.start(false, "--requirepass", "s3cr3t-pass")) {
+            LeapServer a = node("redis://:s3cr3t-pass@127.0.0.1:" + secured.port());
+            LeapServer b = node("redis://:s3cr3t-pass@127.0.0.1:" + secured.port() + "/2");
+            a.createChannel("only-db0", ChannelType.PUBLIC, null);
+            assertThat(b.channelIds()).isEmpty(); // another database
+            assertThat(a.engineDescription()).doesNotContain("s3cr3t-pass").contains("127.0.0.1:" + secured.port());
+            assertThat(b.engineDescription()).contains("/2");
+            LeapServer.Builder wrong = LeapServer.builder().redis("redis://:wrong-pass@127.0.0.1:" + secured.port());
+            assertThatThrownBy(() -> wrong.build().start()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Redis at redis://127.0.0.1:" + secured.port())
+                    .satisfies(e -> {
+                        for (Throwable t = e; t != null; t = t.getCause()) {
+                            assertThat(String.valueOf(t.getMessage())).doesNotContain("wrong-pass");
+                        }
+                    });
+            b.close();
+            a.close();
+        }
+    }
+
+    @Test
+    void tlsToRedisWithRediss() throws Exception {
+        SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
+        int tlsPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            tlsPort = s.getLocalPort();
+        }
+        try (RedisServer secured = RedisServer.start(false, "--tls-port", Integer.toString(tlsPort),
+                "--tls-cert-file", cert.certificate().getPath(), "--tls-key-file", cert.privateKey().getPath(),
+                "--tls-ca-cert-file", cert.certificate().getPath(), "--tls-auth-clients", "no")) {
+            // the test's self-signed certificate is not in the JVM's trust store: verify nothing but encrypt
+            String uri = "rediss://127.0.0.1:" + tlsPort + "?verifyPeer=NONE";
+            LeapServer a = node(uri);
+            LeapServer b = node(uri);
+            assertThat(a.engineDescription()).startsWith("Redis rediss://127.0.0.1:" + tlsPort);
+            a.createChannel("tls", ChannelType.UNPROTECTED, null);
+            TestSocket onB = connect(b);
+            onB.identify(projectId, null);
+            onB.dispatch("tls", "SUBSCRIBE", "null");
+            assertThat(onB.nextDispatch().event()).isEqualTo("AVAILABLE");
+            a.publish("tls", "secret", 1);
+            assertThat(onB.nextDispatch().data().path("e").asString()).isEqualTo("secret");
+            b.close();
+            a.close();
+        } finally {
+            cert.delete();
+        }
     }
 
     @Test

@@ -30,6 +30,10 @@ public final class Hub {
     private final Map<String, Conn> connections = new ConcurrentHashMap<>();
     final AtomicLong connectionAttempts = new AtomicLong();
     volatile boolean heartbeatAcks = true;
+    /**
+     * Connection opens and closes as {@code key=value} lines, at debug level (the standalone server turns it on);
+     * never with a token.
+     */
     static final Logger connectionLog = LoggerFactory.getLogger("io.leap.server.connections");
     final ServerStats stats;
 
@@ -70,7 +74,7 @@ public final class Hub {
 
     void register(Conn conn) {
         connections.put(conn.cid, conn);
-        connectionLog.info("connection opened cid={} remote={} compression={}", conn.cid, conn.channel.remoteAddress(),
+        connectionLog.debug("connection opened cid={} remote={} compression={}", conn.cid, conn.channel.remoteAddress(),
                 conn.zlib ? "zlib" : "none");
     }
 
@@ -83,7 +87,7 @@ public final class Hub {
         } finally {
             long ms = java.time.Duration.between(conn.connectedAt, java.time.Instant.now()).toMillis();
             int code = conn.closeCode;
-            connectionLog.info("connection closed cid={} identified={} anonymous={} code={} by={} duration_ms={}",
+            connectionLog.debug("connection closed cid={} identified={} anonymous={} code={} by={} duration_ms={}",
                     conn.cid, conn.identified, conn.token == null, code == 0 ? "-" : Integer.toString(code),
                     code == 0 ? "peer" : "server", ms);
         }

@@ -15,6 +15,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -74,6 +76,7 @@ final class RedisEngine implements Engine {
     private final String nodeId = Hub.randomId("node_", 9);
     private final String[] routingKey;
     private final String eventsChannel;
+    private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
@@ -129,7 +132,11 @@ final class RedisEngine implements Engine {
         this.prefix = "leap:{" + config.projectId() + "}:";
         this.routingKey = new String[] {prefix + "seq"};
         this.eventsChannel = prefix + "events";
-        this.client = RedisClient.create(uri);
+        // Lettuce's own event loops: few, daemon, and named like every other thread of the server
+        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+                .threadFactoryProvider(pool -> new DefaultThreadFactory(ServerCore.THREAD_PREFIX + "-redis-" + pool, true))
+                .build();
+        this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 // fail at once while Redis is away (REST answers 503) instead of queueing commands
@@ -138,7 +145,7 @@ final class RedisEngine implements Engine {
                 .timeoutOptions(TimeoutOptions.enabled(uri.getTimeout()))
                 .build());
         this.redisExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, ServerCore.THREAD_PREFIX + "-redis");
+            Thread t = new Thread(r, ServerCore.THREAD_PREFIX + "-redis-presence");
             t.setDaemon(true);
             return t;
         });
@@ -216,6 +223,7 @@ final class RedisEngine implements Engine {
 
     private void shutdownClient() {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         redisExecutor.shutdownNow();
     }
 
@@ -244,15 +252,18 @@ final class RedisEngine implements Engine {
         redisExecutor.shutdownNow();
         try {
             if (connection.isOpen()) {
-                connection.sync().evalsha(digest(RedisScripts.NODE_LEAVE), ScriptOutputType.INTEGER, routingKey,
-                        prefix, nodeId);
+                // bounded: a node that cannot reach Redis shuts down at once; its presence then expires by itself
+                connection.async().eval(RedisScripts.NODE_LEAVE, ScriptOutputType.INTEGER, routingKey, prefix, nodeId)
+                        .get(1, TimeUnit.SECONDS);
             }
-        } catch (RuntimeException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
             log.debug("Could not remove this node's presence from Redis: {}", e.toString());
         }
         connection.close();
         pubSub.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        shutdownClient();
     }
 
     // ---------------------------------------------------------------- Redis calls
@@ -293,8 +304,16 @@ final class RedisEngine implements Engine {
     }
 
     /** Runs a script without waiting; replies come back in command order, so callbacks of one caller stay ordered. */
-    @SuppressWarnings("unchecked")
     private <T> void runAsync(String script, ScriptOutputType type, Consumer<T> onReply, String... own) {
+        runAsync(script, type, onReply, null, own);
+    }
+
+    /**
+     * Runs a script without waiting; replies come back in command order, so callbacks of one caller stay ordered.
+     * {@code onFailure} (may be null) runs when Redis cannot answer.
+     */
+    private <T> void runAsync(String script, ScriptOutputType type, Consumer<T> onReply, Runnable onFailure,
+            String... own) {
         String[] a = args(own);
         roundTrips.incrementAndGet();
         try {
@@ -302,19 +321,22 @@ final class RedisEngine implements Engine {
                 if (error instanceof RedisNoScriptException) {
                     roundTrips.incrementAndGet();
                     connection.async().<T>eval(script, type, routingKey, a)
-                            .whenComplete((again, error2) -> reply(onReply, again, error2));
+                            .whenComplete((again, error2) -> reply(onReply, onFailure, again, error2));
                 } else {
-                    reply(onReply, reply, error);
+                    reply(onReply, onFailure, reply, error);
                 }
             });
         } catch (RedisException e) {
-            log.warn("Redis call failed: {}", rootMessage(e));
+            reply(onReply, onFailure, null, e);
         }
     }
 
-    private static <T> void reply(Consumer<T> onReply, T reply, Throwable error) {
+    private static <T> void reply(Consumer<T> onReply, Runnable onFailure, T reply, Throwable error) {
         if (error != null) {
             log.warn("Redis call failed: {}", rootMessage(error));
+            if (onFailure != null) {
+                onFailure.run();
+            }
             return;
         }
         try {
@@ -823,7 +845,7 @@ final class RedisEngine implements Engine {
                     conn.send(available(sc, false));
                 }
                 markPresenceDirty();
-            }, channelId);
+            }, failed(conn), channelId);
             return;
         }
         runAsync(RedisScripts.SUBSCRIBE, ScriptOutputType.MULTI, (List<Object> r) -> {
@@ -836,7 +858,7 @@ final class RedisEngine implements Engine {
                 conn.send(available(socketChannel(channelId, (String) r.get(1), (String) r.get(2)), true));
             }
             // 4: the subscribe event sends AVAILABLE to every connection of the session, on every node
-        }, channelId, conn.token.id, "socket");
+        }, failed(conn), channelId, conn.token.id, "socket");
     }
 
     @Override
@@ -860,7 +882,15 @@ final class RedisEngine implements Engine {
             if (code != 3) {
                 conn.send(Events.dispatch(channelId, true, "UNAVAILABLE", Events.unavailable(true, null)));
             }
-        }, channelId, conn.token.id);
+        }, failed(conn), channelId, conn.token.id);
+    }
+
+    /**
+     * A subscribe or unsubscribe that Redis could not answer: the client cannot know where it stands, so the
+     * connection is closed with 4000 and the client reconnects (with backoff) and subscribes again.
+     */
+    private static Runnable failed(Conn conn) {
+        return () -> conn.close(CloseCodes.UNKNOWN, "Unknown error");
     }
 
     @Override

@@ -29,21 +29,26 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final boolean appendOnly;
     private final int port;
+    private final List<String> extraArgs;
     private Process process;
 
-    private RedisServer(Path binary, Path dir, boolean appendOnly, int port) {
+    private RedisServer(Path binary, Path dir, boolean appendOnly, int port, List<String> extraArgs) {
         this.binary = binary;
         this.dir = dir;
         this.appendOnly = appendOnly;
         this.port = port;
+        this.extraArgs = extraArgs;
     }
 
-    /** Starts a Redis on a free port; {@code appendOnly} turns AOF persistence on (fsync every second). */
-    public static RedisServer start(boolean appendOnly) {
+    /**
+     * Starts a Redis on a free port; {@code appendOnly} turns AOF persistence on (fsync at every write), and
+     * {@code extraArgs} are passed on (e.g. {@code --requirepass secret}).
+     */
+    public static RedisServer start(boolean appendOnly, String... extraArgs) {
         Path binary = findBinary();
         try {
             Path dir = Files.createTempDirectory("leap-redis-");
-            RedisServer server = new RedisServer(binary, dir, appendOnly, freePort());
+            RedisServer server = new RedisServer(binary, dir, appendOnly, freePort(), List.of(extraArgs));
             server.start();
             return server;
         } catch (IOException e) {
@@ -82,9 +87,10 @@ public final class RedisServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("redis-server is already running");
         }
-        List<String> cmd = List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--dir", dir.toString(), "--save", "", "--appendonly", appendOnly ? "yes" : "no",
-                "--appendfsync", "always", "--protected-mode", "no", "--logfile", dir.resolve("redis.log").toString());
+                "--appendfsync", "always", "--protected-mode", "no", "--logfile", dir.resolve("redis.log").toString()));
+        cmd.addAll(extraArgs);
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile())
                     .start();
@@ -120,7 +126,8 @@ public final class RedisServer implements AutoCloseable {
         s.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         byte[] buf = new byte[64];
         int n = s.getInputStream().read(buf);
-        return n > 0 && new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).startsWith("+PONG");
+        String answer = n > 0 ? new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII) : "";
+        return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH"); // up, with or without a password
     }
 
     /** Kills the process (SIGKILL: no final save); the directory and AOF file stay. */

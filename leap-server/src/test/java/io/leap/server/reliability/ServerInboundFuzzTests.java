@@ -17,6 +17,7 @@ import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,7 +32,13 @@ import tools.jackson.databind.json.JsonMapper;
  * allows (§11, D-10, D-11): still open (the heartbeat is acknowledged), or a close frame with the right code — never a
  * silent drop. Afterwards the server has no connection left and still serves normally. Failing cases print the seed.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServerInboundFuzzTests {
+
+    /** The builder of the server under test: the in-memory engine here, Redis in {@code RedisServerInboundFuzzTests}. */
+    LeapServer.Builder builder() {
+        return LeapServer.builder();
+    }
 
     private static final int STAYS = 0;
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -40,13 +47,13 @@ class ServerInboundFuzzTests {
     private static LeapServer server;
 
     @BeforeAll
-    static void start() {
-        server = LeapServer.builder().heartbeatInterval(Duration.ofSeconds(5)).build().start();
+    void start() {
+        server = builder().heartbeatInterval(Duration.ofSeconds(5)).build().start();
         server.createChannel("game", ChannelType.UNPROTECTED, Map.of());
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         server.close();
     }
 
