@@ -54,6 +54,8 @@ final class NodeProcess implements AutoCloseable {
 
 	private volatile Process process;
 
+	private volatile boolean serving;
+
 	/**
 	 * @param redisUrl the Redis URL, or {@code null} for the in-memory engine
 	 * @param nodeArgs further {@code leap-server.jar} options, e.g. {@code --heartbeat-interval 5s}
@@ -93,6 +95,14 @@ final class NodeProcess implements AutoCloseable {
 		return p != null && p.isAlive();
 	}
 
+	/**
+	 * @return whether the node has started (printed {@code Leap server running}) and has not been killed or stopped
+	 *         since: what a load balancer's health check would say
+	 */
+	boolean serving() {
+		return this.serving && alive();
+	}
+
 	/** Starts the JVM and waits (up to 60 s) until it prints {@code Leap server running}. */
 	NodeProcess start() throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
@@ -118,6 +128,7 @@ final class NodeProcess implements AutoCloseable {
 				throw new IOException("node " + this.name + " did not start; see " + this.log);
 			}
 		}
+		this.serving = true;
 		return this;
 	}
 
@@ -144,6 +155,7 @@ final class NodeProcess implements AutoCloseable {
 
 	/** SIGKILL ({@link Process#destroyForcibly()}): no close frames, no clean-up in Redis. */
 	void kill() throws InterruptedException {
+		this.serving = false;
 		Process p = this.process;
 		if (p != null) {
 			p.destroyForcibly();
@@ -218,6 +230,7 @@ final class NodeProcess implements AutoCloseable {
 
 	@Override
 	public void close() throws InterruptedException {
+		this.serving = false;
 		Process p = this.process;
 		if (p != null && p.isAlive()) {
 			p.destroy();
