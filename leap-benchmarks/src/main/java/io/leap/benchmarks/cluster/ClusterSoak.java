@@ -30,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  * its token, over REST) to {@code --channels} channels, and one publisher thread per channel sending sequence numbers
  * by REST, round-robin over the serving nodes (started and not killed, as a load balancer's health check would see
  * them), at {@code --rate} messages/s in total. Random faults every
- * {@code --fault-every} seconds on average: SIGKILL of a random node (then started again on the same port) or a Redis
+ * {@code --fault-every} seconds on average: SIGKILL of a random node that has clients (then started again on the same
+ * port) or a Redis
  * restart (SIGTERM, 1–3 s down, the same server and directory again; at least one per run). A killed node is started
  * again once its fault window has closed, so the start of a node is checked like steady state.
  *
@@ -194,7 +195,7 @@ public final class ClusterSoak {
 						restartRedis(random);
 					}
 					else {
-						killNode(random);
+						killNode(random, balancer);
 					}
 					checkState("after fault " + faults);
 					lastStateCheck = System.nanoTime();
@@ -225,9 +226,14 @@ public final class ClusterSoak {
 
 	// ---------------------------------------------------------------- faults
 
-	private void killNode(Random random) throws Exception {
-		List<NodeProcess> nodes = this.cluster.nodes;
+	private void killNode(Random random, RoundRobinBalancer balancer) throws Exception {
+		// A random node among those that have clients (a restarted node gets new links only as clients reconnect).
+		List<NodeProcess> withClients = this.cluster.nodes.stream()
+			.filter((node) -> balancer.openLinks(node.port()) > 0)
+			.toList();
+		List<NodeProcess> nodes = withClients.isEmpty() ? this.cluster.nodes : withClients;
 		NodeProcess victim = nodes.get(random.nextInt(nodes.size()));
+		int links = balancer.openLinks(victim.port());
 		count("node SIGKILL");
 		long start = System.nanoTime();
 		victim.kill();
@@ -242,8 +248,8 @@ public final class ClusterSoak {
 		if (!victim.awaitReady(RECOVERY_TIMEOUT)) {
 			fail("node " + victim.name() + " not ready after its restart");
 		}
-		System.out.printf("%s fault node SIGKILL %s: clients back%s, end-to-end in %d ms, presence converged in %s; "
-				+ "node started again after %d ms%n", Instant.now(), victim.name(), reconnected ? "" : " NOT ALL",
+		System.out.printf("%s fault node SIGKILL %s (%d clients): clients back%s, end-to-end in %d ms, presence converged in %s; "
+				+ "node started again after %d ms%n", Instant.now(), victim.name(), links, reconnected ? "" : " NOT ALL",
 				(recovered - start) / 1_000_000, presence < 0 ? "TIMEOUT" : presence / 1_000_000 + " ms",
 				(System.nanoTime() - start) / 1_000_000);
 	}

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +31,8 @@ final class RoundRobinBalancer implements AutoCloseable {
 
 	private final AtomicInteger accepted = new AtomicInteger();
 
+	private final Map<Integer, AtomicInteger> openLinks = new ConcurrentHashMap<>();
+
 	RoundRobinBalancer(List<Integer> backendPorts) throws IOException {
 		this.backendPorts = List.copyOf(backendPorts);
 		this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
@@ -45,6 +48,12 @@ final class RoundRobinBalancer implements AutoCloseable {
 	/** @return connections accepted so far */
 	int accepted() {
 		return this.accepted.get();
+	}
+
+	/** @return the links open now to the backend on the given port */
+	int openLinks(int backendPort) {
+		AtomicInteger links = this.openLinks.get(backendPort);
+		return links == null ? 0 : links.get();
 	}
 
 	private void acceptLoop() {
@@ -65,6 +74,7 @@ final class RoundRobinBalancer implements AutoCloseable {
 
 	private void link(Socket client) {
 		Socket backend = null;
+		int backendPort = -1;
 		int start = this.next.getAndIncrement();
 		for (int i = 0; i < this.backendPorts.size() && backend == null; i++) {
 			int port = this.backendPorts.get(Math.floorMod(start + i, this.backendPorts.size()));
@@ -73,6 +83,7 @@ final class RoundRobinBalancer implements AutoCloseable {
 				candidate.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
 				candidate.setTcpNoDelay(true);
 				backend = candidate;
+				backendPort = port;
 			}
 			catch (IOException ex) {
 				closeQuietly(candidate);
@@ -94,7 +105,14 @@ final class RoundRobinBalancer implements AutoCloseable {
 		Thread back = new Thread(() -> pump(upstream, client), "balancer-pump");
 		back.setDaemon(true);
 		back.start();
-		pump(client, upstream);
+		AtomicInteger links = this.openLinks.computeIfAbsent(backendPort, (port) -> new AtomicInteger());
+		links.incrementAndGet();
+		try {
+			pump(client, upstream);
+		}
+		finally {
+			links.decrementAndGet();
+		}
 	}
 
 	private void pump(Socket from, Socket to) {
