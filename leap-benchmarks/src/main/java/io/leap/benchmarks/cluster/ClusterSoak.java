@@ -49,7 +49,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Channel state: after each fault and every 10 s, a REST PATCH on a random live node, then the state read back from
  * every node must equal the merge of all patches. Presence: after a node kill, {@code online_count} of a channel must
  * come back, on every node, to the number of connected clients (a killed node's connections expire with its presence
- * keys); the time it took is reported.
+ * keys) within 7 s of the kill (6 s expiry, 1 s for polling); the time it took is reported.
  *
  * <pre>
  * ./mvnw -B -q -pl leap-server,leap-benchmarks -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
@@ -63,6 +63,12 @@ public final class ClusterSoak {
 	private static final long IN_FLIGHT_NANOS = Duration.ofSeconds(1).toNanos();
 
 	private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(60);
+
+	/**
+	 * A killed node's presence keys expire 6 s after its last refresh (docs/SELF-HOSTING.md, "Presence"); one more
+	 * second for the polling over REST on a busy machine.
+	 */
+	private static final Duration PRESENCE_BOUND = Duration.ofSeconds(7);
 
 	private final Map<String, String> options;
 
@@ -99,6 +105,8 @@ public final class ClusterSoak {
 	private long maxPresenceNanos;
 
 	private long presenceTimeouts;
+
+	private long presenceOverBound;
 
 	private int patchCounter;
 
@@ -237,8 +245,11 @@ public final class ClusterSoak {
 		count("node SIGKILL");
 		long start = System.nanoTime();
 		victim.kill();
-		// Give the clients of the killed node a moment to see their links end before counting who is connected.
-		Ports.pause(1000);
+		// The balancer sees the backend's sockets end and closes the clients' side.
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (balancer.openLinks(victim.port()) > 0 && System.nanoTime() < deadline) {
+			Ports.pause(10);
+		}
 		boolean reconnected = awaitAllConnected();
 		long recovered = awaitNewDeliveries();
 		// The window ends here: starting the node again is not a fault, and must not lose anything for anyone.
@@ -318,6 +329,9 @@ public final class ClusterSoak {
 			if (converged) {
 				long took = System.nanoTime() - start;
 				this.maxPresenceNanos = Math.max(this.maxPresenceNanos, took);
+				if (took > PRESENCE_BOUND.toNanos()) {
+					this.presenceOverBound++;
+				}
 				return took;
 			}
 			Ports.pause(100);
@@ -477,9 +491,11 @@ public final class ClusterSoak {
 				this.maxRecoveryNanos / 1_000_000);
 		System.out.printf("| longest presence convergence after a node kill (online_count right on every node) | %,d ms |%n",
 				this.maxPresenceNanos / 1_000_000);
-		System.out.printf("| presence convergence timeouts (30 s) | %,d |%n", this.presenceTimeouts);
+		System.out.printf("| presence convergences over the bound (6 s expiry + 1 s polling) / timeouts (30 s) | %,d / %,d |%n",
+				this.presenceOverBound, this.presenceTimeouts);
 		System.out.printf("| other failures | %,d |%n", this.failures.size() - this.stateMismatches - this.presenceTimeouts);
-		boolean ok = lostOutside == 0 && duplicates == 0 && reordered == 0 && this.failures.isEmpty();
+		boolean ok = lostOutside == 0 && duplicates == 0 && reordered == 0 && this.presenceOverBound == 0
+				&& this.failures.isEmpty();
 		this.failures.forEach((failure) -> System.out.println("failure: " + failure));
 		System.out.println(ok ? "RESULT: OK" : "RESULT: FAIL");
 		return ok ? 0 : 1;
