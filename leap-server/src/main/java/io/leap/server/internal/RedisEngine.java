@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,8 @@ final class RedisEngine implements Engine {
     /** How often a node refreshes its heartbeat and presence. */
     static final long NODE_REFRESH_MS = 2000;
     private static final int STATE_CAS_ATTEMPTS = 100;
+    /** How long a REST or admin call waits for its own event to come back through Redis before it returns anyway. */
+    private static final long EVENT_ECHO_TIMEOUT_MS = 2000;
 
     private final ServerConfig config;
     private final ScheduledExecutorService sessionScheduler;
@@ -94,6 +97,10 @@ final class RedisEngine implements Engine {
     private volatile boolean presenceWritten = true;
     private volatile boolean closed;
     final AtomicLong roundTrips = new AtomicLong();
+    /** Calls waiting until this node has fanned out the event they published (read-your-writes on one node). */
+    private final Map<Long, CompletableFuture<Void>> waiters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong eventSequence = new AtomicLong();
+    private final String originPrefix = nodeId + ":";
     final AtomicLong eventsReceived = new AtomicLong();
 
     /** A token with local connections (or an Identify in flight) and its subscriptions as this node knows them. */
@@ -105,6 +112,9 @@ final class RedisEngine implements Engine {
         boolean deleted;
         /** Channel → socket channel object (subscribed) or null (unsubscribed), last event wins. */
         final Map<String, ObjectNode> ops = new LinkedHashMap<>();
+        /** While a resynchronisation waits for its snapshot: the events seen meanwhile (they are newer). */
+        boolean resyncing;
+        final Map<String, ObjectNode> resyncOps = new HashMap<>();
         /** Socket channel objects seen for this token's subscriptions (for {@code INIT}). */
         final Map<String, ObjectNode> known = new HashMap<>();
 
@@ -133,7 +143,7 @@ final class RedisEngine implements Engine {
         this.routingKey = new String[] {prefix + "seq"};
         this.eventsChannel = prefix + "events";
         // Lettuce's own event loops: few, daemon, and named like every other thread of the server
-        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .threadFactoryProvider(pool -> new DefaultThreadFactory(ServerCore.THREAD_PREFIX + "-redis-" + pool, true))
                 .build();
         this.client = RedisClient.create(resources, uri);
@@ -181,7 +191,7 @@ final class RedisEngine implements Engine {
         });
         try {
             pubSub.sync().subscribe(eventsChannel);
-            String created = (String) run(RedisScripts.PROJECT_CREATED, ScriptOutputType.VALUE,
+            String created = (String) runAlways(RedisScripts.PROJECT_CREATED, ScriptOutputType.VALUE,
                     Long.toString(System.currentTimeMillis()));
             this.projectCreatedAt = Instant.ofEpochMilli(Long.parseLong(created));
             refreshPresence();
@@ -286,9 +296,21 @@ final class RedisEngine implements Engine {
         return a;
     }
 
+    /**
+     * Runs a script for a caller (REST, Identify) and waits for its answer. While the node is not ready (Redis
+     * unreachable, or not answering within the command timeout), it fails at once instead of holding the caller's
+     * event loop for the command timeout.
+     */
+    private <T> T run(String script, ScriptOutputType type, String... own) {
+        if (!ready()) {
+            throw new EngineUnavailableException("Redis at " + describe + " is unavailable; try again", null);
+        }
+        return runAlways(script, type, own);
+    }
+
     /** Runs a script and waits for its answer; EVALSHA, falling back to EVAL once Redis lost its script cache. */
     @SuppressWarnings("unchecked")
-    private <T> T run(String script, ScriptOutputType type, String... own) {
+    private <T> T runAlways(String script, ScriptOutputType type, String... own) {
         String[] a = args(own);
         roundTrips.incrementAndGet();
         try {
@@ -374,10 +396,17 @@ final class RedisEngine implements Engine {
     private void refreshPresenceQuietly() {
         try {
             refreshPresence();
-            presenceWritten = true;
+            if (!presenceWritten) {
+                // Redis answers again without a reconnect (a stall, not a drop): events may still have been lost
+                log.info("Redis at {} answers again; resynchronising", describe);
+                presenceWritten = true;
+                scheduleResync();
+            }
         } catch (RuntimeException e) {
+            if (presenceWritten) {
+                log.warn("Redis at {} does not answer ({}); not ready until it does", describe, rootMessage(e));
+            }
             presenceWritten = false;
-            log.debug("Presence refresh failed: {}", e.toString());
         }
     }
 
@@ -404,7 +433,7 @@ final class RedisEngine implements Engine {
         own.add(Integer.toString(tokenPairs.size() / 2));
         own.addAll(tokenPairs);
         own.addAll(anonPairs);
-        run(RedisScripts.NODE_REFRESH, ScriptOutputType.INTEGER, own.toArray(new String[0]));
+        runAlways(RedisScripts.NODE_REFRESH, ScriptOutputType.INTEGER, own.toArray(new String[0]));
     }
 
     private synchronized int localConnections(String tokenId) {
@@ -431,10 +460,36 @@ final class RedisEngine implements Engine {
                 ids = new ArrayList<>(tokens.keySet());
             }
             for (String id : ids) {
-                List<Object> r = run(RedisScripts.IDENTIFY, ScriptOutputType.MULTI, id);
                 synchronized (this) {
                     LocalToken t = tokens.get(id);
-                    if (t == null || !t.loaded) {
+                    if (t == null) {
+                        continue;
+                    }
+                    t.resyncing = true;
+                    t.resyncOps.clear();
+                }
+                List<Object> r;
+                try {
+                    r = runAlways(RedisScripts.IDENTIFY, ScriptOutputType.MULTI, id);
+                } catch (RuntimeException e) {
+                    synchronized (this) {
+                        LocalToken t = tokens.get(id);
+                        if (t != null) {
+                            t.resyncing = false;
+                            t.resyncOps.clear();
+                        }
+                    }
+                    throw e;
+                }
+                synchronized (this) {
+                    LocalToken t = tokens.get(id);
+                    if (t == null) {
+                        continue;
+                    }
+                    t.resyncing = false;
+                    Map<String, ObjectNode> newer = new HashMap<>(t.resyncOps);
+                    t.resyncOps.clear();
+                    if (!t.loaded || t.deleted) {
                         continue;
                     }
                     if (nil(r)) {
@@ -446,14 +501,17 @@ final class RedisEngine implements Engine {
                         now.put((String) r.get(i), socketChannel((String) r.get(i), (String) r.get(i + 1),
                                 (String) r.get(i + 2)));
                     }
+                    // events that arrived after the snapshot was taken are newer than it: they stand
                     for (ChannelRec c : new ArrayList<>(t.rec.subscriptions)) {
-                        if (!now.containsKey(c.id)) {
+                        if (!now.containsKey(c.id) && !newer.containsKey(c.id)) {
                             Frame f = Events.dispatch(c.id, false, "UNAVAILABLE", Events.unavailable(true, null));
                             removeSubscription(t, c.id, f);
                         }
                     }
                     for (Map.Entry<String, ObjectNode> e : now.entrySet()) {
-                        addSubscription(t, e.getKey(), e.getValue(), true);
+                        if (!newer.containsKey(e.getKey())) {
+                            addSubscription(t, e.getKey(), e.getValue(), true);
+                        }
                     }
                 }
             }
@@ -483,8 +541,28 @@ final class RedisEngine implements Engine {
 
     // ---------------------------------------------------------------- events from Redis
 
-    private void onEvent(String message) {
+    private void onEvent(String envelope) {
         eventsReceived.incrementAndGet();
+        int originEnd = envelope.indexOf('\n');
+        if (originEnd < 0) {
+            log.debug("Ignoring an event without an origin");
+            return;
+        }
+        String origin = envelope.substring(0, originEnd);
+        String message = envelope.substring(originEnd + 1);
+        try {
+            handleEvent(message);
+        } finally {
+            if (origin.startsWith(originPrefix)) {
+                CompletableFuture<Void> w = waiters.remove(Long.parseLong(origin.substring(originPrefix.length())));
+                if (w != null) {
+                    w.complete(null);
+                }
+            }
+        }
+    }
+
+    private void handleEvent(String message) {
         try {
             char type = message.charAt(0);
             switch (type) {
@@ -562,6 +640,9 @@ final class RedisEngine implements Engine {
         if (!t.loaded) {
             t.ops.put(channelId, socketChannel);
         }
+        if (t.resyncing) {
+            t.resyncOps.put(channelId, socketChannel);
+        }
         ChannelRec c = channel(channelId);
         if (t.rec.subscriptions.add(c)) {
             c.tokenSubscribers.add(t.rec);
@@ -580,6 +661,9 @@ final class RedisEngine implements Engine {
     private void removeSubscription(LocalToken t, String channelId, Frame notify) {
         if (!t.loaded) {
             t.ops.put(channelId, null);
+        }
+        if (t.resyncing) {
+            t.resyncOps.put(channelId, null);
         }
         t.known.remove(channelId);
         ChannelRec c = channels.get(channelId);
@@ -617,6 +701,9 @@ final class RedisEngine implements Engine {
         for (LocalToken t : tokens.values()) {
             if (!t.loaded) {
                 t.ops.put(channelId, null);
+            }
+            if (t.resyncing) {
+                t.resyncOps.put(channelId, null);
             }
             t.known.remove(channelId);
         }
@@ -858,7 +945,7 @@ final class RedisEngine implements Engine {
                 conn.send(available(socketChannel(channelId, (String) r.get(1), (String) r.get(2)), true));
             }
             // 4: the subscribe event sends AVAILABLE to every connection of the session, on every node
-        }, failed(conn), channelId, conn.token.id, "socket");
+        }, failed(conn), channelId, conn.token.id, "socket", NO_ORIGIN);
     }
 
     @Override
@@ -882,7 +969,7 @@ final class RedisEngine implements Engine {
             if (code != 3) {
                 conn.send(Events.dispatch(channelId, true, "UNAVAILABLE", Events.unavailable(true, null)));
             }
-        }, failed(conn), channelId, conn.token.id);
+        }, failed(conn), channelId, conn.token.id, NO_ORIGIN);
     }
 
     /**
@@ -904,7 +991,7 @@ final class RedisEngine implements Engine {
             if (ok == 0) {
                 conn.send(unavailableUnknown(channelId));
             }
-        }, "ch:" + channelId, channelEvent(channelId, frame));
+        }, "ch:" + channelId, channelEvent(NO_ORIGIN, channelId, frame));
     }
 
     @Override
@@ -918,11 +1005,55 @@ final class RedisEngine implements Engine {
             if (ok == 0) {
                 conn.send(unavailableUnknown(channelId));
             }
-        }, channelId, "", Json.MAPPER.writeValueAsString(state), channelEvent(channelId, frame));
+        }, channelId, "", Json.MAPPER.writeValueAsString(state), channelEvent(NO_ORIGIN, channelId, frame));
     }
 
-    private static String channelEvent(String channelId, Frame frame) {
-        return "c\n" + channelId + "\n" + new String(frame.json, StandardCharsets.UTF_8);
+    private static String channelEvent(String origin, String channelId, Frame frame) {
+        return origin + "\nc\n" + channelId + "\n" + new String(frame.json, StandardCharsets.UTF_8);
+    }
+
+    private static String tokenEvent(String origin, String tokenId, Frame frame) {
+        return origin + "\nt\n" + tokenId + "\n" + new String(frame.json, StandardCharsets.UTF_8);
+    }
+
+    /** The origin of events published by socket dispatches: nobody waits for them. */
+    private static final String NO_ORIGIN = "-";
+
+    /**
+     * A pending wait for an event this call is about to publish. REST and admin calls return only once this node has
+     * handed their event to its own connections, as the in-memory engine does: a client of this node that sees the
+     * REST answer and then sends a heartbeat gets the event before the ack.
+     */
+    private final class Wait implements AutoCloseable {
+        final long seq = eventSequence.incrementAndGet();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Wait() {
+            waiters.put(seq, done);
+        }
+
+        String origin() {
+            return originPrefix + seq;
+        }
+
+        /** The event was published: waits (bounded) until this node has fanned it out. */
+        void published() {
+            if (!pubSub.isOpen()) {
+                return;
+            }
+            try {
+                done.get(EVENT_ECHO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.debug("This node's own event did not come back within {} ms", EVENT_ECHO_TIMEOUT_MS);
+            }
+        }
+
+        @Override
+        public void close() {
+            waiters.remove(seq);
+        }
     }
 
     // ---------------------------------------------------------------- channels
@@ -996,10 +1127,13 @@ final class RedisEngine implements Engine {
     @Override
     public void deleteChannel(String id) {
         Frame frame = Events.dispatch(id, false, "UNAVAILABLE", Events.unavailable(false, "UNKNOWN"));
-        Long deleted = run(RedisScripts.DELETE_CHANNEL, ScriptOutputType.INTEGER, id,
-                "d\n" + id + "\n" + new String(frame.json, StandardCharsets.UTF_8));
-        if (deleted == 0) {
-            throw noChannel(id);
+        try (Wait w = new Wait()) {
+            Long deleted = run(RedisScripts.DELETE_CHANNEL, ScriptOutputType.INTEGER, id,
+                    w.origin() + "\nd\n" + id + "\n" + new String(frame.json, StandardCharsets.UTF_8));
+            if (deleted == 0) {
+                throw noChannel(id);
+            }
+            w.published();
         }
     }
 
@@ -1020,12 +1154,17 @@ final class RedisEngine implements Engine {
 
     private long writeState(String id, String expectedVersion, ObjectNode state) {
         Frame frame = Events.dispatch(id, false, "STATE_UPDATE", Events.stateData(state));
-        Long r = run(RedisScripts.SET_STATE, ScriptOutputType.INTEGER, id, expectedVersion,
-                Json.MAPPER.writeValueAsString(state), channelEvent(id, frame));
-        if (r == 0) {
-            throw noChannel(id);
+        try (Wait w = new Wait()) {
+            Long r = run(RedisScripts.SET_STATE, ScriptOutputType.INTEGER, id, expectedVersion,
+                    Json.MAPPER.writeValueAsString(state), channelEvent(w.origin(), id, frame));
+            if (r == 0) {
+                throw noChannel(id);
+            }
+            if (r == 1) {
+                w.published();
+            }
+            return r;
         }
-        return r;
     }
 
     /** Shallow merge with compare-and-set on the state's version, so concurrent patches on any node all apply. */
@@ -1051,33 +1190,46 @@ final class RedisEngine implements Engine {
     public void publish(String channelId, String event, JsonNode data) {
         Hub.validateEvent(event);
         Frame frame = Events.userMessage(channelId, "MESSAGE", event, data);
-        Long ok = run(RedisScripts.PUBLISH_IF_EXISTS, ScriptOutputType.INTEGER, "ch:" + channelId,
-                channelEvent(channelId, frame));
-        if (ok == 0) {
-            throw noChannel(channelId);
+        try (Wait w = new Wait()) {
+            Long ok = run(RedisScripts.PUBLISH_IF_EXISTS, ScriptOutputType.INTEGER, "ch:" + channelId,
+                    channelEvent(w.origin(), channelId, frame));
+            if (ok == 0) {
+                throw noChannel(channelId);
+            }
+            w.published();
         }
     }
 
     @Override
     public void subscribeToken(String channelId, String tokenId) {
-        List<Object> r = run(RedisScripts.SUBSCRIBE, ScriptOutputType.MULTI, channelId, tokenId, "rest");
-        long code = (Long) r.get(0);
-        if (code == 0) {
-            throw noChannel(channelId);
-        }
-        if (code == 1) {
-            throw noToken();
+        try (Wait w = new Wait()) {
+            List<Object> r = run(RedisScripts.SUBSCRIBE, ScriptOutputType.MULTI, channelId, tokenId, "rest", w.origin());
+            long code = (Long) r.get(0);
+            if (code == 0) {
+                throw noChannel(channelId);
+            }
+            if (code == 1) {
+                throw noToken();
+            }
+            if (code == 4) {
+                w.published();
+            }
         }
     }
 
     @Override
     public void unsubscribeToken(String channelId, String tokenId) {
-        Long code = run(RedisScripts.UNSUBSCRIBE, ScriptOutputType.INTEGER, channelId, tokenId);
-        if (code == 0) {
-            throw noChannel(channelId);
-        }
-        if (code == 1) {
-            throw noToken();
+        try (Wait w = new Wait()) {
+            Long code = run(RedisScripts.UNSUBSCRIBE, ScriptOutputType.INTEGER, channelId, tokenId, w.origin());
+            if (code == 0) {
+                throw noChannel(channelId);
+            }
+            if (code == 1) {
+                throw noToken();
+            }
+            if (code == 3) {
+                w.published();
+            }
         }
     }
 
@@ -1152,19 +1304,25 @@ final class RedisEngine implements Engine {
         checkState(state, "Token state");
         Frame frame = Events.dispatch(null, false, "TOKEN_STATE_UPDATE", Events.stateData(state));
         String json = Json.MAPPER.writeValueAsString(state);
-        Long remote = run(RedisScripts.SET_TOKEN_STATE, ScriptOutputType.INTEGER, id, json,
-                "t\n" + id + "\n" + new String(frame.json, StandardCharsets.UTF_8));
-        if (remote < 0) {
-            throw noToken();
+        try (Wait w = new Wait()) {
+            Long remote = run(RedisScripts.SET_TOKEN_STATE, ScriptOutputType.INTEGER, id, json,
+                    tokenEvent(w.origin(), id, frame));
+            if (remote < 0) {
+                throw noToken();
+            }
+            w.published();
+            return restToken(id, json, remote + localConnections(id));
         }
-        return restToken(id, json, remote + localConnections(id));
     }
 
     @Override
     public void deleteToken(String id) {
-        Long deleted = run(RedisScripts.DELETE_TOKEN, ScriptOutputType.INTEGER, id);
-        if (deleted == 0) {
-            throw noToken();
+        try (Wait w = new Wait()) {
+            Long deleted = run(RedisScripts.DELETE_TOKEN, ScriptOutputType.INTEGER, id, w.origin());
+            if (deleted == 0) {
+                throw noToken();
+            }
+            w.published();
         }
     }
 
@@ -1172,10 +1330,13 @@ final class RedisEngine implements Engine {
     public void directMessage(String tokenId, String event, JsonNode data) {
         Hub.validateEvent(event);
         Frame frame = Events.userMessage(null, "DIRECT_MESSAGE", event, data);
-        Long ok = run(RedisScripts.PUBLISH_IF_EXISTS, ScriptOutputType.INTEGER, "tok:" + tokenId,
-                "t\n" + tokenId + "\n" + new String(frame.json, StandardCharsets.UTF_8));
-        if (ok == 0) {
-            throw noToken();
+        try (Wait w = new Wait()) {
+            Long ok = run(RedisScripts.PUBLISH_IF_EXISTS, ScriptOutputType.INTEGER, "tok:" + tokenId,
+                    tokenEvent(w.origin(), tokenId, frame));
+            if (ok == 0) {
+                throw noToken();
+            }
+            w.published();
         }
     }
 

@@ -17,7 +17,9 @@ package io.leap.server.internal;
  * <li>{@code nodes}: node IDs; {@code node:<id>}: the node's heartbeat (expires); {@code nodetok:<id>}: token →
  * live connections on that node; {@code nodeanon:<id>}: channel → anonymous subscribers on that node (both expire
  * with the heartbeat);</li>
- * <li>{@code events}: the pub/sub channel of the project's events.</li>
+ * <li>{@code events}: the pub/sub channel of the project's events. Each message is {@code origin}, newline,
+ * {@code type}, newline, fields: the origin is {@code nodeId:sequence} for a call that waits until its own node has
+ * fanned the event out, else {@code -}.</li>
  * </ul>
  */
 final class RedisScripts {
@@ -130,8 +132,9 @@ final class RedisScripts {
             """;
 
     /**
-     * ARGV[3] channel, [4] token, [5] 'socket' (refuse private channels) or 'rest' → {code, type, state}: code 0 no
-     * channel, 1 no token, 2 not granted, 3 already subscribed, 4 subscribed now (event {@code s} published).
+     * ARGV[3] channel, [4] token, [5] 'socket' (refuse private channels) or 'rest', [6] event origin → {code, type,
+     * state}: code 0 no channel, 1 no token, 2 not granted, 3 already subscribed, 4 subscribed now (event {@code s}
+     * published).
      */
     static final String SUBSCRIBE = """
             local P = ARGV[1]
@@ -145,11 +148,15 @@ final class RedisScripts {
             local seq = redis.call('INCR', KEYS[1])
             redis.call('ZADD', P .. 'chtok:' .. ch, seq, tok)
             redis.call('ZADD', P .. 'toksub:' .. tok, seq, ch)
-            redis.call('PUBLISH', P .. 'events', 's\\n' .. tok .. '\\n' .. ch .. '\\n' .. v[1] .. '\\n' .. v[2])
+            redis.call('PUBLISH', P .. 'events',
+              ARGV[6] .. '\\ns\\n' .. tok .. '\\n' .. ch .. '\\n' .. v[1] .. '\\n' .. v[2])
             return {4, v[1], v[2]}
             """;
 
-    /** ARGV[3] channel, [4] token → 0 no channel, 1 no token, 2 not subscribed, 3 removed (event {@code u}). */
+    /**
+     * ARGV[3] channel, [4] token, [5] event origin → 0 no channel, 1 no token, 2 not subscribed, 3 removed (event
+     * {@code u}).
+     */
     static final String UNSUBSCRIBE = """
             local P = ARGV[1]
             local ch = ARGV[3]
@@ -158,7 +165,7 @@ final class RedisScripts {
             if redis.call('EXISTS', P .. 'tok:' .. tok) == 0 then return 1 end
             if redis.call('ZREM', P .. 'chtok:' .. ch, tok) == 0 then return 2 end
             redis.call('ZREM', P .. 'toksub:' .. tok, ch)
-            redis.call('PUBLISH', P .. 'events', 'u\\n' .. tok .. '\\n' .. ch)
+            redis.call('PUBLISH', P .. 'events', ARGV[5] .. '\\nu\\n' .. tok .. '\\n' .. ch)
             return 3
             """;
 
@@ -234,7 +241,7 @@ final class RedisScripts {
             return token_conns(live_nodes(), ARGV[3])
             """;
 
-    /** ARGV[3] id → 1 deleted (event {@code x} published), 0 unknown. */
+    /** ARGV[3] id, [4] event origin → 1 deleted (event {@code x} published), 0 unknown. */
     static final String DELETE_TOKEN = """
             local P = ARGV[1]
             local id = ARGV[3]
@@ -244,7 +251,7 @@ final class RedisScripts {
             end
             redis.call('DEL', P .. 'toksub:' .. id, P .. 'tok:' .. id)
             redis.call('ZREM', P .. 'tokens', id)
-            redis.call('PUBLISH', P .. 'events', 'x\\n' .. id)
+            redis.call('PUBLISH', P .. 'events', ARGV[4] .. '\\nx\\n' .. id)
             return 1
             """;
 
