@@ -30,6 +30,9 @@ final class NodeProcess implements AutoCloseable {
 
 	private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
+	/** The banner lines that show the project token and the demo Leap token. */
+	private static final Pattern SECRET_LINE = Pattern.compile("(?i).*token\\s*:.*");
+
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private final String name;
@@ -139,7 +142,7 @@ final class NodeProcess implements AutoCloseable {
 			String line;
 			while ((line = in.readLine()) != null) {
 				// The node prints its project token and a demo token: keep them out of the log file.
-				if (!line.contains("token :")) {
+				if (!SECRET_LINE.matcher(line).matches()) {
 					out.println(line);
 					out.flush();
 				}
