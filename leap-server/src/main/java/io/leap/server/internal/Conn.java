@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -76,14 +77,15 @@ final class Conn {
 
     /**
      * Queues a payload for this connection; safe from any thread. Dropped once the connection is closing. A connection
-     * whose queue (paused, or a socket that does not keep up) exceeds the configured bound is closed with 4007: it has
-     * already missed events it can only recover by reconnecting (spec D-4 at-most-once delivery).
+     * whose backlog (this queue while writes are paused, plus what the socket has not taken yet) exceeds the
+     * configured bound is closed with 4007: it has already missed events it can only recover by reconnecting (spec D-4
+     * at-most-once delivery).
      */
     void send(Frame frame) {
         if (closing || overflowed) {
             return;
         }
-        if (queuedBytes.addAndGet(frame.json.length) > hub.config.maxQueuedBytes()) {
+        if (queuedBytes.addAndGet(frame.json.length) + socketBacklog() > hub.config.maxQueuedBytes()) {
             overflow();
             return;
         }
@@ -96,6 +98,12 @@ final class Conn {
     private WebSocketFrame toWebSocketFrame(Frame frame) {
         return zlib ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.zlib()))
                 : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.json));
+    }
+
+    /** Bytes written to the socket but not yet taken by the kernel (Netty's outbound buffer, off-heap). */
+    private long socketBacklog() {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     private void overflow() {
@@ -117,15 +125,14 @@ final class Conn {
     }
 
     private void drain() {
-        if (paused || !channel.isActive() || !channel.isWritable()) {
-            // not writable: channelWritabilityChanged resumes the drain; meanwhile the queue's bound applies
+        if (paused || !channel.isActive()) {
             drainScheduled.set(false);
             return;
         }
         int written = 0;
         Frame frame;
         // re-checks the pause per payload: pauseWrites() holds what a running batch has not written yet
-        while (!paused && channel.isWritable() && (frame = outbound.poll()) != null) {
+        while (!paused && (frame = outbound.poll()) != null) {
             queuedBytes.addAndGet(-frame.json.length);
             channel.write(toWebSocketFrame(frame), channel.voidPromise());
             if (++written == DRAIN_BATCH) {
@@ -140,7 +147,7 @@ final class Conn {
             hub.stats.messagesOut(written);
         }
         drainScheduled.set(false);
-        if (!outbound.isEmpty() && !paused && channel.isWritable() && drainScheduled.compareAndSet(false, true)) {
+        if (!outbound.isEmpty() && drainScheduled.compareAndSet(false, true)) {
             loop.execute(drainTask);
         }
     }
@@ -220,9 +227,6 @@ final class Conn {
     void onWritable() {
         if (blast != null) {
             continueBlast();
-        }
-        if (!outbound.isEmpty() && !paused && drainScheduled.compareAndSet(false, true)) {
-            loop.execute(drainTask);
         }
     }
 

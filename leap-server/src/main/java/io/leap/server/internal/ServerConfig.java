@@ -40,4 +40,19 @@ public record ServerConfig(
 
     /** The largest payload the server ever sends (protocol spec D-10). */
     public static final int MAX_OUTBOUND_PAYLOAD = 16 * 1024 * 1024;
+
+    /** Without secrets: no project or user tokens, and the Redis URI without its credentials. */
+    @Override
+    public String toString() {
+        return "ServerConfig[port=" + port + ", bindAddress=" + bindAddress + ", projectId=" + projectId
+                + ", projectTokens=" + projectTokens.size() + ", userTokens=" + userTokens.size() + ", tls="
+                + (sslContext != null) + ", adminApi=" + adminApi + ", redis=" + (redisUri == null ? "off" : redacted(redisUri))
+                + ", managementPort=" + managementPort + "]";
+    }
+
+    private static String redacted(String uri) {
+        int scheme = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        return scheme >= 0 && at > scheme ? uri.substring(0, scheme + 3) + "***@" + uri.substring(at + 1) : uri;
+    }
 }

@@ -17,6 +17,9 @@ public final class SharedRedis {
             RedisServer s = RedisServer.start(false);
             Runtime.getRuntime().addShutdownHook(new Thread(s::close, "leap-test-redis-stop"));
             server = s;
+            // The first Redis engine of a JVM loads Lettuce, Reactor and Netty's DNS classes (seconds on a loaded
+            // machine): pay that here, not inside the first test's timeouts.
+            io.leap.server.LeapServer.builder().redis(s.uri()).build().start().close();
         }
         return server.uri();
     }
