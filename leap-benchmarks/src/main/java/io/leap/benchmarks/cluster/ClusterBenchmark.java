@@ -1,10 +1,12 @@
 package io.leap.benchmarks.cluster;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,7 +162,7 @@ public final class ClusterBenchmark {
 							perNode[i], cluster.nodes.get(i).name()), percentiles(sorted));
 				}
 			}
-			long[] merged = all.stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
+			long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
 			long expected = (long) messages * subscribers;
 			long received = 0;
 			for (Recorder recorder : recorders) {
@@ -267,7 +269,7 @@ public final class ClusterBenchmark {
 	}
 
 	/** @return CPU milliseconds so far of all nodes, of Redis (0 without) and of this JVM (the clients) */
-	private static long[] cpu(Cluster cluster) throws java.io.IOException {
+	private static long[] cpu(Cluster cluster) throws IOException {
 		long nodes = 0;
 		for (NodeProcess node : cluster.nodes) {
 			nodes += node.cpuMillis();

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,7 @@ final class RedisProcess implements AutoCloseable {
 	 * SIGTERM (Redis writes the AOF and exits), {@code down} of downtime, then the same server again on the same port
 	 * and directory.
 	 */
-	void restart(java.time.Duration down) throws IOException, InterruptedException {
+	void restart(Duration down) throws IOException, InterruptedException {
 		stop();
 		Ports.pause(down.toMillis());
 		launch();
