@@ -6,37 +6,42 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts received messages and, in paced mode, records each one's latency from its send time. Armed for one run at a
- * time ({@link #arm(long)}: a warm-up run, then the measured one); called from the client's delivery thread.
+ * time ({@link #arm(long)}: a warm-up run, then the measured one); called from the clients' delivery threads (thread-safe,
+ * so several clients may share one). Used by the load harness and the cluster benchmark.
  */
-final class Recorder {
+public final class Recorder {
 
 	private final boolean recordLatency;
 
 	private volatile Run run = new Run(0, false);
 
-	Recorder(boolean recordLatency) {
+	/** @param recordLatency whether {@link #message(long)} records each message's latency */
+	public Recorder(boolean recordLatency) {
 		this.recordLatency = recordLatency;
 	}
 
-	boolean recordsLatency() {
+	/** @return whether latencies are recorded */
+	public boolean recordsLatency() {
 		return this.recordLatency;
 	}
 
 	/** Starts a run of {@code expected} messages; call when the previous run is done. */
-	void arm(long expected) {
+	public void arm(long expected) {
 		this.run = new Run(expected, this.recordLatency);
 	}
 
 	/** A message arrived; {@code sentNanos} is its send time when latency is recorded, otherwise ignored. */
-	void message(long sentNanos) {
+	public void message(long sentNanos) {
 		this.run.message(sentNanos);
 	}
 
-	CountDownLatch done() {
+	/** @return counted down when the armed run has received its expected messages */
+	public CountDownLatch done() {
 		return this.run.done;
 	}
 
-	long received() {
+	/** @return messages received in the armed run */
+	public long received() {
 		return this.run.received.get();
 	}
 
@@ -44,7 +49,7 @@ final class Recorder {
 	 * @param skipFraction the share of the first samples to ignore (warm-up)
 	 * @return the sorted latencies of the current run in nanoseconds
 	 */
-	long[] sortedLatencies(double skipFraction) {
+	public long[] sortedLatencies(double skipFraction) {
 		long[] latencies = this.run.latencies;
 		int from = (int) (latencies.length * skipFraction);
 		long[] copy = Arrays.copyOfRange(latencies, from, latencies.length);
