@@ -119,7 +119,7 @@ public final class ClusterBenchmark {
 		try (Cluster cluster = Cluster.start(this.jar, this.logDir, nodeCount, redis);
 				ClientPool pool = new ClientPool(2, 4)) {
 			LeapApi api = cluster.api(cluster.nodes.get(0));
-			api.createChannel("latency", ChannelType.PUBLIC, Map.of());
+			api.channels().create("latency", ChannelType.PUBLIC, Map.of());
 			Recorder[] recorders = new Recorder[nodeCount];
 			int[] perNode = new int[nodeCount];
 			List<LeapClient> clients = new ArrayList<>();
@@ -129,8 +129,8 @@ public final class ClusterBenchmark {
 			for (int i = 0; i < subscribers; i++) {
 				int node = i % nodeCount;
 				perNode[node]++;
-				String token = api.createToken(Map.of("i", i)).id();
-				api.subscribeToken("latency", token);
+				String token = api.tokens().create(Map.of("i", i)).id();
+				api.channels().subscribeToken("latency", token);
 				Recorder recorder = recorders[node];
 				clients.add(pool.create(cluster.projectId, token, cluster.nodes.get(node).wsUrl(), ReconnectPolicy.none(),
 						(client) -> client.addMessageListener((message) -> {
@@ -183,7 +183,7 @@ public final class ClusterBenchmark {
 				LockSupport.parkNanos(wait);
 			}
 			long sent = System.nanoTime();
-			api.publishMessage(channel, "tick", Payloads.tick(sent, seq));
+			api.channels().publish(channel, "tick", Payloads.tick(sent, seq));
 			next += period;
 		}
 	}
@@ -218,7 +218,7 @@ public final class ClusterBenchmark {
 		try (Cluster cluster = Cluster.start(this.jar, this.logDir, nodeCount, redis);
 				ClientPool pool = new ClientPool(4, 4)) {
 			LeapApi api = cluster.api(cluster.nodes.get(0));
-			api.createChannel("fanout", ChannelType.PUBLIC, Map.of());
+			api.channels().create("fanout", ChannelType.PUBLIC, Map.of());
 			List<String> tokens = subscribedTokens(cluster, "fanout", subscribers);
 			Recorder recorder = new Recorder(false);
 			List<LeapClient> clients = new ArrayList<>();
@@ -236,7 +236,7 @@ public final class ClusterBenchmark {
 			int warmup = 20;
 			recorder.arm((long) warmup * subscribers);
 			for (int seq = 0; seq < warmup; seq++) {
-				api.publishMessage("fanout", "tick", Payloads.tick(System.nanoTime(), seq));
+				api.channels().publish("fanout", "tick", Payloads.tick(System.nanoTime(), seq));
 			}
 			recorder.done().await(60, TimeUnit.SECONDS);
 			long expected = (long) messages * subscribers;
@@ -247,7 +247,7 @@ public final class ClusterBenchmark {
 			Semaphore inFlight = new Semaphore(8);
 			for (int seq = 0; seq < messages; seq++) {
 				inFlight.acquire();
-				api.publishMessageAsync("fanout", "tick", Payloads.tick(System.nanoTime(), seq))
+				api.channels().publishAsync("fanout", "tick", Payloads.tick(System.nanoTime(), seq))
 					.whenComplete((ok, error) -> inFlight.release());
 			}
 			inFlight.acquire(8);
@@ -291,8 +291,8 @@ public final class ClusterBenchmark {
 				LeapApi api = cluster.api(cluster.nodes.get(i % cluster.nodes.size()));
 				int n = i;
 				futures.add(setup.submit(() -> {
-					String token = api.createToken(Map.of("i", n)).id();
-					api.subscribeToken(channel, token);
+					String token = api.tokens().create(Map.of("i", n)).id();
+					api.channels().subscribeToken(channel, token);
 					return token;
 				}));
 			}
@@ -315,7 +315,7 @@ public final class ClusterBenchmark {
 				ClientPool pool = new ClientPool(2, 2)) {
 			NodeProcess node = cluster.nodes.get(0);
 			LeapApi api = cluster.api(node);
-			api.createChannel("idle", ChannelType.PUBLIC, Map.of());
+			api.channels().create("idle", ChannelType.PUBLIC, Map.of());
 			List<String> tokens = subscribedTokens(cluster, "idle", idle);
 			// Warm the connection path up with a few connections, so class loading and JIT are not counted.
 			List<LeapClient> warm = new ArrayList<>();

@@ -148,7 +148,7 @@ public final class ClusterSoak {
 		this.channels = new String[channelCount];
 		for (int c = 0; c < channelCount; c++) {
 			this.channels[c] = "soak-" + c;
-			setup.createChannel(this.channels[c], ChannelType.PUBLIC, Map.of("created", true));
+			setup.channels().create(this.channels[c], ChannelType.PUBLIC, Map.of("created", true));
 			ObjectNode state = this.json.createObjectNode();
 			state.put("created", true);
 			this.expectedState.put(this.channels[c], state);
@@ -163,9 +163,9 @@ public final class ClusterSoak {
 			URI url = URI.create("ws://127.0.0.1:" + balancer.port() + "/ws?encoding=json&compression=zlib");
 			List<LeapClient> clients = new ArrayList<>();
 			for (int i = 0; i < clientCount; i++) {
-				String token = setup.createToken(Map.of("client", i)).id();
+				String token = setup.tokens().create(Map.of("client", i)).id();
 				for (String channel : this.channels) {
-					setup.subscribeToken(channel, token);
+					setup.channels().subscribeToken(channel, token);
 				}
 				Tracked t = new Tracked(channelCount, capacity);
 				this.tracked.add(t);
@@ -316,7 +316,7 @@ public final class ClusterSoak {
 					continue;
 				}
 				try {
-					if (this.apis.get(node).getChannelStats(this.channels[0]).onlineCount() != connected) {
+					if (this.apis.get(node).channels().getStats(this.channels[0]).onlineCount() != connected) {
 						converged = false;
 						break;
 					}
@@ -392,7 +392,7 @@ public final class ClusterSoak {
 			NodeProcess writer = live.get(Math.floorMod(n + channel.hashCode(), live.size()));
 			Map<String, Object> patch = Map.of("k" + (n % 20), n, "last", n, "by", writer.name());
 			try {
-				this.apis.get(writer).patchChannelState(channel, patch);
+				this.apis.get(writer).channels().patchState(channel, patch);
 				this.statePatches++;
 				ObjectNode expected = this.expectedState.get(channel);
 				patch.forEach((key, value) -> expected.set(key, this.json.valueToTree(value)));
@@ -404,7 +404,7 @@ public final class ClusterSoak {
 			for (NodeProcess reader : live) {
 				this.stateChecks++;
 				try {
-					JsonNode actual = this.apis.get(reader).getChannelState(channel).json();
+					JsonNode actual = this.apis.get(reader).channels().getState(channel).json();
 					if (!actual.equals(this.expectedState.get(channel))) {
 						this.stateMismatches++;
 						fail("state of " + channel + " on node " + reader.name() + " (" + when + ") is " + actual
@@ -577,7 +577,7 @@ public final class ClusterSoak {
 
 		private boolean publish(NodeProcess node, String channelId, int seq) {
 			try {
-				ClusterSoak.this.publishApis.get(node).publishMessage(channelId, "tick", Map.of("seq", seq));
+				ClusterSoak.this.publishApis.get(node).channels().publish(channelId, "tick", Map.of("seq", seq));
 				return true;
 			}
 			catch (RuntimeException ex) {
