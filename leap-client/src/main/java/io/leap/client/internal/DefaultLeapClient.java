@@ -10,7 +10,6 @@ import io.leap.client.ConnectionStateListener;
 import io.leap.client.InitInfo;
 import io.leap.client.LeapAuthenticationException;
 import io.leap.client.LeapClient;
-import io.leap.client.LeapClientObserver;
 import io.leap.client.LeapCloseException;
 import io.leap.client.LeapClosedException;
 import io.leap.client.LeapConnectException;
@@ -20,22 +19,19 @@ import io.leap.client.LeapSubscriptionException;
 import io.leap.client.LeapTimeoutException;
 import io.leap.client.ListenerOptions;
 import io.leap.client.MessageListener;
-import io.leap.client.OverflowPolicy;
-import io.leap.client.ReconnectPolicy;
 import io.leap.client.Subscription;
+import io.leap.client.internal.SubscriptionTable.PendingSubscribe;
+import io.leap.client.internal.SubscriptionTable.PendingUnsubscribe;
+import io.leap.client.internal.codec.DecodeException;
+import io.leap.client.internal.codec.Envelope;
+import io.leap.client.internal.codec.EnvelopeParser;
+import io.leap.client.internal.codec.FrameDecoder;
+import io.leap.client.internal.codec.Frames;
 import io.leap.client.transport.JdkWebSocketTransport;
 import io.leap.client.transport.WebSocketConnection;
-import io.leap.client.transport.WebSocketHandler;
 import io.leap.client.transport.WebSocketTransport;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,43 +41,37 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.NullNode;
 
 /**
- * The {@link LeapClient} implementation. Internal API: use {@link LeapClient#builder(String)}.
+ * The {@link LeapClient} implementation: a facade over the {@link ConnectionStateMachine} (lifecycle),
+ * {@link ReconnectScheduler} (when and where to reconnect), {@link SubscriptionTable} (channels), {@link Connection}
+ * with its {@link LinkMonitor} (one socket), {@link Dispatcher} (envelopes to events) and {@link ListenerRegistry}
+ * (delivery). Internal API: use {@link LeapClient#builder(String)}.
  *
  * <p>Threads: the transport's reading thread decodes frames and routes them (never running user code); one scheduler
- * thread runs heartbeats, timeouts and reconnect delays; delivery threads drain listener buffers. All connection state
- * is guarded by one lock; state changes are enqueued to listeners under that lock, so they arrive strictly in order.
+ * thread runs heartbeats, timeouts and reconnect delays; delivery threads drain listener buffers. The state machine,
+ * reconnect scheduler and subscription table are guarded by one lock; state changes are enqueued to listeners under
+ * that lock, so they arrive strictly in order.
  */
 public final class DefaultLeapClient implements LeapClient {
 
     private static final Logger log = LoggerFactory.getLogger(LeapClient.class);
     private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
-    private static final long MAX_ACK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final int MAX_REDIRECT_FAILURES = 3;
-    /** Upper bound for the Hello's heartbeat_interval (one day), so deadline arithmetic cannot overflow. */
-    private static final long MAX_HEARTBEAT_INTERVAL_MS = TimeUnit.DAYS.toMillis(1);
     /** A listener's own delivery thread waits this long for the next event before it is given back to the pool. */
     private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -92,48 +82,24 @@ public final class DefaultLeapClient implements LeapClient {
     private final Frames frames;
     private final WebSocketTransport transport;
     private final boolean ownsTransport;
-    private final LeapClientObserver observer;
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final Scheduler scheduler;
     private final ThreadPoolExecutor ownedDelivery;
     private final Executor delivery;
-    /** How long a sink's drain task keeps its (dedicated) delivery thread while idle; 0 on a user's executor. */
-    private final long idleParkNanos;
-    private final SinkHooks hooks = new SinkHooks();
+    private final ClientMetrics metrics;
+    private final ListenerRegistry listeners;
+    private final Dispatcher dispatcher;
+    private final Events events = new Events();
 
     private final Object lock = new Object();
     // --- guarded by lock ---
-    private ConnectionState state = ConnectionState.IDLE;
-    private ConnectionStateChange lastChange;
-    private Conn current;
-    /** True once the first attempt identified: from then on lost connections are re-established. */
-    private boolean running;
-    private boolean closed;
-    private int attempt;
-    private long connectedAtNanos;
-    private URI redirectUrl;
-    private int redirectFailures;
-    private ScheduledFuture<?> reconnectTask;
+    private final ConnectionStateMachine lifecycle;
+    private final ReconnectScheduler reconnects;
+    private final SubscriptionTable subscriptions;
+    private Connection current;
+    private Scheduler.Timer reconnectTask;
     private CompletableFuture<InitInfo> initFuture;
-    private final Set<String> wanted = new LinkedHashSet<>();
-    private final Set<String> toUnsubscribe = new HashSet<>();
-    private final Map<String, PendingSubscribe> pendingSubscribes = new HashMap<>();
-    private final Map<String, PendingUnsubscribe> pendingUnsubscribes = new HashMap<>();
     // --- end guarded ---
     private volatile InitInfo init;
-    private final Set<String> held = ConcurrentHashMap.newKeySet();
-
-    private final CopyOnWriteArrayList<DeliverySink<LeapMessage>> messageSinks = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<DeliverySink<ChannelEvent>> eventSinks = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<DeliverySink<ConnectionStateChange>> stateSinks = new CopyOnWriteArrayList<>();
-
-    private final LongAdder framesReceived = new LongAdder();
-    private final LongAdder dispatches = new LongAdder();
-    private final LongAdder messages = new LongAdder();
-    private final LongAdder reconnects = new LongAdder();
-    private final LongAdder listenerErrors = new LongAdder();
-    private final LongAdder dropped = new LongAdder();
-    private final LongAdder decodeErrors = new LongAdder();
-    private volatile Duration lastRtt;
 
     /** @return the {@code JsonMapper} a client uses when the builder was given none */
     public static JsonMapper defaultMapper() {
@@ -147,28 +113,34 @@ public final class DefaultLeapClient implements LeapClient {
         this.frames = new Frames(mapper);
         this.transport = config.transport() != null ? config.transport() : new JdkWebSocketTransport();
         this.ownsTransport = config.ownsTransport();
-        this.observer = config.observer();
-        this.scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory(threadPrefix + "-scheduler"));
-        this.scheduler.setRemoveOnCancelPolicy(true);
-        this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.scheduler = Scheduler.threaded(threadPrefix + "-scheduler");
+        long idleParkNanos;
         if (config.deliveryExecutor() != null) {
             this.ownedDelivery = null;
             this.delivery = config.deliveryExecutor();
-            this.idleParkNanos = 0;
+            idleParkNanos = 0;
         } else {
             // One thread per listener that currently has work; idle threads end after a while.
             this.ownedDelivery = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
                     new SynchronousQueue<>(), new NamedThreadFactory(threadPrefix + "-delivery"));
             this.delivery = ownedDelivery;
-            this.idleParkNanos = IDLE_PARK_NANOS;
+            idleParkNanos = IDLE_PARK_NANOS;
         }
+        this.metrics = new ClientMetrics(clientId, config.observer(), scheduler);
+        this.listeners = new ListenerRegistry(metrics, delivery, idleParkNanos, config.bufferSize(),
+                config.overflowPolicy());
+        this.dispatcher = new Dispatcher(clientId, mapper, frames, listeners, metrics, events);
+        this.lifecycle = new ConnectionStateMachine(clientId, scheduler, listeners::publishState);
+        this.reconnects = new ReconnectScheduler(clientId, config.reconnectPolicy(), config.url(),
+                config.redirectAllowedHosts(), () -> ThreadLocalRandom.current().nextDouble());
+        this.subscriptions = new SubscriptionTable(config.token() != null);
     }
 
     // ------------------------------------------------------------------------------------------------ lifecycle
 
     @Override
     public void connect() {
-        Conn conn = beginFirstAttempt(true);
+        Connection conn = beginFirstAttempt(true);
         open(conn);
         long waitMs = config.connectTimeout().plus(config.helloTimeout()).toMillis() + 5_000;
         try {
@@ -182,12 +154,12 @@ public final class DefaultLeapClient implements LeapClient {
         } catch (TimeoutException e) {
             LeapConnectException error = new LeapConnectException("Could not connect to " + conn.uri + " within "
                     + waitMs + " ms");
-            lost(conn, error, 1000, null);
+            lost(conn, error, Protocol.CLOSE_NORMAL, null);
             throw error;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LeapConnectException error = new LeapConnectException("Interrupted while connecting to " + conn.uri);
-            lost(conn, error, 1000, null);
+            lost(conn, error, Protocol.CLOSE_NORMAL, null);
             throw error;
         }
     }
@@ -208,19 +180,19 @@ public final class DefaultLeapClient implements LeapClient {
 
     @Override
     public CompletableFuture<InitInfo> connectAsync() {
-        Conn conn;
+        Connection conn;
         CompletableFuture<InitInfo> future;
         synchronized (lock) {
-            if (closed) {
+            if (lifecycle.closed()) {
                 return CompletableFuture.failedFuture(new LeapClosedException("The client is closed"));
             }
-            if (!canStart()) {
+            if (!lifecycle.canStart(reconnectTask != null)) {
                 InitInfo i = init;
-                if (state == ConnectionState.CONNECTED && i != null) {
+                if (lifecycle.state() == ConnectionState.CONNECTED && i != null) {
                     return CompletableFuture.completedFuture(i);
                 }
                 return initFuture != null ? initFuture.copy()
-                        : CompletableFuture.failedFuture(new IllegalStateException("Already " + state));
+                        : CompletableFuture.failedFuture(new IllegalStateException("Already " + lifecycle.state()));
             }
             conn = beginFirstAttempt(false);
             future = initFuture.copy();
@@ -229,20 +201,17 @@ public final class DefaultLeapClient implements LeapClient {
         return future;
     }
 
-    private boolean canStart() {
-        return state == ConnectionState.IDLE || (state == ConnectionState.ERRORED && !running && reconnectTask == null);
-    }
-
-    private Conn beginFirstAttempt(boolean blocking) {
+    private Connection beginFirstAttempt(boolean blocking) {
         synchronized (lock) {
-            if (closed) {
+            if (lifecycle.closed()) {
                 throw new LeapClosedException("The client is closed");
             }
-            if (!canStart()) {
-                throw new IllegalStateException("The client is already " + state.name().toLowerCase(Locale.ROOT));
+            if (!lifecycle.canStart(reconnectTask != null)) {
+                throw new IllegalStateException("The client is already "
+                        + lifecycle.state().name().toLowerCase(Locale.ROOT));
             }
-            running = false;
-            attempt = 0;
+            lifecycle.running(false);
+            reconnects.reset();
             if (initFuture == null || initFuture.isDone()) {
                 initFuture = new CompletableFuture<>();
             }
@@ -253,14 +222,16 @@ public final class DefaultLeapClient implements LeapClient {
     }
 
     /** Creates the next connection and moves to CONNECTING. Caller holds the lock, then calls {@link #open}. */
-    private Conn startAttempt(URI uri) {
-        Conn conn = new Conn(uri);
+    private Connection startAttempt(URI uri) {
+        Connection conn = new Connection(uri,
+                new FrameDecoder(new EnvelopeParser(mapper.tokenStreamFactory()), config.maxMessageSize()), events,
+                link -> new LinkMonitor(scheduler, config.heartbeatAckTimeout(), config.readTimeoutGrace(), link));
         current = conn;
-        transition(ConnectionState.CONNECTING, null, false, null);
+        lifecycle.connecting();
         return conn;
     }
 
-    private void open(Conn conn) {
+    private void open(Connection conn) {
         CompletableFuture<WebSocketConnection> opening;
         try {
             opening = transport.connect(conn.uri, conn, config.connectTimeout());
@@ -271,53 +242,35 @@ public final class DefaultLeapClient implements LeapClient {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
-                lost(conn, new LeapConnectException("Could not open " + conn.uri + ": " + describe(cause), cause),
-                        -1, null);
+                lost(conn, new LeapConnectException("Could not open " + conn.uri + ": " + Connection.describe(cause),
+                        cause), -1, null);
             } else if (conn.dead) {
                 ws.abort();
             }
         });
     }
 
-    private static String describe(Throwable t) {
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + m;
-    }
-
     @Override
     public void close() {
-        Conn conn;
-        List<CompletableFuture<?>> toFail = new ArrayList<>();
+        Connection conn;
+        List<CompletableFuture<?>> toFail;
         synchronized (lock) {
-            if (closed) {
+            if (!lifecycle.close()) {
                 return;
             }
-            closed = true;
-            running = false;
             conn = current;
             current = null;
             if (conn != null) {
                 conn.kill();
             }
             if (reconnectTask != null) {
-                reconnectTask.cancel(false);
+                reconnectTask.cancel();
                 reconnectTask = null;
             }
-            transition(ConnectionState.CLOSED, null, false, null);
-            for (PendingSubscribe p : pendingSubscribes.values()) {
-                p.cancelTimer();
-                toFail.add(p.future);
-            }
-            pendingSubscribes.clear();
-            for (PendingUnsubscribe p : pendingUnsubscribes.values()) {
-                p.cancelTimer();
-                toFail.add(p.future);
-            }
-            pendingUnsubscribes.clear();
+            toFail = subscriptions.closeAll();
             if (initFuture != null) {
                 toFail.add(initFuture);
             }
-            held.clear();
         }
         LeapClosedException closedError = new LeapClosedException("The client was closed");
         for (CompletableFuture<?> f : toFail) {
@@ -328,7 +281,7 @@ public final class DefaultLeapClient implements LeapClient {
             WebSocketConnection socket = conn.socket;
             if (socket != null) {
                 try {
-                    socket.close(1000, "Client closed").get(1, TimeUnit.SECONDS);
+                    socket.close(Protocol.CLOSE_NORMAL, "Client closed").get(1, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -337,16 +290,8 @@ public final class DefaultLeapClient implements LeapClient {
                 socket.abort();
             }
         }
-        for (DeliverySink<LeapMessage> s : messageSinks) {
-            s.complete(true);
-        }
-        for (DeliverySink<ChannelEvent> s : eventSinks) {
-            s.complete(true);
-        }
-        for (DeliverySink<ConnectionStateChange> s : stateSinks) {
-            s.complete(false);
-        }
-        scheduler.shutdownNow();
+        listeners.closeAll();
+        scheduler.shutdown();
         if (ownsTransport) {
             try {
                 transport.close();
@@ -362,7 +307,9 @@ public final class DefaultLeapClient implements LeapClient {
                         ownedDelivery.shutdownNow();
                         ownedDelivery.awaitTermination(1, TimeUnit.SECONDS);
                     }
-                    scheduler.awaitTermination(1, TimeUnit.SECONDS);
+                    if (scheduler instanceof Scheduler.Threaded t) {
+                        t.awaitTermination(1_000);
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     ownedDelivery.shutdownNow();
@@ -377,14 +324,14 @@ public final class DefaultLeapClient implements LeapClient {
     @Override
     public ConnectionState state() {
         synchronized (lock) {
-            return state;
+            return lifecycle.state();
         }
     }
 
     @Override
     public ConnectionStateChange lastStateChange() {
         synchronized (lock) {
-            return lastChange;
+            return lifecycle.lastChange();
         }
     }
 
@@ -395,20 +342,12 @@ public final class DefaultLeapClient implements LeapClient {
 
     @Override
     public Set<String> channels() {
-        return Set.copyOf(held);
+        return Set.copyOf(subscriptions.held());
     }
 
     @Override
     public ClientStats stats() {
-        long buffered = 0;
-        for (DeliverySink<?> s : messageSinks) {
-            buffered += s.bufferedCount();
-        }
-        for (DeliverySink<?> s : eventSinks) {
-            buffered += s.bufferedCount();
-        }
-        return new ClientStats(state(), framesReceived.sum(), dispatches.sum(), messages.sum(), reconnects.sum(),
-                listenerErrors.sum(), dropped.sum(), buffered, decodeErrors.sum(), lastRtt);
+        return metrics.snapshot(state(), listeners.buffered());
     }
 
     // ------------------------------------------------------------------------------------------------ operations
@@ -456,47 +395,35 @@ public final class DefaultLeapClient implements LeapClient {
     }
 
     private CompletableFuture<Channel> subscribe0(String channelId, Duration timeout) {
-        Conn sendOn = null;
+        Connection sendOn;
         PendingSubscribe pending;
         synchronized (lock) {
-            if (closed) {
+            if (lifecycle.closed()) {
                 return CompletableFuture.failedFuture(new LeapClosedException("The client is closed"));
             }
-            if (!running && current == null) {
+            if (!lifecycle.running() && current == null) {
                 return CompletableFuture.failedFuture(new LeapConnectException(
-                        "Not connected: call connect() first (state " + state + ")"));
+                        "Not connected: call connect() first (state " + lifecycle.state() + ")"));
             }
-            PendingSubscribe existing = pendingSubscribes.get(channelId);
+            PendingSubscribe existing = subscriptions.pendingSubscribe(channelId);
             if (existing != null) {
                 return existing.future.copy();
             }
-            pending = new PendingSubscribe(channelId);
-            pendingSubscribes.put(channelId, pending);
-            wanted.add(channelId);
-            toUnsubscribe.remove(channelId);
-            pending.timer = scheduler.schedule(() -> subscribeTimedOut(pending, timeout), timeout.toNanos(),
-                    TimeUnit.NANOSECONDS);
-            Conn c = current;
-            if (c != null && c.identifySent && !c.dead) {
-                pending.sentOn = c;
-                c.awaiting.add(channelId);
-                sendOn = c;
-            }
+            Connection c = current;
+            sendOn = c != null && c.usable() ? c : null;
+            pending = subscriptions.addSubscribe(channelId, sendOn);
+            pending.timer = scheduler.schedule(() -> subscribeTimedOut(pending, timeout), timeout.toNanos());
         }
         if (sendOn != null) {
-            send(sendOn, frames.dispatch(channelId, "SUBSCRIBE", null));
+            sendOn.send(frames.dispatch(channelId, Protocol.SUBSCRIBE, null));
         }
         return pending.future.copy();
     }
 
     private void subscribeTimedOut(PendingSubscribe p, Duration timeout) {
         synchronized (lock) {
-            if (pendingSubscribes.get(p.channelId) != p) {
+            if (!subscriptions.subscribeTimedOut(p)) {
                 return;
-            }
-            pendingSubscribes.remove(p.channelId);
-            if (!held.contains(p.channelId)) {
-                wanted.remove(p.channelId);
             }
         }
         p.future.completeExceptionally(new LeapTimeoutException("No answer to SUBSCRIBE '" + p.channelId + "' within "
@@ -506,34 +433,27 @@ public final class DefaultLeapClient implements LeapClient {
     @Override
     public CompletableFuture<Void> unsubscribe(String channelId) {
         requireChannel(channelId);
-        Conn sendOn = null;
+        Connection sendOn = null;
         PendingUnsubscribe pending;
         PendingSubscribe cancelled;
         synchronized (lock) {
-            if (closed) {
+            if (lifecycle.closed()) {
                 return CompletableFuture.failedFuture(new LeapClosedException("The client is closed"));
             }
-            wanted.remove(channelId);
-            cancelled = pendingSubscribes.remove(channelId);
-            if (cancelled != null) {
-                cancelled.cancelTimer();
-            }
-            PendingUnsubscribe existing = pendingUnsubscribes.get(channelId);
+            cancelled = subscriptions.giveUp(channelId);
+            PendingUnsubscribe existing = subscriptions.pendingUnsubscribe(channelId);
             if (existing != null) {
                 pending = existing;
             } else {
-                Conn c = current;
-                if (c == null || !c.identifySent || c.dead) {
+                Connection c = current;
+                if (c == null || !c.usable()) {
                     // Anonymous subscriptions die with the connection; a token's are reconciled after INIT.
-                    if (config.token() != null) {
-                        toUnsubscribe.add(channelId);
-                    }
+                    subscriptions.unsubscribeLater(channelId);
                     pending = null;
                 } else {
-                    pending = new PendingUnsubscribe(channelId);
-                    pendingUnsubscribes.put(channelId, pending);
-                    pending.timer = scheduler.schedule(() -> unsubscribeTimedOut(pending),
-                            config.subscribeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                    PendingUnsubscribe u = subscriptions.addUnsubscribe(channelId);
+                    u.timer = scheduler.schedule(() -> unsubscribeTimedOut(u), config.subscribeTimeout().toNanos());
+                    pending = u;
                     sendOn = c;
                 }
             }
@@ -545,19 +465,18 @@ public final class DefaultLeapClient implements LeapClient {
             return CompletableFuture.completedFuture(null);
         }
         if (sendOn != null) {
-            send(sendOn, frames.dispatch(channelId, "UNSUBSCRIBE", null));
+            sendOn.send(frames.dispatch(channelId, Protocol.UNSUBSCRIBE, null));
         }
         return pending.future.copy();
     }
 
-    private void unsubscribeTimedOut(PendingUnsubscribe p) {
+    private void unsubscribeTimedOut(PendingUnsubscribe u) {
         synchronized (lock) {
-            if (pendingUnsubscribes.get(p.channelId) != p) {
+            if (!subscriptions.unsubscribeTimedOut(u)) {
                 return;
             }
-            pendingUnsubscribes.remove(p.channelId);
         }
-        p.future.completeExceptionally(new LeapTimeoutException("No answer to UNSUBSCRIBE '" + p.channelId
+        u.future.completeExceptionally(new LeapTimeoutException("No answer to UNSUBSCRIBE '" + u.channelId
                 + "' within " + config.subscribeTimeout().toMillis() + " ms"));
     }
 
@@ -591,201 +510,52 @@ public final class DefaultLeapClient implements LeapClient {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "Channel state must serialise to a JSON object"));
         }
-        return sendDispatch(frames.dispatch(channelId, "SET_CHANNEL_STATE", tree));
+        return sendDispatch(frames.dispatch(channelId, Protocol.SET_CHANNEL_STATE, tree));
     }
 
     private CompletableFuture<Void> sendDispatch(String text) {
-        Conn c;
+        Connection c;
         synchronized (lock) {
-            if (closed) {
+            if (lifecycle.closed()) {
                 return CompletableFuture.failedFuture(new LeapClosedException("The client is closed"));
             }
             c = current;
-            if (c == null || !c.identifySent || c.dead) {
-                return CompletableFuture.failedFuture(new LeapConnectException("Not connected (state " + state + ")"));
+            if (c == null || !c.usable()) {
+                return CompletableFuture.failedFuture(new LeapConnectException("Not connected (state "
+                        + lifecycle.state() + ")"));
             }
         }
-        return send(c, text);
-    }
-
-    private CompletableFuture<Void> send(Conn conn, String text) {
-        WebSocketConnection socket = conn.socket;
-        if (socket == null) {
-            return CompletableFuture.failedFuture(new LeapConnectException("Not connected"));
-        }
-        CompletableFuture<Void> f;
-        try {
-            f = socket.sendText(text);
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        return f.handle((v, e) -> {
-            if (e != null) {
-                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                throw new CompletionException(new LeapConnectException("Send failed: " + describe(cause), cause));
-            }
-            return v;
-        });
+        return c.send(text);
     }
 
     // ------------------------------------------------------------------------------------------------ listeners
 
     @Override
     public Subscription addMessageListener(MessageListener listener, ListenerOptions options) {
-        Objects.requireNonNull(listener, "listener");
-        DeliverySink<LeapMessage> sink = newSink(name(options, listener), options, listener::onMessage, true);
-        return register(messageSinks, sink);
+        return listeners.addMessageListener(listener, options);
     }
 
     @Override
     public Subscription addChannelEventListener(ChannelEventListener listener, ListenerOptions options) {
-        Objects.requireNonNull(listener, "listener");
-        DeliverySink<ChannelEvent> sink = newSink(name(options, listener), options, listener::onEvent, true);
-        return register(eventSinks, sink);
+        return listeners.addChannelEventListener(listener, options);
     }
 
     @Override
     public Subscription addConnectionStateListener(ConnectionStateListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        DeliverySink<ConnectionStateChange> sink = new DeliverySink<>(listener.getClass().getName(), Integer.MAX_VALUE,
-                OverflowPolicy.BLOCK, delivery, idleParkNanos, listener::onStateChange, hooks, true);
-        return register(stateSinks, sink);
-    }
-
-    private <T> Subscription register(CopyOnWriteArrayList<DeliverySink<T>> list, DeliverySink<T> sink) {
-        synchronized (lock) {
-            if (closed) {
-                sink.complete(true);
-                return sink;
-            }
-            list.add(sink);
-        }
-        return sink;
-    }
-
-    private static String name(ListenerOptions options, Object listener) {
-        return options != null && options.name() != null ? options.name() : listener.getClass().getName();
-    }
-
-    private <T> DeliverySink<T> newSink(String name, ListenerOptions options, java.util.function.Consumer<T> consumer,
-                                        boolean unbounded) {
-        ListenerOptions o = options == null ? ListenerOptions.defaults() : options;
-        int size = o.bufferSize() > 0 ? o.bufferSize() : config.bufferSize();
-        OverflowPolicy policy = o.overflowPolicy() != null ? o.overflowPolicy() : config.overflowPolicy();
-        return new DeliverySink<>(name, size, policy, delivery, idleParkNanos, consumer, hooks, unbounded);
+        return listeners.addConnectionStateListener(listener);
     }
 
     @Override
     public Flow.Publisher<LeapMessage> messages(ListenerOptions options) {
-        return subscriber -> subscribeFlow(messageSinks, options, subscriber);
+        return listeners.messages(options);
     }
 
     @Override
     public Flow.Publisher<ChannelEvent> channelEvents(ListenerOptions options) {
-        return subscriber -> subscribeFlow(eventSinks, options, subscriber);
+        return listeners.channelEvents(options);
     }
 
-    private <T> void subscribeFlow(CopyOnWriteArrayList<DeliverySink<T>> list, ListenerOptions options,
-                                   Flow.Subscriber<? super T> subscriber) {
-        Objects.requireNonNull(subscriber, "subscriber");
-        ListenerOptions o = options == null ? ListenerOptions.defaults() : options;
-        int size = o.bufferSize() > 0 ? o.bufferSize() : config.bufferSize();
-        OverflowPolicy policy = o.overflowPolicy() != null ? o.overflowPolicy() : config.overflowPolicy();
-        FlowSink<T> sink = new FlowSink<>(name(o, subscriber), size, policy, delivery, idleParkNanos, subscriber, hooks);
-        try {
-            subscriber.onSubscribe(sink);
-        } catch (Throwable e) {
-            hooks.onConsumerError(sink, e);
-            sink.cancel();
-            return;
-        }
-        register(list, sink);
-    }
-
-    /** A {@link DeliverySink} that is also a {@link Flow.Subscription}. */
-    private static final class FlowSink<T> extends DeliverySink<T> implements Flow.Subscription {
-        private final Flow.Subscriber<? super T> subscriber;
-
-        FlowSink(String name, int capacity, OverflowPolicy policy, Executor executor, long idleParkNanos,
-                 Flow.Subscriber<? super T> subscriber, Hooks hooks) {
-            super(name, capacity, policy, executor, idleParkNanos, subscriber::onNext, hooks, false);
-            this.subscriber = subscriber;
-        }
-
-        @Override
-        public void request(long n) {
-            if (n <= 0) {
-                cancel();
-                subscriber.onError(new IllegalArgumentException("request(n) needs n > 0 (Reactive Streams §3.9), was "
-                        + n));
-                return;
-            }
-            super.request(n);
-        }
-
-        @Override
-        void onComplete() {
-            subscriber.onComplete();
-        }
-    }
-
-    private final class SinkHooks implements DeliverySink.Hooks {
-        @Override
-        public void onConsumerError(DeliverySink<?> sink, Throwable error) {
-            listenerErrors.increment();
-            log.atWarn().addKeyValue("client", clientId).addKeyValue("listener", sink.name).setCause(error)
-                    .log("Listener threw; it keeps receiving events");
-            try {
-                observer.onListenerError(error);
-            } catch (RuntimeException e) {
-                observerFailed(e);
-            }
-        }
-
-        @Override
-        public void onDropped(DeliverySink<?> sink, long count) {
-            dropped.add(count);
-            log.atDebug().addKeyValue("client", clientId).addKeyValue("listener", sink.name)
-                    .log("Listener buffer full; event dropped");
-            try {
-                observer.onDropped(count);
-            } catch (RuntimeException e) {
-                observerFailed(e);
-            }
-        }
-
-        @Override
-        public void onCancelled(DeliverySink<?> sink) {
-            messageSinks.remove(sink);
-            eventSinks.remove(sink);
-            stateSinks.remove(sink);
-        }
-    }
-
-    private void observerFailed(RuntimeException e) {
-        log.atWarn().addKeyValue("client", clientId).setCause(e).log("LeapClientObserver threw; ignored");
-    }
-
-    // ------------------------------------------------------------------------------------------------ state
-
-    /** Records a transition and enqueues it to every state listener. Caller holds the lock. */
-    private void transition(ConnectionState next, Throwable error, boolean willReconnect, Instant nextAttemptAt) {
-        ConnectionStateChange change = new ConnectionStateChange(state, next, error, willReconnect, nextAttemptAt,
-                Instant.now());
-        state = next;
-        lastChange = change;
-        for (DeliverySink<ConnectionStateChange> sink : stateSinks) {
-            sink.offer(change);
-        }
-        if (next == ConnectionState.ERRORED) {
-            log.atInfo().addKeyValue("client", clientId).addKeyValue("previous", change.previous())
-                    .addKeyValue("willReconnect", willReconnect).addKeyValue("nextAttemptAt", nextAttemptAt)
-                    .log("Connection lost: {}", error == null ? "unknown cause" : error.getMessage());
-        } else {
-            log.atDebug().addKeyValue("client", clientId).addKeyValue("previous", change.previous())
-                    .addKeyValue("current", next).log("Connection state changed");
-        }
-    }
+    // ------------------------------------------------------------------------------------------------ loss and reconnect
 
     /**
      * Gives up a connection and decides whether and when to reconnect.
@@ -793,9 +563,9 @@ public final class DefaultLeapClient implements LeapClient {
      * @param closeCode close code to send before aborting, or -1 to just drop the socket (peer closed or failed)
      * @param redirect  a validated 4006 target, or {@code null}
      */
-    private void lost(Conn conn, LeapException error, int closeCode, URI redirect) {
+    private void lost(Connection conn, LeapException error, int closeCode, URI redirect) {
         WebSocketConnection socket;
-        List<CompletableFuture<?>> toFail = new ArrayList<>();
+        List<CompletableFuture<?>> toFail;
         CompletableFuture<InitInfo> initToFail = null;
         synchronized (lock) {
             if (conn.dead || current != conn) {
@@ -805,69 +575,15 @@ public final class DefaultLeapClient implements LeapClient {
             conn.kill();
             current = null;
             socket = conn.socket;
-            held.clear();
-            for (var it = pendingSubscribes.values().iterator(); it.hasNext(); ) {
-                PendingSubscribe p = it.next();
-                if (p.sentOn == conn) {
-                    it.remove();
-                    p.cancelTimer();
-                    if (!conn.initReceived || config.token() == null) {
-                        wanted.remove(p.channelId);
-                    }
-                    toFail.add(p.future);
-                }
-            }
-            for (PendingUnsubscribe p : pendingUnsubscribes.values()) {
-                p.cancelTimer();
-                if (config.token() != null) {
-                    toUnsubscribe.add(p.channelId);
-                }
-                toFail.add(p.future);
-            }
-            pendingUnsubscribes.clear();
-
-            long now = System.nanoTime();
-            if (!conn.initReceived && redirectUrl != null && conn.uri.equals(redirectUrl)) {
-                redirectFailures++;
-                if (redirectFailures >= MAX_REDIRECT_FAILURES) {
-                    log.atWarn().addKeyValue("client", clientId).addKeyValue("redirect", redirectUrl)
-                            .addKeyValue("failures", redirectFailures)
-                            .log("Redirect target failed repeatedly; falling back to the configured URL");
-                    redirectUrl = null;
-                    redirectFailures = 0;
-                }
-            }
-            if (redirect != null) {
-                redirectUrl = redirect;
-                redirectFailures = 0;
-            }
-            ReconnectPolicy policy = config.reconnectPolicy();
-            if (conn.initReceived && now - connectedAtNanos >= policy.stableAfter().toNanos()) {
-                attempt = 0;
-            }
-            boolean willReconnect;
-            Duration delay = Duration.ZERO;
-            if (!running || error instanceof LeapAuthenticationException || !policy.isEnabled()) {
-                willReconnect = false;
-            } else if (redirect != null) {
-                willReconnect = true;
-            } else if (policy.maxAttempts() > 0 && attempt >= policy.maxAttempts()) {
-                willReconnect = false;
-            } else {
-                attempt++;
-                delay = policy.delay(attempt, ThreadLocalRandom.current().nextDouble());
-                willReconnect = true;
-            }
-            Instant nextAt = willReconnect ? Instant.now().plus(delay) : null;
-            if (!willReconnect) {
-                running = false;
-                if (initFuture != null && !initFuture.isDone()) {
-                    initToFail = initFuture;
-                }
-            }
-            transition(ConnectionState.ERRORED, error, willReconnect, nextAt);
-            if (willReconnect) {
-                reconnectTask = scheduler.schedule(this::reconnect, delay.toNanos(), TimeUnit.NANOSECONDS);
+            toFail = subscriptions.onLost(conn, conn.initReceived);
+            boolean mayReconnect = lifecycle.running() && !(error instanceof LeapAuthenticationException);
+            ReconnectScheduler.Plan plan = reconnects.onLost(conn.uri, conn.initReceived, mayReconnect, redirect,
+                    scheduler.nanoTime());
+            lifecycle.errored(error, plan.reconnect() ? plan.delay() : null);
+            if (plan.reconnect()) {
+                reconnectTask = scheduler.schedule(this::reconnect, plan.delay().toNanos());
+            } else if (initFuture != null && !initFuture.isDone()) {
+                initToFail = initFuture;
             }
         }
         conn.identified.completeExceptionally(error);
@@ -889,9 +605,7 @@ public final class DefaultLeapClient implements LeapClient {
                     closing = CompletableFuture.failedFuture(e);
                 }
                 closing.whenComplete((v, e) -> socket.abort());
-                try {
-                    scheduler.schedule(socket::abort, 1, TimeUnit.SECONDS);
-                } catch (RejectedExecutionException e) {
+                if (scheduler.schedule(socket::abort, TimeUnit.SECONDS.toNanos(1)) == Scheduler.NONE) {
                     socket.abort();
                 }
             } else if (closeCode < 0 && !(error instanceof LeapCloseException)) {
@@ -901,483 +615,182 @@ public final class DefaultLeapClient implements LeapClient {
     }
 
     private void reconnect() {
-        Conn conn;
+        Connection conn;
         synchronized (lock) {
             reconnectTask = null;
-            if (closed || !running || current != null) {
+            if (lifecycle.closed() || !lifecycle.running() || current != null) {
                 return;
             }
-            URI uri = redirectUrl != null ? redirectUrl : config.url();
-            reconnects.increment();
-            try {
-                observer.onReconnect(Math.max(1, attempt));
-            } catch (RuntimeException e) {
-                observerFailed(e);
-            }
-            log.atDebug().addKeyValue("client", clientId).addKeyValue("url", uri).addKeyValue("attempt", attempt)
-                    .log("Reconnecting");
+            URI uri = reconnects.nextUri();
+            metrics.onReconnect(Math.max(1, reconnects.attempt()));
+            log.atDebug().addKeyValue("client", clientId).addKeyValue("url", uri)
+                    .addKeyValue("attempt", reconnects.attempt()).log("Reconnecting");
             conn = startAttempt(uri);
         }
         open(conn);
     }
 
-    private URI validateRedirect(String reason) {
-        URI uri;
-        try {
-            uri = new URI(reason.trim());
-        } catch (Exception e) {
-            log.atWarn().addKeyValue("client", clientId).addKeyValue("reason", reason)
-                    .log("Ignoring 4006 redirect: reason is not a URL");
-            return null;
-        }
-        String scheme = uri.getScheme();
-        if (!uri.isAbsolute() || uri.getHost() == null
-                || !("ws".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme))) {
-            log.atWarn().addKeyValue("client", clientId).addKeyValue("reason", reason)
-                    .log("Ignoring 4006 redirect: not an absolute ws/wss URL");
-            return null;
-        }
-        Set<String> allowed = config.redirectAllowedHosts();
-        if (allowed != null && allowed.stream().noneMatch(h -> h.equalsIgnoreCase(uri.getHost()))) {
-            log.atWarn().addKeyValue("client", clientId).addKeyValue("host", uri.getHost())
-                    .log("Ignoring 4006 redirect: host not in the allow-list");
-            return null;
-        }
-        return uri;
-    }
+    // ------------------------------------------------------------------------------------------------ connection events
 
-    // ------------------------------------------------------------------------------------------------ inbound
+    /** The callbacks of connections and the dispatcher, kept off the public class. */
+    private final class Events implements Connection.Owner, Dispatcher.Session {
 
-    private CompletionStage<?> handle(Conn conn, Envelope env) {
-        framesReceived.increment();
-        switch (env.op) {
-            case 0:
-                return onDispatch(conn, env);
-            case 1:
-                onHello(conn, env);
-                return null;
-            case 3:
-                if (env.tag != null) {
-                    send(conn, frames.heartbeatReply(env.tag));
+        @Override
+        public void opened(Connection conn) {
+            synchronized (lock) {
+                if (conn.dead || current != conn) {
+                    conn.socket.abort();
+                    return;
+                }
+                lifecycle.authenticating();
+                Duration helloTimeout = config.helloTimeout();
+                conn.helloTimer = scheduler.schedule(() -> lost(conn, new LeapConnectException("No Hello within "
+                        + helloTimeout.toMillis() + " ms of opening " + conn.uri), Protocol.CLOSE_NORMAL, null),
+                        helloTimeout.toNanos());
+            }
+        }
+
+        @Override
+        public CompletionStage<?> received(Connection conn, Envelope envelope) {
+            return dispatcher.handle(conn, envelope);
+        }
+
+        @Override
+        public void undecodable(DecodeException error) {
+            metrics.onDecodeError(error);
+        }
+
+        @Override
+        public void closedByPeer(Connection conn, int code, String reason) {
+            String shown = Redaction.redactText(reason, config.token());
+            LeapException error = code == Protocol.CLOSE_INVALID_AUTH ? new LeapAuthenticationException(shown)
+                    : new LeapCloseException(code, shown);
+            URI redirect = code == Protocol.CLOSE_BAD_ROUTE ? reconnects.validateRedirect(reason) : null;
+            lost(conn, error, -1, redirect);
+        }
+
+        @Override
+        public void failed(Connection conn, Throwable error) {
+            lost(conn, new LeapConnectException("Connection failed: " + Connection.describe(error), error), -1, null);
+        }
+
+        @Override
+        public void linkDead(Connection conn, LeapTimeoutException reason) {
+            lost(conn, reason, Protocol.CLOSE_NORMAL, null);
+        }
+
+        @Override
+        public void onHello(Connection conn, long heartbeatInterval) {
+            List<String> resubscribe;
+            synchronized (lock) {
+                if (conn.dead || current != conn) {
+                    return;
+                }
+                conn.helloTimer.cancel();
+                // Identify first (sends are queued in call order), then anything that must follow it.
+                conn.send(frames.identify(config.projectId(), config.token())).whenComplete((v, e) -> {
+                    if (e != null) {
+                        lost(conn, new LeapConnectException("Could not send Identify: " + Connection.describe(e), e), -1,
+                                null);
+                    }
+                });
+                conn.identifySent = true;
+                lifecycle.running(true);
+                if (heartbeatInterval > LinkMonitor.MAX_HEARTBEAT_INTERVAL_MS) {
+                    // Larger values would overflow the nanosecond deadlines and drop the connection at once.
+                    log.atWarn().addKeyValue("client", clientId).addKeyValue("heartbeat_interval", heartbeatInterval)
+                            .log("Hello with an implausible heartbeat_interval: using one day");
+                }
+                if (heartbeatInterval > 0) {
+                    conn.monitor.start(heartbeatInterval);
                 } else {
-                    log.atDebug().addKeyValue("client", clientId).log("Server heartbeat without tag ignored");
+                    log.atWarn().addKeyValue("client", clientId).addKeyValue("heartbeat_interval", heartbeatInterval)
+                            .log("Hello without a positive heartbeat_interval: no heartbeats on this connection");
                 }
-                return null;
-            case 4:
-                onAck(conn);
-                return null;
-            default:
-                log.atDebug().addKeyValue("client", clientId).addKeyValue("op", env.op)
-                        .log("Payload with unknown or missing op ignored");
-                return null;
-        }
-    }
-
-    private void onHello(Conn conn, Envelope env) {
-        if (conn.helloReceived) {
-            log.atDebug().addKeyValue("client", clientId).log("Second Hello ignored");
-            return;
-        }
-        conn.helloReceived = true;
-        List<String> resubscribe = new ArrayList<>();
-        synchronized (lock) {
-            if (conn.dead || current != conn) {
-                return;
-            }
-            if (conn.helloTimer != null) {
-                conn.helloTimer.cancel(false);
-            }
-            // Identify first (sends are queued in call order), then anything that must follow it.
-            send(conn, frames.identify(config.projectId(), config.token())).whenComplete((v, e) -> {
-                if (e != null) {
-                    lost(conn, new LeapConnectException("Could not send Identify: " + describe(e), e), -1, null);
-                }
-            });
-            conn.identifySent = true;
-            running = true;
-            long interval = env.heartbeatInterval;
-            if (interval > MAX_HEARTBEAT_INTERVAL_MS) {
-                // Larger values would overflow the nanosecond deadlines and drop the connection at once.
-                log.atWarn().addKeyValue("client", clientId).addKeyValue("heartbeat_interval", interval)
-                        .log("Hello with an implausible heartbeat_interval: using one day");
-                interval = MAX_HEARTBEAT_INTERVAL_MS;
-            }
-            if (interval > 0) {
-                long intervalNanos = TimeUnit.MILLISECONDS.toNanos(interval);
-                conn.intervalNanos = intervalNanos;
-                conn.ackTimeoutNanos = config.heartbeatAckTimeout() != null
-                        ? config.heartbeatAckTimeout().toNanos() : Math.min(intervalNanos, MAX_ACK_TIMEOUT_NANOS);
-                conn.nextHeartbeatAt = System.nanoTime();
-                long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
-                        Math.min(TimeUnit.SECONDS.toNanos(1), Math.min(intervalNanos, conn.ackTimeoutNanos) / 4));
-                conn.ticker = scheduler.scheduleWithFixedDelay(() -> tick(conn), 0, tick, TimeUnit.NANOSECONDS);
-            } else {
-                log.atWarn().addKeyValue("client", clientId).addKeyValue("heartbeat_interval", interval)
-                        .log("Hello without a positive heartbeat_interval: no heartbeats on this connection");
-            }
-            if (config.token() == null) {
-                // Anonymous subscriptions died with the previous connection: ask again for everything wanted.
-                for (String channel : wanted) {
-                    PendingSubscribe p = pendingSubscribes.get(channel);
-                    if (p != null) {
-                        p.sentOn = conn;
-                    }
-                    conn.awaiting.add(channel);
-                    resubscribe.add(channel);
+                resubscribe = subscriptions.onHello(conn);
+                for (String channel : resubscribe) {
+                    conn.send(frames.dispatch(channel, Protocol.SUBSCRIBE, null));
                 }
             }
-            for (String channel : resubscribe) {
-                send(conn, frames.dispatch(channel, "SUBSCRIBE", null));
-            }
+            conn.identified.complete(null);
         }
-        conn.identified.complete(null);
-    }
 
-    private void onAck(Conn conn) {
-        long sent = conn.heartbeatSentAt;
-        if (sent != 0) {
-            conn.heartbeatSentAt = 0;
-            Duration rtt = Duration.ofNanos(System.nanoTime() - sent);
-            lastRtt = rtt;
-            try {
-                observer.onHeartbeatAck(rtt);
-            } catch (RuntimeException e) {
-                observerFailed(e);
-            }
-        }
-    }
-
-    private void tick(Conn conn) {
-        if (conn.dead) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (!conn.paused) {
-            long sent = conn.heartbeatSentAt;
-            // An ack queued behind a backlog of data is late, not lost: the link is alive while frames keep arriving,
-            // so the ack deadline runs from the later of the heartbeat and the last frame read.
-            long lastRead = conn.lastReadNanos;
-            long since = lastRead - sent > 0 ? lastRead : sent;
-            if (sent != 0 && now - since > conn.ackTimeoutNanos) {
-                lost(conn, new LeapTimeoutException("No heartbeat ack within "
-                        + TimeUnit.NANOSECONDS.toMillis(conn.ackTimeoutNanos) + " ms"), 1000, null);
-                return;
-            }
-            long silence = now - conn.lastReadNanos;
-            if (silence > conn.intervalNanos + config.readTimeoutGrace().toNanos()) {
-                lost(conn, new LeapTimeoutException("Nothing received for " + TimeUnit.NANOSECONDS.toMillis(silence)
-                        + " ms"), 1000, null);
-                return;
-            }
-        }
-        if (now - conn.nextHeartbeatAt >= 0) {
-            conn.nextHeartbeatAt = now + conn.intervalNanos;
-            if (conn.heartbeatSentAt == 0 && !conn.paused) {
-                conn.heartbeatSentAt = now;
-            }
-            send(conn, Frames.HEARTBEAT);
-        }
-    }
-
-    private CompletionStage<?> onDispatch(Conn conn, Envelope env) {
-        dispatches.increment();
-        String event = env.event;
-        try {
-            observer.onMessage(event);
-        } catch (RuntimeException e) {
-            observerFailed(e);
-        }
-        if (event == null) {
-            log.atDebug().addKeyValue("client", clientId).log("Dispatch without event name ignored");
-            return null;
-        }
-        switch (event) {
-            case "MESSAGE", "DIRECT_MESSAGE" -> {
-                if (!env.messageParsed) {
-                    log.atDebug().addKeyValue("client", clientId).addKeyValue("event", event)
-                            .log("Message whose data is not an object delivered as UnknownEvent");
-                    return offerAll(conn, eventSinks, new ChannelEvent.UnknownEvent(env.channel, event,
-                            tree(env.data), env.unicast));
+        @Override
+        public void onInit(Connection conn, InitInfo info) {
+            SubscriptionTable.InitPlan plan;
+            CompletableFuture<InitInfo> initDone;
+            synchronized (lock) {
+                if (conn.dead || current != conn) {
+                    return;
                 }
-                messages.increment();
-                if (messageSinks.isEmpty()) {
-                    return null;
+                conn.initReceived = true;
+                conn.cid = info.connectionId();
+                init = info;
+                reconnects.onConnected(scheduler.nanoTime());
+                plan = subscriptions.onInit(conn, info.channels());
+                lifecycle.connected();
+                initDone = initFuture;
+                for (String channel : plan.subscribe()) {
+                    conn.send(frames.dispatch(channel, Protocol.SUBSCRIBE, null));
                 }
-                LeapMessage m = new DefaultLeapMessage(mapper, env.channel, env.messageEvent, env.unicast,
-                        "DIRECT_MESSAGE".equals(event), conn.cid, env.messageData);
-                return offerAll(conn, messageSinks, m);
-            }
-            case "INIT" -> {
-                onInit(conn, env);
-                return null;
-            }
-            case "AVAILABLE" -> {
-                return onAvailable(conn, env);
-            }
-            case "UNAVAILABLE" -> {
-                return onUnavailable(conn, env);
-            }
-            case "STATE_UPDATE" -> {
-                return offerAll(conn, eventSinks, new ChannelEvent.StateUpdate(env.channel,
-                        nullToNode(tree(env.data).get("state")), env.unicast));
-            }
-            case "TOKEN_STATE_UPDATE" -> {
-                JsonNode state = nullToNode(tree(env.data).get("state"));
-                synchronized (lock) {
-                    InitInfo i = init;
-                    if (i != null && current == conn) {
-                        init = new InitInfo(i.connectionId(), i.scope(), state, i.channels(), i.connectionCount());
-                    }
-                }
-                return offerAll(conn, eventSinks, new ChannelEvent.TokenStateUpdate(env.channel, state, env.unicast));
-            }
-            case "PIPE_ROOM_AVAILABLE" -> {
-                return offerAll(conn, eventSinks, new ChannelEvent.PipeRoomAvailable(env.channel, tree(env.data),
-                        env.unicast));
-            }
-            case "PIPE_ROOM_UPDATE" -> {
-                return offerAll(conn, eventSinks, new ChannelEvent.PipeRoomUpdate(env.channel, tree(env.data),
-                        env.unicast));
-            }
-            case "PIPE_ROOM_UNAVAILABLE" -> {
-                JsonNode d = tree(env.data);
-                return offerAll(conn, eventSinks, new ChannelEvent.PipeRoomUnavailable(env.channel,
-                        text(d, "join_token"), d.path("graceful").asBoolean(false), text(d, "error_code"), d,
-                        env.unicast));
-            }
-            default -> {
-                log.atDebug().addKeyValue("client", clientId).addKeyValue("event", event)
-                        .log("Unknown dispatch event delivered as UnknownEvent");
-                return offerAll(conn, eventSinks, new ChannelEvent.UnknownEvent(env.channel, event, tree(env.data),
-                        env.unicast));
-            }
-        }
-    }
-
-    private void onInit(Conn conn, Envelope env) {
-        JsonNode d = tree(env.data);
-        List<Channel> channels = new ArrayList<>();
-        for (JsonNode c : d.path("channels")) {
-            Channel ch = channel(c, null);
-            if (ch != null) {
-                channels.add(ch);
-            }
-        }
-        String cid = text(d, "cid");
-        InitInfo info = new InitInfo(cid == null ? "" : cid, text(d, "scope"), nullToNode(d.get("metadata")),
-                channels, d.path("connection_count").asInt(1));
-        List<String> toSubscribe = new ArrayList<>();
-        List<String> toUnsub = new ArrayList<>();
-        List<Map.Entry<PendingSubscribe, Channel>> toComplete = new ArrayList<>();
-        CompletableFuture<InitInfo> initDone;
-        synchronized (lock) {
-            if (conn.dead || current != conn) {
-                return;
-            }
-            conn.initReceived = true;
-            conn.cid = info.connectionId();
-            init = info;
-            connectedAtNanos = System.nanoTime();
-            redirectFailures = 0;
-            held.clear();
-            if (config.token() != null) {
-                Map<String, Channel> byId = new HashMap<>();
-                for (Channel ch : channels) {
-                    byId.put(ch.id(), ch);
-                    held.add(ch.id());
-                }
-                for (String channel : wanted) {
-                    PendingSubscribe p = pendingSubscribes.get(channel);
-                    Channel have = byId.get(channel);
-                    if (have != null) {
-                        if (p != null && p.sentOn != conn) {
-                            pendingSubscribes.remove(channel);
-                            p.cancelTimer();
-                            toComplete.add(Map.entry(p, have));
-                        }
-                    } else if (p == null || p.sentOn != conn) {
-                        if (p != null) {
-                            p.sentOn = conn;
-                        }
-                        conn.awaiting.add(channel);
-                        toSubscribe.add(channel);
-                    }
-                }
-                for (String channel : toUnsubscribe) {
-                    if (byId.containsKey(channel)) {
-                        toUnsub.add(channel);
-                    }
-                }
-                toUnsubscribe.clear();
-            }
-            transition(ConnectionState.CONNECTED, null, false, null);
-            initDone = initFuture;
-            for (String channel : toSubscribe) {
-                send(conn, frames.dispatch(channel, "SUBSCRIBE", null));
-            }
-            for (String channel : toUnsub) {
-                send(conn, frames.dispatch(channel, "UNSUBSCRIBE", null));
-            }
-        }
-        log.atDebug().addKeyValue("client", clientId).addKeyValue("cid", info.connectionId())
-                .addKeyValue("scope", info.scope()).addKeyValue("channels", channels.size()).log("Connected (INIT)");
-        for (Map.Entry<PendingSubscribe, Channel> e : toComplete) {
-            completeAsync(e.getKey().future, e.getValue());
-        }
-        if (initDone != null) {
-            completeAsync(initDone, info);
-        }
-    }
-
-    private CompletionStage<?> onAvailable(Conn conn, Envelope env) {
-        JsonNode d = tree(env.data);
-        Channel ch = channel(d.get("channel"), env.channel);
-        String id = env.channel != null ? env.channel : ch != null ? ch.id() : null;
-        if (id == null) {
-            log.atDebug().addKeyValue("client", clientId).log("AVAILABLE without channel ignored");
-            return null;
-        }
-        if (ch == null) {
-            ch = new Channel(id, null, null, NullNode.getInstance(), 0);
-        }
-        PendingSubscribe p;
-        boolean dispatch;
-        synchronized (lock) {
-            if (conn.dead || current != conn) {
-                return null;
-            }
-            held.add(id);
-            boolean answer = conn.awaiting.remove(id);
-            p = pendingSubscribes.remove(id);
-            if (p != null) {
-                p.cancelTimer();
-                wanted.add(id);
-            }
-            dispatch = !answer && p == null;
-        }
-        if (p != null) {
-            completeAsync(p.future, ch);
-        }
-        return dispatch ? offerAll(conn, eventSinks, new ChannelEvent.ChannelAvailable(id, ch, env.unicast)) : null;
-    }
-
-    private CompletionStage<?> onUnavailable(Conn conn, Envelope env) {
-        String id = env.channel;
-        if (id == null) {
-            log.atDebug().addKeyValue("client", clientId).log("UNAVAILABLE without channel ignored");
-            return null;
-        }
-        JsonNode d = tree(env.data);
-        boolean graceful = d.path("graceful").asBoolean(false);
-        String errorCode = text(d, "error_code");
-        PendingSubscribe p = null;
-        PendingUnsubscribe u;
-        boolean dispatch;
-        synchronized (lock) {
-            if (conn.dead || current != conn) {
-                return null;
-            }
-            held.remove(id);
-            boolean answer = conn.awaiting.remove(id);
-            u = pendingUnsubscribes.remove(id);
-            if (answer) {
-                p = pendingSubscribes.remove(id);
-            }
-            if (p != null) {
-                p.cancelTimer();
-                wanted.remove(id);
-                dispatch = false;
-            } else if (u != null) {
-                u.cancelTimer();
-                dispatch = false;
-            } else {
-                wanted.remove(id);
-                dispatch = true;
-            }
-        }
-        if (p != null) {
-            LeapSubscriptionException error = new LeapSubscriptionException(id, errorCode);
-            CompletableFuture<Channel> f = p.future;
-            delivery(() -> f.completeExceptionally(error));
-        }
-        if (u != null) {
-            completeAsync(u.future, null);
-        }
-        return dispatch ? offerAll(conn, eventSinks, new ChannelEvent.ChannelUnavailable(id, graceful, errorCode,
-                env.unicast)) : null;
-    }
-
-    private <T> CompletionStage<?> offerAll(Conn conn, List<DeliverySink<T>> sinks, T item) {
-        CompletableFuture<Void> wait = null;
-        List<CompletableFuture<Void>> more = null;
-        for (DeliverySink<T> sink : sinks) {
-            CompletableFuture<Void> f = sink.offer(item);
-            if (f != null) {
-                if (wait == null) {
-                    wait = f;
-                } else {
-                    if (more == null) {
-                        more = new ArrayList<>();
-                        more.add(wait);
-                    }
-                    more.add(f);
+                for (String channel : plan.unsubscribe()) {
+                    conn.send(frames.dispatch(channel, Protocol.UNSUBSCRIBE, null));
                 }
             }
+            log.atDebug().addKeyValue("client", clientId).addKeyValue("cid", info.connectionId())
+                    .addKeyValue("scope", info.scope()).addKeyValue("channels", info.channels().size())
+                    .log("Connected (INIT)");
+            for (Map.Entry<PendingSubscribe, Channel> e : plan.complete()) {
+                completeAsync(e.getKey().future, e.getValue());
+            }
+            if (initDone != null) {
+                completeAsync(initDone, info);
+            }
         }
-        if (wait == null) {
-            return null;
-        }
-        CompletableFuture<Void> all = more == null ? wait : CompletableFuture.allOf(more.toArray(new CompletableFuture[0]));
-        conn.paused = true;
-        return all.whenComplete((v, e) -> {
-            conn.heartbeatSentAt = 0;
-            conn.lastReadNanos = System.nanoTime();
-            conn.paused = false;
-        });
-    }
 
-    private JsonNode tree(RawJson raw) {
-        if (raw == null) {
-            return NullNode.getInstance();
+        @Override
+        public boolean onAvailable(Connection conn, String channelId, Channel channel) {
+            SubscriptionTable.Answer answer;
+            synchronized (lock) {
+                if (conn.dead || current != conn) {
+                    return false;
+                }
+                answer = subscriptions.onAvailable(channelId);
+            }
+            if (answer.subscribe() != null) {
+                completeAsync(answer.subscribe().future, channel);
+            }
+            return answer.dispatch();
         }
-        try {
-            return raw.tree(mapper);
-        } catch (JacksonException e) {
-            throw new DecodeException("invalid event data: " + e.getOriginalMessage(), e);
-        }
-    }
 
-    private static JsonNode nullToNode(JsonNode node) {
-        return node == null || node.isMissingNode() ? NullNode.getInstance() : node;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v != null && v.isString() ? v.asString() : null;
-    }
-
-    private static Channel channel(JsonNode c, String fallbackId) {
-        if (c == null || !c.isObject()) {
-            return null;
+        @Override
+        public boolean onUnavailable(Connection conn, String channelId, String errorCode) {
+            SubscriptionTable.Answer answer;
+            synchronized (lock) {
+                if (conn.dead || current != conn) {
+                    return false;
+                }
+                answer = subscriptions.onUnavailable(channelId);
+            }
+            if (answer.subscribe() != null) {
+                LeapSubscriptionException error = new LeapSubscriptionException(channelId, errorCode);
+                CompletableFuture<Channel> f = answer.subscribe().future;
+                delivery(() -> f.completeExceptionally(error));
+            }
+            if (answer.unsubscribe() != null) {
+                completeAsync(answer.unsubscribe().future, null);
+            }
+            return answer.dispatch();
         }
-        String id = text(c, "id");
-        if (id == null) {
-            id = fallbackId;
-        }
-        if (id == null) {
-            return null;
-        }
-        return new Channel(id, text(c, "project_id"), text(c, "type"), nullToNode(c.get("state")),
-                c.path("capabilities").asLong(0));
-    }
 
-    private void decodeError(DecodeException e) {
-        decodeErrors.increment();
-        log.atWarn().addKeyValue("client", clientId).log("Skipped an undecodable frame: {}", e.getMessage());
-        try {
-            observer.onDecodeError(e);
-        } catch (RuntimeException ex) {
-            observerFailed(ex);
+        @Override
+        public void onTokenState(Connection conn, JsonNode state) {
+            synchronized (lock) {
+                InitInfo i = init;
+                if (i != null && current == conn) {
+                    init = new InitInfo(i.connectionId(), i.scope(), state, i.channels(), i.connectionCount());
+                }
+            }
         }
     }
 
@@ -1394,177 +807,6 @@ public final class DefaultLeapClient implements LeapClient {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------ connection
-
-    private static final class PendingSubscribe {
-        final String channelId;
-        final CompletableFuture<Channel> future = new CompletableFuture<>();
-        ScheduledFuture<?> timer;
-        Conn sentOn;
-
-        PendingSubscribe(String channelId) {
-            this.channelId = channelId;
-        }
-
-        void cancelTimer() {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-        }
-    }
-
-    private static final class PendingUnsubscribe {
-        final String channelId;
-        final CompletableFuture<Void> future = new CompletableFuture<>();
-        ScheduledFuture<?> timer;
-
-        PendingUnsubscribe(String channelId) {
-            this.channelId = channelId;
-        }
-
-        void cancelTimer() {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-        }
-    }
-
-    /** One connection attempt and, if it succeeds, the live connection. Its handler methods run on the reading thread. */
-    private final class Conn implements WebSocketHandler {
-        final URI uri;
-        final FrameDecoder decoder;
-        final CompletableFuture<Void> identified = new CompletableFuture<>();
-        /** Channels with a SUBSCRIBE sent on this connection and no answer yet (guarded by lock). */
-        final Set<String> awaiting = new HashSet<>();
-        volatile WebSocketConnection socket;
-        volatile boolean dead;
-        volatile boolean helloReceived;
-        volatile boolean identifySent;
-        volatile boolean initReceived;
-        volatile boolean paused;
-        volatile String cid;
-        volatile long intervalNanos = Long.MAX_VALUE / 4;
-        volatile long ackTimeoutNanos = Long.MAX_VALUE / 4;
-        volatile long lastReadNanos = System.nanoTime();
-        volatile long heartbeatSentAt;
-        volatile long nextHeartbeatAt = Long.MAX_VALUE;
-        ScheduledFuture<?> helloTimer;
-        ScheduledFuture<?> ticker;
-        private boolean released;
-
-        Conn(URI uri) {
-            this.uri = uri;
-            this.decoder = new FrameDecoder(new EnvelopeParser(mapper.tokenStreamFactory()), config.maxMessageSize());
-        }
-
-        /** Stops this connection's timers. Caller holds the lock. */
-        void kill() {
-            dead = true;
-            if (helloTimer != null) {
-                helloTimer.cancel(false);
-            }
-            if (ticker != null) {
-                ticker.cancel(false);
-            }
-        }
-
-        @Override
-        public void onOpen(WebSocketConnection connection) {
-            socket = connection;
-            lastReadNanos = System.nanoTime();
-            synchronized (lock) {
-                if (dead || current != this) {
-                    connection.abort();
-                    return;
-                }
-                transition(ConnectionState.AUTHENTICATING, null, false, null);
-                Duration helloTimeout = config.helloTimeout();
-                helloTimer = scheduler.schedule(() -> lost(this, new LeapConnectException("No Hello within "
-                        + helloTimeout.toMillis() + " ms of opening " + uri), 1000, null),
-                        helloTimeout.toNanos(), TimeUnit.NANOSECONDS);
-            }
-        }
-
-        @Override
-        public CompletionStage<?> onText(CharSequence data, boolean last) {
-            if (dead) {
-                return null;
-            }
-            lastReadNanos = System.nanoTime();
-            try {
-                Envelope env = decoder.onText(data, last);
-                return env == null ? null : handle(this, env);
-            } catch (DecodeException e) {
-                framesReceived.increment();
-                decodeError(e);
-                return null;
-            }
-        }
-
-        @Override
-        public boolean acceptsUtf8Text() {
-            return true;
-        }
-
-        @Override
-        public CompletionStage<?> onTextUtf8(ByteBuffer data, boolean last) {
-            if (dead) {
-                return null;
-            }
-            lastReadNanos = System.nanoTime();
-            try {
-                Envelope env = decoder.onTextUtf8(data, last);
-                return env == null ? null : handle(this, env);
-            } catch (DecodeException e) {
-                framesReceived.increment();
-                decodeError(e);
-                return null;
-            }
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(ByteBuffer data, boolean last) {
-            if (dead) {
-                return null;
-            }
-            lastReadNanos = System.nanoTime();
-            try {
-                Envelope env = decoder.onBinary(data, last);
-                return env == null ? null : handle(this, env);
-            } catch (DecodeException e) {
-                framesReceived.increment();
-                decodeError(e);
-                return null;
-            }
-        }
-
-        @Override
-        public void onClose(int statusCode, String reason) {
-            release();
-            String r = reason == null ? "" : reason;
-            LeapException error = statusCode == 4001 ? new LeapAuthenticationException(r)
-                    : new LeapCloseException(statusCode, r);
-            URI redirect = statusCode == 4006 ? validateRedirect(r) : null;
-            lost(this, error, -1, redirect);
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            release();
-            lost(this, new LeapConnectException("Connection failed: " + describe(error), error), -1, null);
-        }
-
-        private void release() {
-            synchronized (this) {
-                if (released) {
-                    return;
-                }
-                released = true;
-            }
-            decoder.release();
-        }
-    }
-
     @Override
     public String toString() {
         return "LeapClient[id=" + clientId + ", state=" + state() + ", " + config + "]";
@@ -1575,7 +817,8 @@ public final class DefaultLeapClient implements LeapClient {
         return threadPrefix;
     }
 
-    static Set<String> unmodifiable(Set<String> s) {
-        return Collections.unmodifiableSet(s);
+    /** For tests: how many undecodable-frame warnings were logged. */
+    long decodeWarningsLogged() {
+        return metrics.decodeWarningsLogged();
     }
 }
