@@ -104,6 +104,11 @@ final class LinkMonitor {
         paused = false;
     }
 
+    /** @return whether timing is paused for a blocked listener */
+    boolean paused() {
+        return paused;
+    }
+
     /** Stops the ticker. Idempotent. */
     synchronized void stop() {
         stopped = true;
