@@ -57,6 +57,10 @@ final class Connection implements WebSocketHandler {
     volatile boolean identifySent;
     volatile boolean initReceived;
     volatile String cid;
+    /** The token this attempt identifies with (never logged). */
+    volatile String token;
+    /** Whether this attempt is the single retry with a new token after a 4001. */
+    volatile boolean authRetry;
     /** Guarded by the client's lock. */
     Scheduler.Timer helloTimer = Scheduler.NONE;
     private boolean released;

@@ -3,6 +3,7 @@ package io.leap.client.internal;
 import io.leap.client.Channel;
 import io.leap.client.ChannelEvent;
 import io.leap.client.ChannelEventListener;
+import io.leap.client.ChannelStatus;
 import io.leap.client.ClientStats;
 import io.leap.client.ConnectionState;
 import io.leap.client.ConnectionStateChange;
@@ -10,6 +11,7 @@ import io.leap.client.ConnectionStateListener;
 import io.leap.client.InitInfo;
 import io.leap.client.LeapAuthenticationException;
 import io.leap.client.LeapClient;
+import io.leap.client.LeapClientOptions;
 import io.leap.client.LeapCloseException;
 import io.leap.client.LeapClosedException;
 import io.leap.client.LeapConnectException;
@@ -17,9 +19,9 @@ import io.leap.client.LeapException;
 import io.leap.client.LeapMessage;
 import io.leap.client.LeapSubscriptionException;
 import io.leap.client.LeapTimeoutException;
+import io.leap.client.ListenerRegistration;
 import io.leap.client.ListenerOptions;
 import io.leap.client.MessageListener;
-import io.leap.client.Subscription;
 import io.leap.client.internal.SubscriptionTable.PendingSubscribe;
 import io.leap.client.internal.SubscriptionTable.PendingUnsubscribe;
 import io.leap.client.internal.codec.DecodeException;
@@ -98,6 +100,13 @@ public final class DefaultLeapClient implements LeapClient {
     private Connection current;
     private Scheduler.Timer reconnectTask;
     private CompletableFuture<InitInfo> initFuture;
+    /** With retryInitialConnect: completes when any attempt of the first connect() identified. */
+    private CompletableFuture<Void> firstIdentified;
+    /** A token to use for the next attempt instead of asking the provider (the one re-read after a 4001). */
+    private String nextToken;
+    /** Whether the next attempt is the single retry after a 4001 with a new token. */
+    private boolean authRetry;
+    private Scheduler.Timer subscriptionRetryTask = Scheduler.NONE;
     // --- end guarded ---
     private volatile InitInfo init;
 
@@ -133,7 +142,7 @@ public final class DefaultLeapClient implements LeapClient {
         this.lifecycle = new ConnectionStateMachine(clientId, scheduler, listeners::publishState);
         this.reconnects = new ReconnectScheduler(clientId, config.reconnectPolicy(), config.url(),
                 config.redirectAllowedHosts(), () -> ThreadLocalRandom.current().nextDouble());
-        this.subscriptions = new SubscriptionTable(config.token() != null);
+        this.subscriptions = new SubscriptionTable(config.authenticated(), config.subscriptionRetryInterval() != null);
     }
 
     // ------------------------------------------------------------------------------------------------ lifecycle
@@ -141,10 +150,15 @@ public final class DefaultLeapClient implements LeapClient {
     @Override
     public void connect() {
         Connection conn = beginFirstAttempt(true);
+        CompletableFuture<Void> identified;
+        synchronized (lock) {
+            identified = config.retryInitialConnect() ? firstIdentified : conn.identified;
+        }
         open(conn);
-        long waitMs = config.connectTimeout().plus(config.helloTimeout()).toMillis() + 5_000;
+        long waitMs = config.retryInitialConnect() ? Long.MAX_VALUE
+                : config.connectTimeout().plus(config.helloTimeout()).toMillis() + 5_000;
         try {
-            conn.identified.get(waitMs, TimeUnit.MILLISECONDS);
+            identified.get(waitMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof LeapException le) {
@@ -210,8 +224,12 @@ public final class DefaultLeapClient implements LeapClient {
                 throw new IllegalStateException("The client is already "
                         + lifecycle.state().name().toLowerCase(Locale.ROOT));
             }
-            lifecycle.running(false);
+            // With retryInitialConnect, a failed first attempt is retried like a lost connection.
+            lifecycle.running(config.retryInitialConnect());
             reconnects.reset();
+            authRetry = false;
+            nextToken = null;
+            firstIdentified = new CompletableFuture<>();
             if (initFuture == null || initFuture.isDone()) {
                 initFuture = new CompletableFuture<>();
             }
@@ -226,12 +244,28 @@ public final class DefaultLeapClient implements LeapClient {
         Connection conn = new Connection(uri,
                 new FrameDecoder(new EnvelopeParser(mapper.tokenStreamFactory()), config.maxMessageSize()), events,
                 link -> new LinkMonitor(scheduler, config.heartbeatAckTimeout(), config.readTimeoutGrace(), link));
+        conn.authRetry = authRetry;
         current = conn;
         lifecycle.connecting();
         return conn;
     }
 
     private void open(Connection conn) {
+        String token;
+        synchronized (lock) {
+            token = nextToken;
+            nextToken = null;
+        }
+        if (token == null) {
+            try {
+                token = currentToken();
+            } catch (RuntimeException e) {
+                lost(conn, new LeapConnectException("The token provider failed: " + Connection.describe(e), e), -1,
+                        null);
+                return;
+            }
+        }
+        conn.token = token;
         CompletableFuture<WebSocketConnection> opening;
         try {
             opening = transport.connect(conn.uri, conn, config.connectTimeout());
@@ -248,6 +282,15 @@ public final class DefaultLeapClient implements LeapClient {
                 ws.abort();
             }
         });
+    }
+
+    /** @return the token to identify with now: the configured one, or the provider's answer */
+    private String currentToken() {
+        if (config.tokenProvider() == null) {
+            return config.token();
+        }
+        String t = config.tokenProvider().get();
+        return t == null || t.isEmpty() ? null : t;
     }
 
     @Override
@@ -267,9 +310,13 @@ public final class DefaultLeapClient implements LeapClient {
                 reconnectTask.cancel();
                 reconnectTask = null;
             }
+            subscriptionRetryTask.cancel();
             toFail = subscriptions.closeAll();
             if (initFuture != null) {
                 toFail.add(initFuture);
+            }
+            if (firstIdentified != null) {
+                toFail.add(firstIdentified);
             }
         }
         LeapClosedException closedError = new LeapClosedException("The client was closed");
@@ -346,6 +393,26 @@ public final class DefaultLeapClient implements LeapClient {
     }
 
     @Override
+    public Optional<ChannelStatus> channelStatus(String channelId) {
+        requireChannel(channelId);
+        synchronized (lock) {
+            return Optional.ofNullable(subscriptions.status(channelId));
+        }
+    }
+
+    @Override
+    public Map<String, ChannelStatus> channelStatuses() {
+        synchronized (lock) {
+            return Map.copyOf(subscriptions.statuses());
+        }
+    }
+
+    @Override
+    public LeapClientOptions options() {
+        return config.options();
+    }
+
+    @Override
     public ClientStats stats() {
         return metrics.snapshot(state(), listeners.buffered());
     }
@@ -353,8 +420,13 @@ public final class DefaultLeapClient implements LeapClient {
     // ------------------------------------------------------------------------------------------------ operations
 
     @Override
-    public CompletableFuture<Channel> subscribe(String channelId) {
+    public CompletableFuture<Channel> subscribeAsync(String channelId) {
         return subscribe0(requireChannel(channelId), config.subscribeTimeout());
+    }
+
+    @Override
+    public Channel subscribe(String channelId) {
+        return subscribe(channelId, config.subscribeTimeout());
     }
 
     @Override
@@ -431,7 +503,53 @@ public final class DefaultLeapClient implements LeapClient {
     }
 
     @Override
-    public CompletableFuture<Void> unsubscribe(String channelId) {
+    public void unsubscribe(String channelId) {
+        await(unsubscribeAsync(channelId), config.subscribeTimeout().plusSeconds(1), "UNSUBSCRIBE '" + channelId + "'");
+    }
+
+    @Override
+    public void publish(String channelId, String event, Object data) {
+        await(publishAsync(channelId, event, data), config.connectTimeout(), "MESSAGE to '" + channelId + "'");
+    }
+
+    @Override
+    public void setChannelState(String channelId, Object state) {
+        await(setChannelStateAsync(channelId, state), config.connectTimeout(),
+                "SET_CHANNEL_STATE of '" + channelId + "'");
+    }
+
+    /** Waits for a send or request future and rethrows its failure with the caller's stack. */
+    private static void await(CompletableFuture<?> f, Duration timeout, String what) {
+        try {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof LeapTimeoutException te) {
+                throw new LeapTimeoutException(te.getMessage());
+            }
+            if (cause instanceof LeapClosedException ce) {
+                throw new LeapClosedException(ce.getMessage());
+            }
+            if (cause instanceof LeapConnectException ce) {
+                throw new LeapConnectException(ce.getMessage(), ce);
+            }
+            if (cause instanceof LeapException le) {
+                throw new LeapException(le.getMessage(), le);
+            }
+            if (cause instanceof IllegalArgumentException ie) {
+                throw new IllegalArgumentException(ie.getMessage(), ie);
+            }
+            throw new LeapException(what + " failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new LeapTimeoutException(what + " not done within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LeapException("Interrupted while waiting for " + what);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribeAsync(String channelId) {
         requireChannel(channelId);
         Connection sendOn = null;
         PendingUnsubscribe pending;
@@ -481,7 +599,7 @@ public final class DefaultLeapClient implements LeapClient {
     }
 
     @Override
-    public CompletableFuture<Void> publish(String channelId, String event, Object data) {
+    public CompletableFuture<Void> publishAsync(String channelId, String event, Object data) {
         requireChannel(channelId);
         if (event == null || event.isEmpty()) {
             throw new IllegalArgumentException("event must not be empty");
@@ -497,7 +615,7 @@ public final class DefaultLeapClient implements LeapClient {
     }
 
     @Override
-    public CompletableFuture<Void> setChannelState(String channelId, Object state) {
+    public CompletableFuture<Void> setChannelStateAsync(String channelId, Object state) {
         requireChannel(channelId);
         JsonNode tree;
         try {
@@ -531,17 +649,17 @@ public final class DefaultLeapClient implements LeapClient {
     // ------------------------------------------------------------------------------------------------ listeners
 
     @Override
-    public Subscription addMessageListener(MessageListener listener, ListenerOptions options) {
+    public ListenerRegistration addMessageListener(MessageListener listener, ListenerOptions options) {
         return listeners.addMessageListener(listener, options);
     }
 
     @Override
-    public Subscription addChannelEventListener(ChannelEventListener listener, ListenerOptions options) {
+    public ListenerRegistration addChannelEventListener(ChannelEventListener listener, ListenerOptions options) {
         return listeners.addChannelEventListener(listener, options);
     }
 
     @Override
-    public Subscription addConnectionStateListener(ConnectionStateListener listener) {
+    public ListenerRegistration addConnectionStateListener(ConnectionStateListener listener) {
         return listeners.addConnectionStateListener(listener);
     }
 
@@ -564,9 +682,19 @@ public final class DefaultLeapClient implements LeapClient {
      * @param redirect  a validated 4006 target, or {@code null}
      */
     private void lost(Connection conn, LeapException error, int closeCode, URI redirect) {
+        lost(conn, error, closeCode, redirect, null, false);
+    }
+
+    /**
+     * @param retryToken after a 4001: a different token from the provider, to try once; otherwise {@code null}
+     * @param forced     {@link #reconnect()}: reconnect at once whatever the policy says
+     */
+    private void lost(Connection conn, LeapException error, int closeCode, URI redirect, String retryToken,
+                      boolean forced) {
         WebSocketConnection socket;
         List<CompletableFuture<?>> toFail;
         CompletableFuture<InitInfo> initToFail = null;
+        CompletableFuture<Void> firstToFail = null;
         synchronized (lock) {
             if (conn.dead || current != conn) {
                 conn.kill();
@@ -575,16 +703,39 @@ public final class DefaultLeapClient implements LeapClient {
             conn.kill();
             current = null;
             socket = conn.socket;
+            subscriptionRetryTask.cancel();
             toFail = subscriptions.onLost(conn, conn.initReceived);
-            boolean mayReconnect = lifecycle.running() && !(error instanceof LeapAuthenticationException);
+            boolean auth = error instanceof LeapAuthenticationException;
+            boolean mayReconnect = lifecycle.running() && !auth;
             ReconnectScheduler.Plan plan = reconnects.onLost(conn.uri, conn.initReceived, mayReconnect, redirect,
                     scheduler.nanoTime());
+            if (forced) {
+                lifecycle.running(true);
+                reconnects.reset();
+                plan = new ReconnectScheduler.Plan(true, Duration.ZERO, 1);
+            } else if (auth && retryToken != null && lifecycle.running() && !lifecycle.closed()) {
+                log.atInfo().addKeyValue("client", clientId)
+                        .log("Token rejected (4001); the token provider has a new one: trying it once");
+                nextToken = retryToken;
+                authRetry = true;
+                plan = new ReconnectScheduler.Plan(true, Duration.ZERO, Math.max(1, reconnects.attempt()));
+            }
             lifecycle.errored(error, plan.reconnect() ? plan.delay() : null);
             if (plan.reconnect()) {
-                reconnectTask = scheduler.schedule(this::reconnect, plan.delay().toNanos());
-            } else if (initFuture != null && !initFuture.isDone()) {
-                initToFail = initFuture;
+                reconnectTask = scheduler.schedule(this::reconnectNow, plan.delay().toNanos());
+            } else {
+                authRetry = false;
+                nextToken = null;
+                if (initFuture != null && !initFuture.isDone()) {
+                    initToFail = initFuture;
+                }
+                if (firstIdentified != null && !firstIdentified.isDone()) {
+                    firstToFail = firstIdentified;
+                }
             }
+        }
+        if (firstToFail != null) {
+            firstToFail.completeExceptionally(error);
         }
         conn.identified.completeExceptionally(error);
         LeapConnectException lostError = new LeapConnectException("Connection lost before the answer: "
@@ -614,7 +765,36 @@ public final class DefaultLeapClient implements LeapClient {
         }
     }
 
-    private void reconnect() {
+    @Override
+    public void reconnect() {
+        Connection conn;
+        Connection fresh = null;
+        synchronized (lock) {
+            if (lifecycle.closed()) {
+                throw new LeapClosedException("The client is closed");
+            }
+            conn = current;
+            if (conn == null) {
+                if (reconnectTask == null) {
+                    throw new IllegalStateException("Not connected and not reconnecting: call connect() first (state "
+                            + lifecycle.state() + ")");
+                }
+                reconnectTask.cancel();
+                reconnectTask = null;
+                reconnects.reset();
+                metrics.onReconnect(1);
+                fresh = startAttempt(reconnects.nextUri());
+            }
+        }
+        if (conn != null) {
+            log.atDebug().addKeyValue("client", clientId).log("Reconnect requested");
+            lost(conn, new LeapConnectException("Reconnect requested"), Protocol.CLOSE_NORMAL, null, null, true);
+        } else {
+            open(fresh);
+        }
+    }
+
+    private void reconnectNow() {
         Connection conn;
         synchronized (lock) {
             reconnectTask = null;
@@ -662,11 +842,23 @@ public final class DefaultLeapClient implements LeapClient {
 
         @Override
         public void closedByPeer(Connection conn, int code, String reason) {
-            String shown = Redaction.redactText(reason, config.token());
+            String shown = Redaction.redactText(reason, conn.token, bareToken(conn.token));
             LeapException error = code == Protocol.CLOSE_INVALID_AUTH ? new LeapAuthenticationException(shown)
                     : new LeapCloseException(code, shown);
             URI redirect = code == Protocol.CLOSE_BAD_ROUTE ? reconnects.validateRedirect(reason) : null;
-            lost(conn, error, -1, redirect);
+            String retryToken = null;
+            if (code == Protocol.CLOSE_INVALID_AUTH && config.tokenProvider() != null && !conn.authRetry && !conn.dead) {
+                try {
+                    String candidate = currentToken();
+                    if (candidate != null && !candidate.equals(conn.token)) {
+                        retryToken = candidate;
+                    }
+                } catch (RuntimeException e) {
+                    log.atWarn().addKeyValue("client", clientId).log("The token provider failed after a 4001: {}",
+                            Connection.describe(e));
+                }
+            }
+            lost(conn, error, -1, redirect, retryToken, false);
         }
 
         @Override
@@ -682,13 +874,14 @@ public final class DefaultLeapClient implements LeapClient {
         @Override
         public void onHello(Connection conn, long heartbeatInterval) {
             List<String> resubscribe;
+            CompletableFuture<Void> first;
             synchronized (lock) {
                 if (conn.dead || current != conn) {
                     return;
                 }
                 conn.helloTimer.cancel();
                 // Identify first (sends are queued in call order), then anything that must follow it.
-                conn.send(frames.identify(config.projectId(), config.token())).whenComplete((v, e) -> {
+                conn.send(frames.identify(config.projectId(), conn.token)).whenComplete((v, e) -> {
                     if (e != null) {
                         lost(conn, new LeapConnectException("Could not send Identify: " + Connection.describe(e), e), -1,
                                 null);
@@ -711,8 +904,12 @@ public final class DefaultLeapClient implements LeapClient {
                 for (String channel : resubscribe) {
                     conn.send(frames.dispatch(channel, Protocol.SUBSCRIBE, null));
                 }
+                first = firstIdentified;
             }
             conn.identified.complete(null);
+            if (first != null) {
+                first.complete(null);
+            }
         }
 
         @Override
@@ -728,6 +925,13 @@ public final class DefaultLeapClient implements LeapClient {
                 init = info;
                 reconnects.onConnected(scheduler.nanoTime());
                 plan = subscriptions.onInit(conn, info.channels());
+                authRetry = false;
+                Duration retry = config.subscriptionRetryInterval();
+                if (retry != null) {
+                    subscriptionRetryTask.cancel();
+                    subscriptionRetryTask = scheduler.scheduleWithFixedDelay(() -> retrySubscriptions(conn),
+                            retry.toNanos(), retry.toNanos());
+                }
                 lifecycle.connected();
                 initDone = initFuture;
                 for (String channel : plan.subscribe()) {
@@ -770,7 +974,7 @@ public final class DefaultLeapClient implements LeapClient {
                 if (conn.dead || current != conn) {
                     return false;
                 }
-                answer = subscriptions.onUnavailable(channelId);
+                answer = subscriptions.onUnavailable(channelId, errorCode);
             }
             if (answer.subscribe() != null) {
                 LeapSubscriptionException error = new LeapSubscriptionException(channelId, errorCode);
@@ -790,6 +994,27 @@ public final class DefaultLeapClient implements LeapClient {
                 if (i != null && current == conn) {
                     init = new InitInfo(i.connectionId(), i.scope(), state, i.channels(), i.connectionCount());
                 }
+            }
+        }
+    }
+
+    /** @return the token without its {@code leap_token_} prefix (also a secret), or {@code null} */
+    private static String bareToken(String token) {
+        String prefix = "leap_token_";
+        return token != null && token.startsWith(prefix) && token.length() > prefix.length() + 3
+                ? token.substring(prefix.length()) : null;
+    }
+
+    /** The periodic retry of wanted channels that are not held (refused, unanswered or revoked). */
+    private void retrySubscriptions(Connection conn) {
+        synchronized (lock) {
+            if (conn.dead || current != conn || !conn.initReceived) {
+                return;
+            }
+            for (String channel : subscriptions.retry(conn)) {
+                log.atDebug().addKeyValue("client", clientId).addKeyValue("channel", channel)
+                        .log("Asking again for a wanted channel");
+                conn.send(frames.dispatch(channel, Protocol.SUBSCRIBE, null));
             }
         }
     }

@@ -2,6 +2,7 @@ package io.leap.client.internal;
 
 import io.leap.client.Channel;
 import io.leap.client.ChannelEvent;
+import io.leap.client.ChannelType;
 import io.leap.client.InitInfo;
 import io.leap.client.LeapMessage;
 import io.leap.client.internal.codec.DecodeException;
@@ -136,7 +137,7 @@ final class Dispatcher {
                     return null;
                 }
                 if (ch == null) {
-                    ch = new Channel(id, null, null, NullNode.getInstance(), 0);
+                    ch = new Channel(id, null, ChannelType.UNKNOWN, NullNode.getInstance(), 0);
                 }
                 return session.onAvailable(conn, id, ch)
                         ? event(conn, new ChannelEvent.ChannelAvailable(id, ch, env.unicast)) : null;
@@ -238,7 +239,7 @@ final class Dispatcher {
         if (id == null) {
             return null;
         }
-        return new Channel(id, text(c, "project_id"), text(c, "type"), nullToNode(c.get("state")),
+        return new Channel(id, text(c, "project_id"), ChannelType.fromWireValue(text(c, "type")), nullToNode(c.get("state")),
                 c.path("capabilities").asLong(0));
     }
 }

@@ -4,11 +4,12 @@ import io.leap.client.ChannelEvent;
 import io.leap.client.ChannelEventListener;
 import io.leap.client.ConnectionStateChange;
 import io.leap.client.ConnectionStateListener;
+import io.leap.client.DeliveryMode;
 import io.leap.client.LeapMessage;
+import io.leap.client.ListenerRegistration;
 import io.leap.client.ListenerOptions;
 import io.leap.client.MessageListener;
 import io.leap.client.OverflowPolicy;
-import io.leap.client.Subscription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The registered listeners and {@link Flow} subscribers, each behind its own {@link DeliverySink}, and the fan-out of
@@ -49,17 +51,19 @@ final class ListenerRegistry {
         this.defaultPolicy = defaultPolicy;
     }
 
-    Subscription addMessageListener(MessageListener listener, ListenerOptions options) {
+    ListenerRegistration addMessageListener(MessageListener listener, ListenerOptions options) {
         Objects.requireNonNull(listener, "listener");
-        return register(messageSinks, newSink(name(options, listener), options, listener::onMessage));
+        return register(messageSinks, newSink(name(options, listener), options, listener::onMessage,
+                messageFilter(options)));
     }
 
-    Subscription addChannelEventListener(ChannelEventListener listener, ListenerOptions options) {
+    ListenerRegistration addChannelEventListener(ChannelEventListener listener, ListenerOptions options) {
         Objects.requireNonNull(listener, "listener");
-        return register(eventSinks, newSink(name(options, listener), options, listener::onEvent));
+        return register(eventSinks, newSink(name(options, listener), options, listener::onEvent,
+                eventFilter(options)));
     }
 
-    Subscription addConnectionStateListener(ConnectionStateListener listener) {
+    ListenerRegistration addConnectionStateListener(ConnectionStateListener listener) {
         Objects.requireNonNull(listener, "listener");
         DeliverySink<ConnectionStateChange> sink = new DeliverySink<>(listener.getClass().getName(), Integer.MAX_VALUE,
                 OverflowPolicy.BLOCK, delivery, idleParkNanos, listener::onStateChange, hooks, true);
@@ -67,11 +71,13 @@ final class ListenerRegistry {
     }
 
     Flow.Publisher<LeapMessage> messages(ListenerOptions options) {
-        return subscriber -> subscribeFlow(messageSinks, options, subscriber);
+        Predicate<LeapMessage> filter = messageFilter(options);
+        return subscriber -> subscribeFlow(messageSinks, options, filter, subscriber);
     }
 
     Flow.Publisher<ChannelEvent> channelEvents(ListenerOptions options) {
-        return subscriber -> subscribeFlow(eventSinks, options, subscriber);
+        Predicate<ChannelEvent> filter = eventFilter(options);
+        return subscriber -> subscribeFlow(eventSinks, options, filter, subscriber);
     }
 
     /** @return whether no message listener is registered (the message need not be built) */
@@ -140,7 +146,7 @@ final class ListenerRegistry {
         }
     }
 
-    private <T> Subscription register(CopyOnWriteArrayList<DeliverySink<T>> list, DeliverySink<T> sink) {
+    private <T> ListenerRegistration register(CopyOnWriteArrayList<DeliverySink<T>> list, DeliverySink<T> sink) {
         list.add(sink);
         if (closed) {
             list.remove(sink);
@@ -153,20 +159,37 @@ final class ListenerRegistry {
         return options != null && options.name() != null ? options.name() : listener.getClass().getName();
     }
 
-    private <T> DeliverySink<T> newSink(String name, ListenerOptions options, Consumer<T> consumer) {
+    private static Predicate<LeapMessage> messageFilter(ListenerOptions o) {
+        if (o == null || (o.channels() == null && o.events() == null)) {
+            return null;
+        }
+        return m -> o.accepts(m.channelId(), m.event());
+    }
+
+    private static Predicate<ChannelEvent> eventFilter(ListenerOptions o) {
+        if (o == null || (o.channels() == null && o.events() == null)) {
+            return null;
+        }
+        return e -> o.accepts(e.channelId(), e.eventName());
+    }
+
+    private <T> DeliverySink<T> newSink(String name, ListenerOptions options, Consumer<T> consumer,
+                                        Predicate<? super T> filter) {
         ListenerOptions o = options == null ? ListenerOptions.defaults() : options;
         int size = o.bufferSize() > 0 ? o.bufferSize() : defaultBufferSize;
         OverflowPolicy policy = o.overflowPolicy() != null ? o.overflowPolicy() : defaultPolicy;
-        return new DeliverySink<>(name, size, policy, delivery, idleParkNanos, consumer, hooks, true);
+        return new DeliverySink<>(name, size, policy, delivery, idleParkNanos, consumer, hooks, true, filter,
+                o.deliveryMode() == DeliveryMode.INLINE);
     }
 
     private <T> void subscribeFlow(CopyOnWriteArrayList<DeliverySink<T>> list, ListenerOptions options,
-                                   Flow.Subscriber<? super T> subscriber) {
+                                   Predicate<? super T> filter, Flow.Subscriber<? super T> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
         ListenerOptions o = options == null ? ListenerOptions.defaults() : options;
         int size = o.bufferSize() > 0 ? o.bufferSize() : defaultBufferSize;
         OverflowPolicy policy = o.overflowPolicy() != null ? o.overflowPolicy() : defaultPolicy;
-        FlowSink<T> sink = new FlowSink<>(name(o, subscriber), size, policy, delivery, idleParkNanos, subscriber, hooks);
+        FlowSink<T> sink = new FlowSink<>(name(o, subscriber), size, policy, delivery, idleParkNanos, subscriber, hooks,
+                filter);
         try {
             subscriber.onSubscribe(sink);
         } catch (Throwable e) {
@@ -182,8 +205,8 @@ final class ListenerRegistry {
         private final Flow.Subscriber<? super T> subscriber;
 
         FlowSink(String name, int capacity, OverflowPolicy policy, Executor executor, long idleParkNanos,
-                 Flow.Subscriber<? super T> subscriber, Hooks hooks) {
-            super(name, capacity, policy, executor, idleParkNanos, subscriber::onNext, hooks, false);
+                 Flow.Subscriber<? super T> subscriber, Hooks hooks, Predicate<? super T> filter) {
+            super(name, capacity, policy, executor, idleParkNanos, subscriber::onNext, hooks, false, filter, false);
             this.subscriber = subscriber;
         }
 

@@ -76,6 +76,11 @@ final class SubscriptionTable {
     }
 
     private final boolean persistent;
+    private final boolean retryRefused;
+    /** Channels refused (or taken away) with their error code, until subscribed again or given up. */
+    private final Map<String, String> refused = new HashMap<>();
+    /** Channels with a periodic retry SUBSCRIBE in flight (their refusal is not dispatched again). */
+    private final Set<String> retrying = new HashSet<>();
     private final Set<String> wanted = new LinkedHashSet<>();
     private final Set<String> toUnsubscribe = new HashSet<>();
     private final Map<String, PendingSubscribe> pendingSubscribes = new HashMap<>();
@@ -86,7 +91,71 @@ final class SubscriptionTable {
 
     /** @param persistent whether the server keeps subscriptions across connections (a token is used) */
     SubscriptionTable(boolean persistent) {
+        this(persistent, false);
+    }
+
+    /**
+     * @param persistent   whether the server keeps subscriptions across connections (a token is used)
+     * @param retryRefused whether refused, unanswered and revoked channels stay wanted (and are retried)
+     */
+    SubscriptionTable(boolean persistent, boolean retryRefused) {
         this.persistent = persistent;
+        this.retryRefused = retryRefused;
+    }
+
+    /**
+     * @return the channel's status, or {@code null} if it is neither wanted nor refused
+     */
+    io.leap.client.ChannelStatus status(String channelId) {
+        if (held.contains(channelId)) {
+            return new io.leap.client.ChannelStatus(channelId, io.leap.client.ChannelStatus.State.SUBSCRIBED, null);
+        }
+        String code = refused.get(channelId);
+        if (code != null) {
+            return new io.leap.client.ChannelStatus(channelId, io.leap.client.ChannelStatus.State.REFUSED, code);
+        }
+        if (wanted.contains(channelId)) {
+            return new io.leap.client.ChannelStatus(channelId, io.leap.client.ChannelStatus.State.PENDING, null);
+        }
+        return null;
+    }
+
+    /** @return the status of every wanted, held or refused channel */
+    Map<String, io.leap.client.ChannelStatus> statuses() {
+        Map<String, io.leap.client.ChannelStatus> all = new java.util.LinkedHashMap<>();
+        Set<String> ids = new LinkedHashSet<>(wanted);
+        ids.addAll(held);
+        ids.addAll(refused.keySet());
+        for (String id : ids) {
+            all.put(id, status(id));
+        }
+        return all;
+    }
+
+    /**
+     * The periodic retry: wanted channels that are not held and have nothing in flight are asked for again on
+     * {@code conn}.
+     *
+     * @return the channels to SUBSCRIBE now (already marked as sent)
+     */
+    List<String> retry(Object conn) {
+        List<String> again = new ArrayList<>();
+        for (String channel : wanted) {
+            if (!held.contains(channel) && !awaiting.contains(channel) && !pendingSubscribes.containsKey(channel)) {
+                markSent(channel, conn);
+                retrying.add(channel);
+                again.add(channel);
+            }
+        }
+        return again;
+    }
+
+    /** Refused: remembered with its code; unwanted unless refused channels are retried. */
+    private void refuse(String channelId, String errorCode) {
+        refused.put(channelId, errorCode == null ? "UNAVAILABLE" : errorCode);
+        if (!retryRefused) {
+            wanted.remove(channelId);
+        }
     }
 
     /** @return the channels held now (thread-safe view) */
@@ -128,6 +197,7 @@ final class SubscriptionTable {
         PendingSubscribe p = new PendingSubscribe(channelId);
         pendingSubscribes.put(channelId, p);
         wanted.add(channelId);
+        refused.remove(channelId);
         toUnsubscribe.remove(channelId);
         if (sendOn != null) {
             markSent(channelId, sendOn);
@@ -150,7 +220,7 @@ final class SubscriptionTable {
             return false;
         }
         pendingSubscribes.remove(p.channelId);
-        if (!held.contains(p.channelId)) {
+        if (!held.contains(p.channelId) && !retryRefused) {
             wanted.remove(p.channelId);
         }
         return true;
@@ -163,6 +233,8 @@ final class SubscriptionTable {
      */
     PendingSubscribe giveUp(String channelId) {
         wanted.remove(channelId);
+        refused.remove(channelId);
+        retrying.remove(channelId);
         PendingSubscribe p = pendingSubscribes.remove(channelId);
         if (p != null) {
             p.cancelTimer();
@@ -207,12 +279,13 @@ final class SubscriptionTable {
         List<CompletableFuture<?>> toFail = new ArrayList<>();
         held.clear();
         awaiting.clear();
+        retrying.clear();
         for (var it = pendingSubscribes.values().iterator(); it.hasNext(); ) {
             PendingSubscribe p = it.next();
             if (p.sentOn == conn) {
                 it.remove();
                 p.cancelTimer();
-                if (!initReceived || !persistent) {
+                if ((!initReceived || !persistent) && !retryRefused) {
                     wanted.remove(p.channelId);
                 }
                 toFail.add(p.future);
@@ -286,6 +359,8 @@ final class SubscriptionTable {
     /** AVAILABLE for the channel on the current connection. */
     Answer onAvailable(String channelId) {
         held.add(channelId);
+        refused.remove(channelId);
+        retrying.remove(channelId);
         boolean answer = awaiting.remove(channelId);
         PendingSubscribe p = pendingSubscribes.remove(channelId);
         if (p != null) {
@@ -296,9 +371,10 @@ final class SubscriptionTable {
     }
 
     /** UNAVAILABLE for the channel on the current connection. */
-    Answer onUnavailable(String channelId) {
+    Answer onUnavailable(String channelId, String errorCode) {
         held.remove(channelId);
         boolean answer = awaiting.remove(channelId);
+        boolean retried = retrying.remove(channelId);
         PendingUnsubscribe u = pendingUnsubscribes.remove(channelId);
         PendingSubscribe p = answer ? pendingSubscribes.remove(channelId) : null;
         if (p != null) {
@@ -306,15 +382,18 @@ final class SubscriptionTable {
             if (u != null) {
                 u.cancelTimer();
             }
-            wanted.remove(channelId);
+            refuse(channelId, errorCode);
             return new Answer(p, u, false);
         }
         if (u != null) {
             u.cancelTimer();
             return new Answer(null, u, false);
         }
-        wanted.remove(channelId);
-        return new Answer(null, null, true);
+        if (!wanted.contains(channelId) && !retryRefused) {
+            return new Answer(null, null, true);
+        }
+        refuse(channelId, errorCode);
+        return new Answer(null, null, !retried);
     }
 
     /**
@@ -336,6 +415,7 @@ final class SubscriptionTable {
         pendingUnsubscribes.clear();
         held.clear();
         awaiting.clear();
+        retrying.clear();
         return toFail;
     }
 }

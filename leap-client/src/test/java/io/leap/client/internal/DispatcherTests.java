@@ -90,7 +90,7 @@ class DispatcherTests {
         handle("{\"op\":0,\"d\":{\"c\":\"b\",\"e\":\"AVAILABLE\",\"d\":{\"channel\":{\"id\":\"b\",\"type\":\"private\"}}}}");
         answers = false;
         handle("{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"UNAVAILABLE\",\"d\":{\"graceful\":true,\"error_code\":\"GONE\"}}}");
-        assertThat(session).containsExactly("init c1 [a]", "available b private", "unavailable x GONE");
+        assertThat(session).containsExactly("init c1 [a]", "available b PRIVATE", "unavailable x GONE");
         assertThat(events).singleElement().isEqualTo(new ChannelEvent.ChannelUnavailable("x", true, "GONE", false));
     }
 
@@ -155,7 +155,7 @@ class DispatcherTests {
         assertThat(wait.toCompletableFuture()).isDone();
         assertThat(conn.monitor.paused()).isFalse();
         assertThat(events).hasSize(2);
-        handle.cancel();
+        handle.close();
     }
 
     private static String stateUpdate(int i) {

@@ -14,7 +14,7 @@ class SubscriptionTableTests {
     private final Object conn2 = new Object();
 
     private static Channel channel(String id) {
-        return new Channel(id, "project_1", "public", NullNode.getInstance(), 0);
+        return new Channel(id, "project_1", io.leap.client.ChannelType.PUBLIC, NullNode.getInstance(), 0);
     }
 
     @Test
@@ -43,7 +43,7 @@ class SubscriptionTableTests {
         assertThat(d.sentOn).isSameAs(conn2);
         // answers: b confirmed silently, d refused
         assertThat(t.onAvailable("b").dispatch()).isFalse();
-        SubscriptionTable.Answer refused = t.onUnavailable("d");
+        SubscriptionTable.Answer refused = t.onUnavailable("d", "NOPE");
         assertThat(refused.subscribe()).isSameAs(d);
         assertThat(refused.dispatch()).isFalse();
         assertThat(t.wanted()).containsExactlyInAnyOrder("a", "b");
@@ -95,7 +95,7 @@ class SubscriptionTableTests {
         assertThat(t.wanted()).isEmpty();
         t.addSubscribe("y", conn1);
         t.onAvailable("y");
-        SubscriptionTable.Answer gone = t.onUnavailable("y");
+        SubscriptionTable.Answer gone = t.onUnavailable("y", null);
         assertThat(gone.dispatch()).isTrue();
         assertThat(t.wanted()).isEmpty();
         assertThat(t.held()).containsExactly("x");
