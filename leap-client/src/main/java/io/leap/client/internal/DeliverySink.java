@@ -71,7 +71,7 @@ class DeliverySink<T> implements Runnable, ListenerRegistration {
     private volatile long delivered;
     private boolean paused;
     /** drain() was called: no new items; the sink cancels itself once the buffer is empty. */
-    private boolean draining;
+    private volatile boolean draining;
     /** An item was taken from the buffer and its consumer has not returned yet. */
     private volatile boolean inFlight;
     /** The thread running the consumer now (the drain task or the inline producer), for drain() from the listener. */
