@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The client's counters and its {@link LeapClientObserver}, whose exceptions are logged and ignored. Also rate-limits
  * the warning about undecodable frames: every one is counted, the first of a period is logged, the rest are summed up
- * in one line when the next period begins, so a hostile server cannot flood the log.
+ * in one line when the next period begins (or the client closes), so a hostile server cannot flood the log.
  */
 final class ClientMetrics {
 
@@ -135,6 +135,21 @@ final class ClientMetrics {
             observer.onDecodeError(e);
         } catch (RuntimeException ex) {
             observerFailed(ex);
+        }
+    }
+
+    /** Logs the summary of undecodable frames suppressed in the current period, if any (on close). */
+    void flushDecodeSummary() {
+        long summary;
+        synchronized (decodeLogLock) {
+            summary = suppressed;
+            suppressed = 0;
+            decodeWindowOpen = false;
+        }
+        if (summary > 0) {
+            warningsLogged.incrementAndGet();
+            log.atWarn().addKeyValue("client", clientId).addKeyValue("skipped", summary)
+                    .log("Skipped {} more undecodable frames", summary);
         }
     }
 

@@ -164,6 +164,7 @@ public final class DefaultLeapClient implements LeapClient {
         if (!supervisor.close()) {
             return;
         }
+        metrics.flushDecodeSummary();
         listeners.closeAll();
         scheduler.shutdown();
         if (ownsTransport) {

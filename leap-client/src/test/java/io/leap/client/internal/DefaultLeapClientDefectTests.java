@@ -65,6 +65,8 @@ class DefaultLeapClientDefectTests {
         assertThat(client.stats().decodeErrors()).isEqualTo(500);
         assertThat(((DefaultLeapClient) client).decodeWarningsLogged()).isEqualTo(1);
         assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
+        client.close();
+        assertThat(((DefaultLeapClient) client).decodeWarningsLogged()).as("the summary of 499, on close").isEqualTo(2);
     }
 
     @Test
