@@ -118,4 +118,44 @@ class SubscriptionTableTests {
         assertThat(new java.util.ArrayList<Object>(t.closeAll())).containsExactlyInAnyOrder(p.future, u.future);
         assertThat(t.pendingSubscribe("a")).isNull();
     }
+
+    @Test
+    void withRetryRefusedAndUnansweredChannelsStayWantedAndAreRetried() {
+        SubscriptionTable t = new SubscriptionTable(false, true);
+        SubscriptionTable.PendingSubscribe refusedReq = t.addSubscribe("r", conn1);
+        SubscriptionTable.PendingSubscribe silentReq = t.addSubscribe("s", conn1);
+        assertThat(t.onUnavailable("r", "NOT_GRANTED").subscribe()).isSameAs(refusedReq);
+        assertThat(t.subscribeTimedOut(silentReq)).isTrue();
+        assertThat(t.wanted()).containsExactlyInAnyOrder("r", "s");
+        assertThat(t.status("r")).isEqualTo(new io.leap.client.ChannelStatus("r",
+                io.leap.client.ChannelStatus.State.REFUSED, "NOT_GRANTED"));
+        assertThat(t.status("s").state()).isEqualTo(io.leap.client.ChannelStatus.State.PENDING);
+        // "s" is still awaited on this connection (its SUBSCRIBE went out): only "r" is retried now
+        assertThat(t.retry(conn1)).containsExactly("r");
+        assertThat(t.retry(conn1)).as("nothing twice while in flight").isEmpty();
+        SubscriptionTable.Answer again = t.onUnavailable("r", "NOT_GRANTED");
+        assertThat(again.dispatch()).as("a refused retry is not news").isFalse();
+        t.onAvailable("s");
+        assertThat(t.status("s").state()).isEqualTo(io.leap.client.ChannelStatus.State.SUBSCRIBED);
+        // revoked by the server: remembered, refused, retried later
+        SubscriptionTable.Answer revoked = t.onUnavailable("s", "DELETED");
+        assertThat(revoked.dispatch()).isTrue();
+        assertThat(t.status("s").errorCode()).isEqualTo("DELETED");
+        assertThat(t.retry(conn1)).containsExactlyInAnyOrder("r", "s");
+        t.giveUp("r");
+        assertThat(t.status("r")).isNull();
+        assertThat(t.statuses()).containsOnlyKeys("s");
+    }
+
+    @Test
+    void withoutRetryARefusalIsVisibleButTheChannelNotWanted() {
+        SubscriptionTable t = new SubscriptionTable(true);
+        t.addSubscribe("r", conn1);
+        t.onUnavailable("r", null);
+        assertThat(t.isWanted("r")).isFalse();
+        assertThat(t.status("r").errorCode()).isEqualTo("UNAVAILABLE");
+        assertThat(t.retry(conn1)).isEmpty();
+        t.addSubscribe("r", conn1);
+        assertThat(t.status("r").state()).isEqualTo(io.leap.client.ChannelStatus.State.PENDING);
+    }
 }
