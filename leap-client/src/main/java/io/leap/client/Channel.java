@@ -8,15 +8,16 @@ import tools.jackson.databind.JsonNode;
  *
  * @param id           the channel ID
  * @param projectId    the owning project ID (may be {@code null} if the server left it out)
- * @param type         {@code "private"}, {@code "public"} or {@code "unprotected"} (unknown values are kept)
+ * @param type         the access type ({@link ChannelType#UNKNOWN} if absent or not known to this client)
  * @param state        the channel state (a JSON object; {@code NullNode} if absent)
  * @param capabilities the capabilities bit field (0 if absent)
  */
-public record Channel(String id, String projectId, String type, JsonNode state, long capabilities) {
+public record Channel(String id, String projectId, ChannelType type, JsonNode state, long capabilities) {
 
     /** Validates the ID and state. */
     public Channel {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(type, "type");
     }
 }

@@ -23,6 +23,35 @@ public sealed interface ChannelEvent {
     boolean unicast();
 
     /**
+     * @return the dispatch name on the wire, e.g. {@code "STATE_UPDATE"} ({@link UnknownEvent#event()} for unknown
+     *         events); what {@link ListenerOptions#withEvents(String...)} matches for channel events
+     */
+    default String eventName() {
+        if (this instanceof ChannelAvailable) {
+            return "AVAILABLE";
+        }
+        if (this instanceof ChannelUnavailable) {
+            return "UNAVAILABLE";
+        }
+        if (this instanceof StateUpdate) {
+            return "STATE_UPDATE";
+        }
+        if (this instanceof TokenStateUpdate) {
+            return "TOKEN_STATE_UPDATE";
+        }
+        if (this instanceof PipeRoomAvailable) {
+            return "PIPE_ROOM_AVAILABLE";
+        }
+        if (this instanceof PipeRoomUpdate) {
+            return "PIPE_ROOM_UPDATE";
+        }
+        if (this instanceof PipeRoomUnavailable) {
+            return "PIPE_ROOM_UNAVAILABLE";
+        }
+        return ((UnknownEvent) this).event();
+    }
+
+    /**
      * {@code AVAILABLE}: the session gained a subscription (e.g. through REST), or a resubscription failed and was
      * re-granted. Answers to this client's own {@code subscribe} are not dispatched.
      *

@@ -7,12 +7,14 @@ import io.leap.client.transport.WebSocketTransport;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.function.Supplier;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,13 +25,14 @@ import tools.jackson.databind.json.JsonMapper;
  * try (LeapClient client = LeapClient.builder("project_...").token("leap_token_...").build()) {
  *     client.addMessageListener(m -> System.out.println(m.channelId() + " " + m.event() + " " + m.data()));
  *     client.addConnectionStateListener(c -> System.out.println(c.previous() + " -> " + c.current()));
- *     client.connect();                                  // fails fast, never retries
- *     Channel channel = client.subscribe("game", Duration.ofSeconds(10));
+ *     client.connect();                                  // fails fast, never retries (unless retryInitialConnect)
+ *     Channel channel = client.subscribe("game");        // blocks; subscribeAsync("game") returns a future
  * }
  * }</pre>
  *
- * <p>Instances are thread-safe. Listeners are called on delivery threads, never on the socket-reading thread, each in
- * socket order with its own bounded buffer. {@link #close()} is idempotent and may be called from any thread,
+ * <p>Instances are thread-safe. Listeners are called on delivery threads, never on the socket-reading thread (unless
+ * registered with {@link DeliveryMode#INLINE}), each in socket order with its own bounded buffer. Methods named
+ * {@code ...Async} return futures; the others block. {@link #close()} is idempotent and may be called from any thread,
  * including from a listener.
  */
 public interface LeapClient extends AutoCloseable {
@@ -89,8 +92,32 @@ public interface LeapClient extends AutoCloseable {
     Set<String> channels();
 
     /**
-     * Subscribes to a channel. Concurrent calls for the same channel share one request. If the client is reconnecting,
-     * the request is sent once the next connection has identified.
+     * @param channelId a channel ID
+     * @return the channel's status (pending, subscribed, or refused with the server's error code) if the application
+     *         asked for it, holds it or was refused it; empty otherwise
+     */
+    Optional<ChannelStatus> channelStatus(String channelId);
+
+    /** @return the status of every channel the application asked for, holds or was refused, by channel ID */
+    Map<String, ChannelStatus> channelStatuses();
+
+    /** @return the settings this client was built with (no secrets) */
+    LeapClientOptions options();
+
+    /**
+     * Forces a fresh connection: the current one (if any) is closed with 1000 and a new one opened at once, with the
+     * token provider asked again; subscriptions are re-established as after any reconnect. A reconnect that was waiting
+     * for its backoff starts now.
+     *
+     * @throws LeapClosedException   if the client was closed
+     * @throws IllegalStateException if {@link #connect()} was never called (or the client gave up for good)
+     */
+    void reconnect();
+
+    /**
+     * Subscribes to a channel without blocking. Concurrent calls for the same channel share one request. If the client is
+     * reconnecting, the request is sent once the next connection has identified. The channel is remembered: it is
+     * re-established after reconnects until {@link #unsubscribeAsync(String)}.
      *
      * @param channelId the channel ID
      * @return completes with the channel on {@code AVAILABLE}; fails with {@link LeapSubscriptionException} (carrying the
@@ -98,10 +125,23 @@ public interface LeapClient extends AutoCloseable {
      *         with {@link LeapConnectException} if the connection is lost before the answer, with
      *         {@link LeapClosedException} if the client is closed. The answer is not dispatched to channel-event listeners.
      */
-    CompletableFuture<Channel> subscribe(String channelId);
+    CompletableFuture<Channel> subscribeAsync(String channelId);
 
     /**
-     * Blocking {@link #subscribe(String)}.
+     * Blocking {@link #subscribeAsync(String)}, waiting at most the subscribe timeout
+     * ({@link Builder#subscribeTimeout(Duration)}).
+     *
+     * @param channelId the channel ID
+     * @return the channel
+     * @throws LeapSubscriptionException if refused
+     * @throws LeapTimeoutException      if no answer came in time
+     * @throws LeapConnectException      if the connection was lost
+     * @throws LeapClosedException       if the client was closed
+     */
+    Channel subscribe(String channelId);
+
+    /**
+     * Blocking {@link #subscribeAsync(String)}.
      *
      * @param channelId the channel ID
      * @param timeout   how long to wait (also bounds the request)
@@ -114,17 +154,27 @@ public interface LeapClient extends AutoCloseable {
     Channel subscribe(String channelId, Duration timeout);
 
     /**
-     * Unsubscribes and stops resubscribing the channel after reconnects.
+     * Unsubscribes without blocking and stops resubscribing the channel after reconnects.
      *
      * @param channelId the channel ID
      * @return completes when the server confirmed ({@code UNAVAILABLE}), or at once if not connected; the confirmation
      *         is not dispatched to channel-event listeners
      */
-    CompletableFuture<Void> unsubscribe(String channelId);
+    CompletableFuture<Void> unsubscribeAsync(String channelId);
 
     /**
-     * Publishes a message to a channel the session is subscribed to (client {@code MESSAGE}). The server echoes it to
-     * every subscriber, this client included.
+     * Blocking {@link #unsubscribeAsync(String)}, waiting at most the subscribe timeout.
+     *
+     * @param channelId the channel ID
+     * @throws LeapTimeoutException if the server did not confirm in time
+     * @throws LeapConnectException if the connection was lost first
+     * @throws LeapClosedException  if the client was closed
+     */
+    void unsubscribe(String channelId);
+
+    /**
+     * Publishes a message to a channel the session is subscribed to (client {@code MESSAGE}) without blocking. The
+     * server echoes it to every subscriber, this client included.
      *
      * @param channelId the channel ID
      * @param event     the user's event name (non-empty)
@@ -132,52 +182,74 @@ public interface LeapClient extends AutoCloseable {
      * @return completes when the frame was sent (there is no other acknowledgement); fails with
      *         {@link LeapConnectException} if not connected
      */
-    CompletableFuture<Void> publish(String channelId, String event, Object data);
+    CompletableFuture<Void> publishAsync(String channelId, String event, Object data);
 
     /**
-     * Replaces a channel's state ({@code SET_CHANNEL_STATE}); subscribers receive a {@code STATE_UPDATE}.
+     * Blocking {@link #publishAsync(String, String, Object)}: returns once the frame was sent.
+     *
+     * @param channelId the channel ID
+     * @param event     the user's event name (non-empty)
+     * @param data      any value the JSON mapper can write ({@code null} allowed)
+     * @throws LeapConnectException if not connected or the send failed
+     * @throws LeapException        if the data cannot be serialised
+     */
+    void publish(String channelId, String event, Object data);
+
+    /**
+     * Replaces a channel's state ({@code SET_CHANNEL_STATE}) without blocking; subscribers receive a
+     * {@code STATE_UPDATE}.
      *
      * @param channelId the channel ID
      * @param state     the complete new state; must serialise to a JSON object
      * @return completes when the frame was sent; fails with {@link LeapConnectException} if not connected
      */
-    CompletableFuture<Void> setChannelState(String channelId, Object state);
+    CompletableFuture<Void> setChannelStateAsync(String channelId, Object state);
+
+    /**
+     * Blocking {@link #setChannelStateAsync(String, Object)}: returns once the frame was sent.
+     *
+     * @param channelId the channel ID
+     * @param state     the complete new state; must serialise to a JSON object
+     * @throws LeapConnectException     if not connected or the send failed
+     * @throws IllegalArgumentException if the state is not a JSON object
+     */
+    void setChannelState(String channelId, Object state);
 
     /**
      * @param listener receives every message, in socket order
-     * @return a handle to remove it
+     * @return a handle to pause, drain or remove it
      */
-    default Subscription addMessageListener(MessageListener listener) {
+    default ListenerRegistration addMessageListener(MessageListener listener) {
         return addMessageListener(listener, ListenerOptions.defaults());
     }
 
     /**
      * @param listener receives every message, in socket order
-     * @param options  buffer size and overflow policy for this listener
-     * @return a handle to remove it
+     * @param options  filters, buffer size, overflow policy and delivery mode for this listener
+     * @return a handle to pause, drain or remove it
      */
-    Subscription addMessageListener(MessageListener listener, ListenerOptions options);
+    ListenerRegistration addMessageListener(MessageListener listener, ListenerOptions options);
 
     /**
      * @param listener receives every channel event, in socket order
-     * @return a handle to remove it
+     * @return a handle to pause, drain or remove it
      */
-    default Subscription addChannelEventListener(ChannelEventListener listener) {
+    default ListenerRegistration addChannelEventListener(ChannelEventListener listener) {
         return addChannelEventListener(listener, ListenerOptions.defaults());
     }
 
     /**
      * @param listener receives every channel event, in socket order
-     * @param options  buffer size and overflow policy for this listener
-     * @return a handle to remove it
+     * @param options  filters, buffer size, overflow policy and delivery mode for this listener
+     * @return a handle to pause, drain or remove it
      */
-    Subscription addChannelEventListener(ChannelEventListener listener, ListenerOptions options);
+    ListenerRegistration addChannelEventListener(ChannelEventListener listener, ListenerOptions options);
 
     /**
      * @param listener receives every state change, strictly in order (unbounded buffer: state changes are rare)
-     * @return a handle to remove it
+     * @return a handle to pause, drain or remove it
      */
-    Subscription addConnectionStateListener(ConnectionStateListener listener);
+    ListenerRegistration addConnectionStateListener(ConnectionStateListener listener);
 
     /**
      * @return a publisher of messages: each subscriber gets every message received after it subscribed, in order, with
@@ -230,6 +302,9 @@ public interface LeapClient extends AutoCloseable {
         private LeapClientObserver observer = LeapClientObserver.NOOP;
         private int maxMessageSize = 16 * 1024 * 1024;
         private Set<String> redirectAllowedHosts;
+        private Supplier<String> tokenProvider;
+        private boolean retryInitialConnect;
+        private Duration subscriptionRetryInterval;
 
         private Builder(String projectId) {
             this.projectId = requireText(projectId, "projectId");
@@ -241,6 +316,64 @@ public interface LeapClient extends AutoCloseable {
          */
         public Builder token(String token) {
             this.token = token == null || token.isEmpty() ? null : token;
+            this.tokenProvider = null;
+            return this;
+        }
+
+        /**
+         * Sets a token provider, asked for the token before every connection attempt (the first, every reconnect and
+         * {@link LeapClient#reconnect()}), so rotated tokens are picked up. After a 4001 (invalid auth) the provider is
+         * asked once more: if it yields a different token, that token is tried once at once; otherwise (or if that
+         * fails too) the client gives up as it does without a provider. Called on client threads; it should return
+         * quickly (cache the token and refresh it in the background). Replaces {@link #token(String)}.
+         *
+         * <pre>{@code
+         * LeapClient.builder("project_...").tokenProvider(tokens::current).build();
+         * }</pre>
+         *
+         * @param tokenProvider returns the token, or {@code null}/empty for an anonymous connection
+         * @return this builder
+         */
+        public Builder tokenProvider(Supplier<String> tokenProvider) {
+            this.tokenProvider = Objects.requireNonNull(tokenProvider, "tokenProvider");
+            this.token = null;
+            return this;
+        }
+
+        /**
+         * Opts in to retrying the first connection: {@link LeapClient#connect()} then keeps trying with the
+         * {@link ReconnectPolicy}'s backoff (and its {@code maxAttempts}) until a connection identifies, and throws only
+         * when the policy gives up; {@link LeapClient#connectAsync()} completes on the first {@code INIT}. A 4001 is
+         * never retried. Default {@code false}: the first attempt fails fast.
+         *
+         * <pre>{@code
+         * LeapClient.builder("project_...").retryInitialConnect(true)
+         *         .reconnectPolicy(ReconnectPolicy.defaults().maxAttempts(10)).build();
+         * }</pre>
+         *
+         * @param retry whether to retry the first connection
+         * @return this builder
+         */
+        public Builder retryInitialConnect(boolean retry) {
+            this.retryInitialConnect = retry;
+            return this;
+        }
+
+        /**
+         * Opts in to remembered channels: a subscription that is refused, unanswered or revoked by the server stays
+         * wanted and is asked for again on this interval while connected (and after reconnects), until
+         * {@link LeapClient#unsubscribeAsync(String)}. The first refusal still fails the subscribe future; the status is
+         * visible through {@link LeapClient#channelStatus(String)}. Default: off (a refused channel is forgotten).
+         *
+         * <pre>{@code
+         * LeapClient.builder("project_...").subscriptionRetryInterval(Duration.ofSeconds(30)).build();
+         * }</pre>
+         *
+         * @param interval how often to retry
+         * @return this builder
+         */
+        public Builder subscriptionRetryInterval(Duration interval) {
+            this.subscriptionRetryInterval = requirePositive(interval, "subscriptionRetryInterval");
             return this;
         }
 
@@ -417,7 +550,8 @@ public interface LeapClient extends AutoCloseable {
             return new DefaultLeapClient(new ClientConfig(projectId, token, ClientConfig.applyCompression(url, compression),
                     jsonMapper == null ? DefaultLeapClient.defaultMapper() : jsonMapper, reconnectPolicy, ackTimeout,
                     readTimeoutGrace, helloTimeout, connectTimeout, subscribeTimeout, deliveryExecutor, bufferSize,
-                    overflowPolicy, transport, transport == null, observer, maxMessageSize, redirectAllowedHosts));
+                    overflowPolicy, transport, transport == null, observer, maxMessageSize, redirectAllowedHosts,
+                    tokenProvider, retryInitialConnect, subscriptionRetryInterval));
         }
 
         private static String requireText(String value, String name) {
@@ -437,7 +571,8 @@ public interface LeapClient extends AutoCloseable {
 
         @Override
         public String toString() {
-            return "LeapClient.Builder[projectId=" + projectId + ", token=" + (token == null ? "none" : "<redacted>")
+            return "LeapClient.Builder[projectId=" + projectId + ", token="
+                    + (token != null ? "<redacted>" : tokenProvider != null ? "<provider>" : "none")
                     + ", url=" + url + "]";
         }
     }

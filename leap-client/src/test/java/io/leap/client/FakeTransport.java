@@ -72,7 +72,7 @@ public final class FakeTransport implements WebSocketTransport {
             }
         }
 
-        synchronized void serverClose(int code, String reason) {
+        public synchronized void serverClose(int code, String reason) {
             handler.onClose(code, reason);
         }
 

@@ -177,15 +177,15 @@ class LeapClientBasicTest {
         assertThatThrownBy(() -> client.subscribe("missing", Duration.ofSeconds(10)))
                 .isInstanceOfSatisfying(LeapSubscriptionException.class,
                         e -> assertThat(e.errorCode()).isEqualTo("UNKNOWN"));
-        CompletableFuture<Channel> a = client.subscribe("open");
-        CompletableFuture<Channel> b = client.subscribe("open");
+        CompletableFuture<Channel> a = client.subscribeAsync("open");
+        CompletableFuture<Channel> b = client.subscribeAsync("open");
         assertThat(a.get(15, TimeUnit.SECONDS).id()).isEqualTo("open");
         assertThat(b.get(15, TimeUnit.SECONDS).id()).isEqualTo("open");
-        client.unsubscribe("open").get(15, TimeUnit.SECONDS);
+        client.unsubscribeAsync("open").get(15, TimeUnit.SECONDS);
         assertThat(client.channels()).isEmpty();
 
         // a marker event proves everything before it was processed
-        client.subscribe("open").get(15, TimeUnit.SECONDS);
+        client.subscribeAsync("open").get(15, TimeUnit.SECONDS);
         server.setChannelState("open", Map.of("marker", true));
         await().atMost(WAIT).until(() -> events.any(e -> e instanceof ChannelEvent.StateUpdate));
         assertThat(events.snapshot()).hasSize(1);
@@ -201,14 +201,14 @@ class LeapClientBasicTest {
         client.addChannelEventListener(events::add);
         client.connectAsync().get(15, TimeUnit.SECONDS);
         client.subscribe("chat", Duration.ofSeconds(10));
-        client.publish("chat", "said", Map.of("text", "hello")).get(15, TimeUnit.SECONDS);
-        client.publish("chat", "raw", "just a string").get(15, TimeUnit.SECONDS);
-        client.setChannelState("chat", Map.of("topic", "x")).get(15, TimeUnit.SECONDS);
+        client.publishAsync("chat", "said", Map.of("text", "hello")).get(15, TimeUnit.SECONDS);
+        client.publishAsync("chat", "raw", "just a string").get(15, TimeUnit.SECONDS);
+        client.setChannelStateAsync("chat", Map.of("topic", "x")).get(15, TimeUnit.SECONDS);
         await().atMost(WAIT).until(() -> messages.size() == 2 && events.size() == 1);
         assertThat(messages.items.get(0).data().path("text").asString()).isEqualTo("hello");
         assertThat(messages.items.get(1).data(String.class)).isEqualTo("just a string");
         assertThat(server.channelState("chat").path("topic").asString()).isEqualTo("x");
-        assertThatThrownBy(() -> client.setChannelState("chat", List.of(1)).join())
+        assertThatThrownBy(() -> client.setChannelStateAsync("chat", List.of(1)).join())
                 .hasCauseInstanceOf(IllegalArgumentException.class);
     }
 
@@ -216,8 +216,8 @@ class LeapClientBasicTest {
     void operationsBeforeConnectFailClearly() {
         client = client(server).build();
         assertThat(client.state()).isEqualTo(ConnectionState.IDLE);
-        assertThatThrownBy(() -> client.subscribe("x").join()).hasCauseInstanceOf(LeapConnectException.class);
-        assertThatThrownBy(() -> client.publish("x", "e", 1).join()).hasCauseInstanceOf(LeapConnectException.class);
+        assertThatThrownBy(() -> client.subscribeAsync("x").join()).hasCauseInstanceOf(LeapConnectException.class);
+        assertThatThrownBy(() -> client.publishAsync("x", "e", 1).join()).hasCauseInstanceOf(LeapConnectException.class);
     }
 
     @Test

@@ -70,17 +70,17 @@ class LeapClientDeliveryTest {
         client = client(server).build();
         Recorder<Integer> slow = new Recorder<>();
         Recorder<Integer> fast = new Recorder<>();
-        Subscription s = client.addMessageListener(slow(slow),
+        ListenerRegistration s = client.addMessageListener(slow(slow),
                 ListenerOptions.defaults().withBufferSize(10).withOverflowPolicy(OverflowPolicy.DROP_NEWEST));
         client.addMessageListener(m -> fast.add(m.data().path("i").asInt()));
         connectAndSubscribe();
         publish(100);
         await().atMost(WAIT).until(() -> fast.size() == 100);
         release.countDown();
-        await().atMost(WAIT).until(() -> slow.size() + s.droppedCount() == 100 && s.bufferedCount() == 0);
+        await().atMost(WAIT).until(() -> slow.size() + s.stats().dropped() == 100 && s.stats().queued() == 0);
         assertThat(slow.size()).isBetween(10, 11);
         assertThat(slow.snapshot()).isSorted().startsWith(0);
-        assertThat(client.stats().dropped()).isEqualTo(s.droppedCount());
+        assertThat(client.stats().dropped()).isEqualTo(s.stats().dropped());
         assertThat(fast.snapshot()).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 100).boxed().toList());
         assertThat(client.stats().reconnects()).isZero();
     }
@@ -96,14 +96,14 @@ class LeapClientDeliveryTest {
                     }
                 }).build();
         Recorder<Integer> slow = new Recorder<>();
-        Subscription s = client.addMessageListener(slow(slow));
+        ListenerRegistration s = client.addMessageListener(slow(slow));
         connectAndSubscribe();
         publish(100);
-        await().atMost(WAIT).until(() -> s.droppedCount() >= 89);
+        await().atMost(WAIT).until(() -> s.stats().dropped() >= 89);
         release.countDown();
-        await().atMost(WAIT).until(() -> slow.size() + s.droppedCount() == 100 && s.bufferedCount() == 0);
+        await().atMost(WAIT).until(() -> slow.size() + s.stats().dropped() == 100 && s.stats().queued() == 0);
         assertThat(slow.snapshot()).isSorted().endsWith(99);
-        assertThat(observedDrops.get()).isEqualTo((int) s.droppedCount());
+        assertThat(observedDrops.get()).isEqualTo((int) s.stats().dropped());
     }
 
     @Test
@@ -156,13 +156,13 @@ class LeapClientDeliveryTest {
         client = client(server).build();
         Recorder<Integer> a = new Recorder<>();
         Recorder<Integer> b = new Recorder<>();
-        Subscription sa = client.addMessageListener(m -> a.add(m.data().path("i").asInt()));
+        ListenerRegistration sa = client.addMessageListener(m -> a.add(m.data().path("i").asInt()));
         client.addMessageListener(m -> b.add(m.data().path("i").asInt()));
         connectAndSubscribe();
         publish(5);
         await().atMost(WAIT).until(() -> a.size() == 5 && b.size() == 5);
-        sa.cancel();
-        assertThat(sa.isCancelled()).isTrue();
+        sa.close();
+        assertThat(sa.isClosed()).isTrue();
         publish(5);
         await().atMost(WAIT).until(() -> b.size() == 10);
         assertThat(a.size()).isEqualTo(5);
@@ -254,7 +254,7 @@ class LeapClientDeliveryTest {
         client.addConnectionStateListener(states::add);
         client.addMessageListener(m -> client.close());
         connectAndSubscribe();
-        CompletableFuture<Channel> pending = client.subscribe("never-answered-before-close");
+        CompletableFuture<Channel> pending = client.subscribeAsync("never-answered-before-close");
         publish(1);
         await().atMost(WAIT).until(() -> client.state() == ConnectionState.CLOSED);
         await().atMost(WAIT).until(() -> states.any(s -> s.current() == ConnectionState.CLOSED));
@@ -296,7 +296,7 @@ class LeapClientDeliveryTest {
         for (LeapClient c : clients) {
             assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
             assertThatThrownBy(c::connect).isInstanceOf(LeapClosedException.class);
-            assertThat(c.subscribe("c")).isCompletedExceptionally();
+            assertThat(c.subscribeAsync("c")).isCompletedExceptionally();
         }
         await().atMost(WAIT).until(() -> ClientTestSupport.allLeapClientThreads().isEmpty());
         await().atMost(WAIT).until(() -> server.connectionCount() == 0);

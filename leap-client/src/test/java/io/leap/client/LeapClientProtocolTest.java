@@ -153,7 +153,7 @@ class LeapClientProtocolTest {
     void subscribeTimesOutAndFailsOnDisconnect() throws Exception {
         client = builder().subscribeTimeout(Duration.ofMillis(200)).build();
         FakeTransport.FakeConnection c = connected();
-        CompletableFuture<Channel> timeout = client.subscribe("silent");
+        CompletableFuture<Channel> timeout = client.subscribeAsync("silent");
         assertThatThrownBy(() -> timeout.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(LeapTimeoutException.class);
         assertThatThrownBy(() -> client.subscribe("silent2", Duration.ofMillis(100)))
                 .isInstanceOf(LeapTimeoutException.class);
@@ -164,7 +164,7 @@ class LeapClientProtocolTest {
     void pendingSubscribeFailsWhenTheConnectionDrops() throws Exception {
         client = builder().subscribeTimeout(Duration.ofSeconds(30)).build();
         FakeTransport.FakeConnection c = connected();
-        CompletableFuture<Channel> pending = client.subscribe("lost");
+        CompletableFuture<Channel> pending = client.subscribeAsync("lost");
         assertThat(c.sentContains("\"c\":\"lost\",\"e\":\"SUBSCRIBE\"")).isTrue();
         c.serverClose(4000, "Unknown error");
         assertThatThrownBy(() -> pending.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(LeapConnectException.class);
@@ -176,13 +176,13 @@ class LeapClientProtocolTest {
         Recorder<ChannelEvent> events = new Recorder<>();
         client.addChannelEventListener(events::add);
         FakeTransport.FakeConnection c = connected();
-        CompletableFuture<Channel> a = client.subscribe("game");
-        CompletableFuture<Channel> b = client.subscribe("game");
+        CompletableFuture<Channel> a = client.subscribeAsync("game");
+        CompletableFuture<Channel> b = client.subscribeAsync("game");
         assertThat(c.sent.stream().filter(s -> s.contains("SUBSCRIBE")).count()).isEqualTo(1);
         c.text("{\"op\":0,\"d\":{\"c\":\"game\",\"u\":false,\"e\":\"AVAILABLE\",\"d\":{\"channel\":{\"id\":\"game\","
                 + "\"project_id\":\"project_1\",\"type\":\"unprotected\",\"state\":{\"r\":3},\"capabilities\":0}}}}");
         assertThat(a.get(10, TimeUnit.SECONDS).state().path("r").asInt()).isEqualTo(3);
-        assertThat(b.get(10, TimeUnit.SECONDS).type()).isEqualTo("unprotected");
+        assertThat(b.get(10, TimeUnit.SECONDS).type()).isEqualTo(ChannelType.UNPROTECTED);
         c.text("{\"op\":0,\"d\":{\"c\":\"game\",\"u\":false,\"e\":\"STATE_UPDATE\",\"d\":{\"state\":{\"r\":4}}}}");
         await().atMost(WAIT).until(() -> events.size() == 1);
         assertThat(events.items.get(0)).isInstanceOf(ChannelEvent.StateUpdate.class);
@@ -192,7 +192,7 @@ class LeapClientProtocolTest {
     void anonymousResubscribesEverythingAfterReconnect() {
         client = builder().build();
         FakeTransport.FakeConnection c = connected();
-        CompletableFuture<Channel> f = client.subscribe("game");
+        CompletableFuture<Channel> f = client.subscribeAsync("game");
         c.text("{\"op\":0,\"d\":{\"c\":\"game\",\"u\":false,\"e\":\"AVAILABLE\",\"d\":{\"channel\":{\"id\":\"game\",\"state\":{}}}}}");
         f.join();
         c.serverClose(1001, "Going away");

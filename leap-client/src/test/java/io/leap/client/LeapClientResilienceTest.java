@@ -260,7 +260,7 @@ class LeapClientResilienceTest {
         server.cutAll();
         await().atMost(WAIT).until(() -> client.state() == ConnectionState.ERRORED
                 && client.lastStateChange().willReconnect());
-        CompletableFuture<Channel> later = client.subscribe("later");
+        CompletableFuture<Channel> later = client.subscribeAsync("later");
         transport.refuse = false;
         assertThat(later.get(15, TimeUnit.SECONDS).id()).isEqualTo("later");
         assertThat(client.init().orElseThrow().channels()).extracting(Channel::id).containsExactly("kept");

@@ -69,7 +69,7 @@ public class DemoPublisher {
 			}
 		}
 		else {
-			this.client.publish(CHANNEL, EVENT, order).exceptionally((error) -> {
+			this.client.publishAsync(CHANNEL, EVENT, order).exceptionally((error) -> {
 				logger.warn("Could not publish demo order #{}: {}", id, error.getMessage());
 				return null;
 			});

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import io.leap.benchmarks.jmh.BenchFrames;
 import io.leap.benchmarks.load.Payloads.Tick;
 import io.leap.client.LeapMessage;
+import io.leap.client.internal.codec.RawJson;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

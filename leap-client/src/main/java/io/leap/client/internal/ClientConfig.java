@@ -1,6 +1,7 @@
 package io.leap.client.internal;
 
 import io.leap.client.LeapClientObserver;
+import io.leap.client.LeapClientOptions;
 import io.leap.client.OverflowPolicy;
 import io.leap.client.ReconnectPolicy;
 import io.leap.client.transport.WebSocketTransport;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -21,7 +23,20 @@ public record ClientConfig(String projectId, String token, URI url, JsonMapper j
                            Duration helloTimeout, Duration connectTimeout, Duration subscribeTimeout,
                            Executor deliveryExecutor, int bufferSize, OverflowPolicy overflowPolicy,
                            WebSocketTransport transport, boolean ownsTransport, LeapClientObserver observer,
-                           int maxMessageSize, Set<String> redirectAllowedHosts) {
+                           int maxMessageSize, Set<String> redirectAllowedHosts, Supplier<String> tokenProvider,
+                           boolean retryInitialConnect, Duration subscriptionRetryInterval) {
+
+    /** @return whether connections authenticate (a token or a token provider), so the server keeps subscriptions */
+    public boolean authenticated() {
+        return token != null || tokenProvider != null;
+    }
+
+    /** @return the public, secret-free view of these settings */
+    public LeapClientOptions options() {
+        return new LeapClientOptions(projectId, url, authenticated(), reconnectPolicy, retryInitialConnect,
+                heartbeatAckTimeout, readTimeoutGrace, helloTimeout, connectTimeout, subscribeTimeout,
+                subscriptionRetryInterval, bufferSize, overflowPolicy, maxMessageSize, redirectAllowedHosts);
+    }
 
     /**
      * Sets or replaces the {@code compression} query parameter, and adds {@code encoding=json} when the URL names no
@@ -68,7 +83,8 @@ public record ClientConfig(String projectId, String token, URI url, JsonMapper j
 
     @Override
     public String toString() {
-        return "ClientConfig[projectId=" + projectId + ", token=" + (token == null ? "none" : "<redacted>") + ", url="
+        return "ClientConfig[projectId=" + projectId + ", token=" + (token == null ? tokenProvider == null ? "none"
+                : "<provider>" : "<redacted>") + ", url="
                 + url + ", reconnectPolicy=" + reconnectPolicy + ", bufferSize=" + bufferSize + ", overflowPolicy="
                 + overflowPolicy + "]";
     }

@@ -1,6 +1,7 @@
 package io.leap.client.internal;
 
 import io.leap.client.LeapMessage;
+import io.leap.client.internal.codec.RawJson;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;

@@ -1,13 +1,16 @@
 package io.leap.client.internal;
 
+import io.leap.client.ListenerRegistration;
+import io.leap.client.ListenerStats;
 import io.leap.client.OverflowPolicy;
-import io.leap.client.Subscription;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One consumer's bounded buffer, drained in order on an executor, one item at a time (a "serial executor" per
@@ -20,11 +23,15 @@ import java.util.function.Consumer;
  * instead of giving its thread back, and a producer wakes it only if it is parked ({@link LockSupport#unpark}: no
  * executor queue, no allocation); after {@code idleParkNanos} without work it releases the thread. On a shared
  * executor ({@code idleParkNanos == 0}) the task gives its thread back when the buffer is empty and yields it every
- * {@value #BATCH} items, so other sinks get their turn.
+ * {@value #BATCH} items, so other sinks get their turn. Before parking, the drain task busy-waits briefly for the next
+ * item, adaptively (see {@code spinForMore}); never while the registration is paused or draining.
+ *
+ * <p>A sink may be {@code inline}: an item offered while nothing is buffered and the sink is not paused is handed to
+ * the consumer on the producer's thread. A filter, if any, is applied before the item is buffered.
  *
  * @param <T> the item type
  */
-class DeliverySink<T> implements Runnable, Subscription {
+class DeliverySink<T> implements Runnable, ListenerRegistration {
 
     /** Callbacks of a sink: the consumer plus error/drop accounting. */
     interface Hooks {
@@ -51,6 +58,8 @@ class DeliverySink<T> implements Runnable, Subscription {
     private final Hooks hooks;
     private final boolean unboundedDemand;
     private final long idleParkNanos;
+    private final Predicate<? super T> filter;
+    private final boolean inline;
 
     private final Object lock = new Object();
     private final ArrayDeque<T> queue;
@@ -63,10 +72,19 @@ class DeliverySink<T> implements Runnable, Subscription {
     private boolean completing;
     private boolean completed;
     private volatile int size;
+    private volatile long dropped;
+    /** Written only by the thread delivering (one at a time). */
+    private volatile long delivered;
+    private boolean paused;
+    /** drain() was called: no new items; the sink cancels itself once the buffer is empty. */
+    private volatile boolean draining;
+    /** An item was taken from the buffer and its consumer has not returned yet. */
+    private volatile boolean inFlight;
+    /** The thread running the consumer now (the drain task or the inline producer), for drain() from the listener. */
+    private volatile Thread runner;
     /** Drain-thread only: moving average of the waits for the next item (adapts the busy-wait). */
     private long gapAverageNanos = MAX_GAP_NANOS;
     private long gapStart;
-    private volatile long dropped;
 
     /**
      * @param idleParkNanos how long the drain task waits (parked) for more work before giving its thread back; 0 for
@@ -74,6 +92,18 @@ class DeliverySink<T> implements Runnable, Subscription {
      */
     DeliverySink(String name, int capacity, OverflowPolicy policy, Executor executor, long idleParkNanos,
                  Consumer<? super T> consumer, Hooks hooks, boolean unboundedDemand) {
+        this(name, capacity, policy, executor, idleParkNanos, consumer, hooks, unboundedDemand, null, false);
+    }
+
+    /**
+     * @param filter items it rejects are ignored ({@code null}: all pass)
+     * @param inline deliver on the producer's thread when nothing is buffered
+     */
+    DeliverySink(String name, int capacity, OverflowPolicy policy, Executor executor, long idleParkNanos,
+                 Consumer<? super T> consumer, Hooks hooks, boolean unboundedDemand, Predicate<? super T> filter,
+                 boolean inline) {
+        this.filter = filter;
+        this.inline = inline && unboundedDemand;
         this.name = name;
         this.capacity = capacity;
         this.policy = policy;
@@ -87,48 +117,59 @@ class DeliverySink<T> implements Runnable, Subscription {
     }
 
     /**
-     * Adds an item.
+     * Adds an item (or, inline with nothing buffered, delivers it on the calling thread).
      *
      * @return {@code null}, or (BLOCK policy, buffer full) a future completing when there is room again
      */
     final CompletableFuture<Void> offer(T item) {
+        if (filter != null && !filter.test(item)) {
+            return null;
+        }
         CompletableFuture<Void> wait = null;
         long drops = 0;
         boolean schedule;
+        boolean direct = false;
         Thread wake;
         synchronized (lock) {
-            if (cancelled || completing) {
+            if (cancelled || completing || draining) {
                 return null;
             }
-            if (queue.size() >= capacity) {
-                switch (policy) {
-                    case DROP_NEWEST -> {
-                        dropped++;
-                        drops = 1;
-                    }
-                    case DROP_OLDEST -> {
-                        queue.poll();
-                        queue.add(item);
-                        dropped++;
-                        drops = 1;
-                    }
-                    case BLOCK -> {
-                        queue.add(item);
-                        if (room == null) {
-                            room = new CompletableFuture<>();
-                        }
-                        wait = room;
-                    }
-                }
+            if (inline && !paused && !scheduled && queue.isEmpty()) {
+                inFlight = true;
+                direct = true;
+                schedule = false;
+                wake = null;
             } else {
-                queue.add(item);
+                if (queue.size() >= capacity) {
+                    switch (policy) {
+                        case DROP_NEWEST -> {
+                            dropped++;
+                            drops = 1;
+                        }
+                        case DROP_OLDEST -> {
+                            queue.poll();
+                            queue.add(item);
+                            dropped++;
+                            drops = 1;
+                        }
+                        case BLOCK -> {
+                            queue.add(item);
+                            if (room == null) {
+                                room = new CompletableFuture<>();
+                            }
+                            wait = room;
+                        }
+                    }
+                } else {
+                    queue.add(item);
+                }
+                size = queue.size();
+                schedule = !scheduled && demand > 0 && !paused;
+                if (schedule) {
+                    scheduled = true;
+                }
+                wake = takeWaiter();
             }
-            size = queue.size();
-            schedule = !scheduled && demand > 0;
-            if (schedule) {
-                scheduled = true;
-            }
-            wake = takeWaiter();
         }
         if (wake != null) {
             LockSupport.unpark(wake);
@@ -139,7 +180,35 @@ class DeliverySink<T> implements Runnable, Subscription {
         if (schedule) {
             submit();
         }
+        if (direct) {
+            deliverInline(item);
+        }
         return wait;
+    }
+
+    private void deliverInline(T item) {
+        Thread previous = runner;
+        runner = Thread.currentThread();
+        try {
+            deliver(item);
+        } finally {
+            runner = previous;
+            inFlight = false;
+            if (draining) {
+                synchronized (lock) {
+                    lock.notifyAll();
+                }
+            }
+        }
+    }
+
+    private void deliver(T item) {
+        delivered++;
+        try {
+            consumer.accept(item);
+        } catch (Throwable e) {
+            hooks.onConsumerError(this, e);
+        }
     }
 
     private void submit() {
@@ -161,17 +230,27 @@ class DeliverySink<T> implements Runnable, Subscription {
 
     /** Caller holds the lock. @return whether the drain task has something to do (deliver, complete or stop) */
     private boolean mustRun() {
-        return cancelled || completing || (!queue.isEmpty() && demand > 0);
+        return cancelled || completing || (!queue.isEmpty() && demand > 0 && !paused) || (draining && queue.isEmpty());
     }
 
     /** Drains the buffer; runs on the executor, never concurrently with itself. */
     @Override
     public final void run() {
+        runner = Thread.currentThread();
+        try {
+            drainLoop();
+        } finally {
+            runner = null;
+        }
+    }
+
+    private void drainLoop() {
         int delivered = 0;
         while (true) {
             T item = null;
             CompletableFuture<Void> freed = null;
             boolean signalComplete = false;
+            boolean drained = false;
             synchronized (lock) {
                 if (completing && !completed && queue.isEmpty()) {
                     completed = true;
@@ -180,9 +259,10 @@ class DeliverySink<T> implements Runnable, Subscription {
                 } else if (cancelled || completed) {
                     scheduled = false;
                     return;
-                } else if (!queue.isEmpty() && demand > 0) {
+                } else if (!queue.isEmpty() && demand > 0 && !paused) {
                     item = queue.poll();
                     size = queue.size();
+                    inFlight = true;
                     if (demand != Long.MAX_VALUE) {
                         demand--;
                     }
@@ -190,7 +270,14 @@ class DeliverySink<T> implements Runnable, Subscription {
                         freed = room;
                         room = null;
                     }
+                } else if (draining && queue.isEmpty()) {
+                    scheduled = false;
+                    drained = true;
                 }
+            }
+            if (drained) {
+                cancel();
+                return;
             }
             if (signalComplete) {
                 safeComplete();
@@ -205,10 +292,12 @@ class DeliverySink<T> implements Runnable, Subscription {
             if (freed != null) {
                 freed.complete(null);
             }
-            try {
-                consumer.accept(item);
-            } catch (Throwable e) {
-                hooks.onConsumerError(this, e);
+            deliver(item);
+            inFlight = false;
+            if (draining) {
+                synchronized (lock) {
+                    lock.notifyAll();
+                }
             }
             if (idleParkNanos == 0 && ++delivered >= BATCH) {
                 // Let other sinks sharing a bounded executor run; "scheduled" stays true.
@@ -283,10 +372,10 @@ class DeliverySink<T> implements Runnable, Subscription {
      * threads a system call, so while items typically arrive less than {@link #MAX_SPIN_NANOS} apart the wait lasts up
      * to twice the typical gap (an average of recent gaps; spinning briefly, then yielding the CPU to other runnable
      * threads such as the producer); when they arrive further apart it stays at {@link #MIN_SPIN_NANOS}, so sparse
-     * traffic and idle listeners cost nothing.
+     * traffic and idle listeners cost nothing. Never while paused or draining.
      */
     private boolean spinForMore() {
-        if (!unboundedDemand) {
+        if (!unboundedDemand || paused || draining) {
             return false;
         }
         long start = System.nanoTime();
@@ -398,7 +487,7 @@ class DeliverySink<T> implements Runnable, Subscription {
         }
     }
 
-    @Override
+    /** Removes the consumer; buffered items are discarded. */
     public final void cancel() {
         CompletableFuture<Void> freed;
         Thread wake;
@@ -412,6 +501,7 @@ class DeliverySink<T> implements Runnable, Subscription {
             freed = room;
             room = null;
             wake = takeWaiter();
+            lock.notifyAll();
         }
         if (wake != null) {
             LockSupport.unpark(wake);
@@ -423,25 +513,118 @@ class DeliverySink<T> implements Runnable, Subscription {
     }
 
     @Override
-    public final boolean isCancelled() {
+    public final void close() {
+        cancel();
+    }
+
+    @Override
+    public final boolean isClosed() {
         synchronized (lock) {
-            return cancelled || completing;
+            return cancelled || completing || draining;
         }
     }
 
     @Override
-    public final long droppedCount() {
-        return dropped;
+    public final void pause() {
+        synchronized (lock) {
+            paused = true;
+        }
     }
 
     @Override
-    public final int bufferedCount() {
+    public final void resume() {
+        boolean schedule;
+        Thread wake;
+        synchronized (lock) {
+            if (!paused) {
+                return;
+            }
+            paused = false;
+            schedule = !scheduled && !queue.isEmpty() && demand > 0 && !cancelled;
+            if (schedule) {
+                scheduled = true;
+            }
+            wake = takeWaiter();
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
+        }
+        if (schedule) {
+            submit();
+        }
+    }
+
+    @Override
+    public final boolean isPaused() {
+        synchronized (lock) {
+            return paused;
+        }
+    }
+
+    @Override
+    public final boolean drain(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean schedule;
+        Thread wake;
+        synchronized (lock) {
+            if (cancelled || completing) {
+                return queue.isEmpty() && !inFlight;
+            }
+            draining = true;
+            paused = false;
+            schedule = !scheduled;
+            if (schedule) {
+                scheduled = true;
+            }
+            wake = takeWaiter();
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
+        }
+        if (schedule) {
+            submit();
+        }
+        if (runner == Thread.currentThread()) {
+            return false; // from the listener itself: the drain task finishes after it returns
+        }
+        boolean done;
+        synchronized (lock) {
+            while (!(done = queue.isEmpty() && !inFlight) && !cancelled) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000), 0);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            done = queue.isEmpty() && !inFlight;
+        }
+        cancel();
+        return done;
+    }
+
+    @Override
+    public final ListenerStats stats() {
+        return new ListenerStats(delivered, dropped, size);
+    }
+
+    /** @return how many items were dropped for a full buffer */
+    final long droppedCount() {
+        return dropped;
+    }
+
+    /** @return how many items wait in the buffer */
+    final int bufferedCount() {
         return size;
     }
 
     @Override
     public String toString() {
         return "Listener[" + name + ", policy=" + policy + ", capacity=" + capacity + ", buffered=" + size
-                + ", dropped=" + dropped + "]";
+                + ", dropped=" + dropped + ", delivered=" + delivered + (inline ? ", inline" : "") + "]";
     }
 }

@@ -20,7 +20,7 @@ import io.leap.client.LeapTimeoutException;
 import io.leap.client.ListenerOptions;
 import io.leap.client.OverflowPolicy;
 import io.leap.client.ReconnectPolicy;
-import io.leap.client.Subscription;
+import io.leap.client.ListenerRegistration;
 import io.leap.client.reliability.Reliability.Recorder;
 import io.leap.client.transport.JdkWebSocketTransport;
 import io.leap.client.transport.WebSocketConnection;
@@ -542,7 +542,7 @@ class FaultSuiteTests {
         closeables.add(release::countDown);
         Recorder<Integer> slow = new Recorder<>();
         Recorder<Integer> fast = new Recorder<>();
-        Subscription slowSub = client.addMessageListener(m -> {
+        ListenerRegistration slowSub = client.addMessageListener(m -> {
             try {
                 release.await();
             } catch (InterruptedException e) {
@@ -581,12 +581,12 @@ class FaultSuiteTests {
         assertThat(growth).as("heap growth while stalled").isLessThan(unbounded / 2);
 
         release.countDown();
-        await().atMost(WAIT).until(() -> fast.size() == total && slowSub.bufferedCount() == 0
-                && slow.size() + slowSub.droppedCount() == total);
+        await().atMost(WAIT).until(() -> fast.size() == total && slowSub.stats().queued() == 0
+                && slow.size() + slowSub.stats().dropped() == total);
         List<Integer> all = IntStream.range(0, total).boxed().toList();
         assertThat(fast.snapshot()).containsExactlyElementsOf(all);
         assertThat(slow.snapshot()).isSorted().doesNotHaveDuplicates();
-        long drops = slowSub.droppedCount();
+        long drops = slowSub.stats().dropped();
         switch (policy) {
             case BLOCK -> {
                 assertThat(drops).isZero();
@@ -704,16 +704,16 @@ class FaultSuiteTests {
                         String ch = "ch" + random.nextInt(8);
                         int op = random.nextInt(100);
                         if (op < 30) {
-                            futures.add(client.subscribe(ch));
+                            futures.add(client.subscribeAsync(ch));
                         } else if (op < 50) {
-                            futures.add(client.unsubscribe(ch));
+                            futures.add(client.unsubscribeAsync(ch));
                         } else if (op < 85) {
-                            futures.add(client.publish(ch, "e", Map.of("i", i)));
+                            futures.add(client.publishAsync(ch, "e", Map.of("i", i)));
                         } else if (op < 92) {
-                            futures.add(client.setChannelState(ch, Map.of("i", i)));
+                            futures.add(client.setChannelStateAsync(ch, Map.of("i", i)));
                         } else if (op < 99) {
-                            Subscription s = client.addMessageListener(m -> { });
-                            s.cancel();
+                            ListenerRegistration s = client.addMessageListener(m -> { });
+                            s.close();
                         } else {
                             client.stats();
                             client.channels();

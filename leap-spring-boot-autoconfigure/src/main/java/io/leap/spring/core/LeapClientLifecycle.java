@@ -99,7 +99,7 @@ public class LeapClientLifecycle implements SmartLifecycle {
 			this.client.connectAsync().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			List<CompletableFuture<?>> subscriptions = new ArrayList<>();
 			for (String channel : this.channels) {
-				subscriptions.add(this.client.subscribe(channel));
+				subscriptions.add(this.client.subscribeAsync(channel));
 			}
 			CompletableFuture.allOf(subscriptions.toArray(CompletableFuture[]::new))
 				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -193,7 +193,7 @@ public class LeapClientLifecycle implements SmartLifecycle {
 
 	private void subscribeChannels() {
 		for (String channel : this.channels) {
-			this.client.subscribe(channel).whenComplete((result, error) -> {
+			this.client.subscribeAsync(channel).whenComplete((result, error) -> {
 				if (error != null && this.running) {
 					logger.warn("Could not subscribe to Leap channel '" + channel + "': "
 							+ LifecycleSupport.unwrap(error));

@@ -13,7 +13,7 @@ import io.leap.client.ConnectionStateChange;
 import io.leap.client.LeapClient;
 import io.leap.client.LeapMessage;
 import io.leap.client.ListenerOptions;
-import io.leap.client.Subscription;
+import io.leap.client.ListenerRegistration;
 import io.leap.spring.internal.LifecycleSupport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -169,7 +169,7 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
 
 		private final Consumer<T> publisher;
 
-		private volatile Subscription subscription;
+		private volatile ListenerRegistration subscription;
 
 		private final AtomicLong remaining = new AtomicLong(-1);
 
@@ -206,9 +206,9 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
 		}
 
 		void beginDrain() {
-			Subscription current = this.subscription;
+			ListenerRegistration current = this.subscription;
 			synchronized (this.lock) {
-				this.remaining.set((current != null) ? current.bufferedCount() : 0);
+				this.remaining.set((current != null) ? current.stats().queued() : 0);
 				this.draining = true;
 			}
 		}
@@ -216,8 +216,8 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
 		boolean awaitDrained(long deadlineNanos) throws InterruptedException {
 			synchronized (this.lock) {
 				while (this.inProgress > 0 || this.remaining.get() > 0) {
-					Subscription current = this.subscription;
-					if (current == null || current.isCancelled()) {
+					ListenerRegistration current = this.subscription;
+					if (current == null || current.isClosed()) {
 						return this.inProgress == 0;
 					}
 					long left = deadlineNanos - System.nanoTime();
@@ -232,9 +232,9 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
 		}
 
 		void cancel() {
-			Subscription current = this.subscription;
+			ListenerRegistration current = this.subscription;
 			if (current != null) {
-				current.cancel();
+				current.close();
 			}
 		}
 

@@ -28,7 +28,7 @@ import io.leap.client.LeapMessage;
 import io.leap.client.LeapSubscriptionException;
 import io.leap.client.ListenerOptions;
 import io.leap.client.OverflowPolicy;
-import io.leap.client.Subscription;
+import io.leap.client.ListenerRegistration;
 import io.leap.spring.internal.LifecycleSupport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -84,9 +84,9 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
 
 	private @Nullable ExecutorService ownedExecutor;
 
-	private @Nullable Subscription messageSubscription;
+	private @Nullable ListenerRegistration messageSubscription;
 
-	private @Nullable Subscription stateSubscription;
+	private @Nullable ListenerRegistration stateSubscription;
 
 	private @Nullable ScheduledExecutorService scheduler;
 
@@ -223,12 +223,12 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
 			if (this.containers.isEmpty() || this.client == null) {
 				return;
 			}
-			if (this.messageSubscription == null || this.messageSubscription.isCancelled()) {
+			if (this.messageSubscription == null || this.messageSubscription.isClosed()) {
 				this.messageSubscription = this.client.addMessageListener(this::dispatch,
 						ListenerOptions.defaults().withOverflowPolicy(OverflowPolicy.BLOCK)
 							.withName("leap-listener-dispatcher"));
 			}
-			if (this.stateSubscription == null || this.stateSubscription.isCancelled()) {
+			if (this.stateSubscription == null || this.stateSubscription.isClosed()) {
 				this.stateSubscription = this.client.addConnectionStateListener(this::onStateChange);
 			}
 		}
@@ -283,7 +283,7 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
 				continue;
 			}
 			try {
-				current.subscribe(channel).whenComplete((result, error) -> {
+				current.subscribeAsync(channel).whenComplete((result, error) -> {
 					this.subscribing.remove(channel);
 					if (error == null) {
 						this.warned.remove(channel);
@@ -402,11 +402,11 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
 
 	private void cancelClientListeners() {
 		if (this.messageSubscription != null) {
-			this.messageSubscription.cancel();
+			this.messageSubscription.close();
 			this.messageSubscription = null;
 		}
 		if (this.stateSubscription != null) {
-			this.stateSubscription.cancel();
+			this.stateSubscription.close();
 			this.stateSubscription = null;
 		}
 	}

@@ -106,7 +106,7 @@ final class LeapListenerInvoker {
 		for (String channel : this.replyChannels) {
 			CompletableFuture<Void> sent;
 			try {
-				sent = this.client.get().publish(channel, event, data);
+				sent = this.client.get().publishAsync(channel, event, data);
 			}
 			catch (RuntimeException ex) {
 				sent = CompletableFuture.failedFuture(ex);

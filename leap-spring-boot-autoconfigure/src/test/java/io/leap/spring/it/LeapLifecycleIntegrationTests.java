@@ -299,7 +299,7 @@ class LeapLifecycleIntegrationTests {
 			this.bridgeRunning = this.bridge.getObject().isRunning();
 			try {
 				this.leap.publish("orders", "via-template", Map.of("n", 1));
-				this.client.publish("orders", "via-socket", Map.of("n", 2)).get(10, TimeUnit.SECONDS);
+				this.client.publishAsync("orders", "via-socket", Map.of("n", 2)).get(10, TimeUnit.SECONDS);
 			}
 			catch (Exception ex) {
 				this.failures.add(ex);

@@ -1,4 +1,4 @@
-package io.leap.client.internal;
+package io.leap.client.internal.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

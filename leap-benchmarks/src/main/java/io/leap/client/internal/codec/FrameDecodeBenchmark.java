@@ -1,4 +1,4 @@
-package io.leap.client.internal;
+package io.leap.client.internal.codec;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

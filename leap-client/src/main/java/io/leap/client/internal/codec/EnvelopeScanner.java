@@ -1,4 +1,4 @@
-package io.leap.client.internal;
+package io.leap.client.internal.codec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -15,10 +15,10 @@ import java.util.Arrays;
  * the final word and the error messages. Works over UTF-8 bytes or over chars (text frames a transport has already
  * decoded) without converting between them. Not thread-safe: one per connection, used by the reading thread only.
  */
-final class EnvelopeScanner {
+public final class EnvelopeScanner {
 
     /** Containers nested deeper than this inside a value are left to Jackson (whose own limit is higher). */
-    static final int MAX_DEPTH = 256;
+    public static final int MAX_DEPTH = 256;
     /** Numbers longer than this are left to Jackson (whose own limit is higher). */
     private static final int MAX_NUMBER_LENGTH = 100;
     private static final int END = -1;
@@ -59,7 +59,7 @@ final class EnvelopeScanner {
      * @return the envelope (the same instance, reset, on every call: use it before the next call), or {@code null} to
      *         let the Jackson parser decide
      */
-    Envelope scan(byte[] buf, int off, int len) {
+    public Envelope scan(byte[] buf, int off, int len) {
         bytes = buf;
         chars = null;
         try {
@@ -70,7 +70,7 @@ final class EnvelopeScanner {
     }
 
     /** @see #scan(byte[], int, int) */
-    Envelope scan(char[] buf, int off, int len) {
+    public Envelope scan(char[] buf, int off, int len) {
         chars = buf;
         bytes = null;
         try {

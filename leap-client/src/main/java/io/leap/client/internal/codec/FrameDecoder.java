@@ -1,4 +1,4 @@
-package io.leap.client.internal;
+package io.leap.client.internal.codec;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -10,7 +10,7 @@ import java.util.zip.Inflater;
  * its buffers and its {@link Inflater}; enforces the message size limit (after decompression) so a zip bomb is refused
  * with a clear error. Not thread-safe: one per connection, used by the reading thread only.
  */
-final class FrameDecoder {
+public final class FrameDecoder {
     private static final int INITIAL = 16 * 1024;
     /** Buffers above this size are released after use so one huge message does not pin memory forever. */
     private static final int KEEP = 1024 * 1024;
@@ -34,7 +34,7 @@ final class FrameDecoder {
     private int utf8Len;
     private boolean utf8TooLarge;
 
-    FrameDecoder(EnvelopeParser parser, int maxSize) {
+    public FrameDecoder(EnvelopeParser parser, int maxSize) {
         this.parser = parser;
         this.maxSize = maxSize;
     }
@@ -43,7 +43,7 @@ final class FrameDecoder {
      * @return the envelope once {@code last} is true, otherwise {@code null}
      * @throws DecodeException if the message is invalid or too large (the decoder stays usable)
      */
-    Envelope onText(CharSequence data, boolean last) {
+    public Envelope onText(CharSequence data, boolean last) {
         int n = data.length();
         if (last && charLen == 0 && !textTooLarge && data instanceof CharBuffer cb && cb.hasArray()) {
             if (n > maxSize) {
@@ -85,7 +85,7 @@ final class FrameDecoder {
      * @return the envelope once {@code last} is true, otherwise {@code null}
      * @throws DecodeException if the message is invalid or too large (the decoder stays usable)
      */
-    Envelope onTextUtf8(ByteBuffer data, boolean last) {
+    public Envelope onTextUtf8(ByteBuffer data, boolean last) {
         int n = data.remaining();
         if (last && utf8Len == 0 && !utf8TooLarge) {
             if (n > maxSize) {
@@ -143,7 +143,7 @@ final class FrameDecoder {
      * @return the envelope once {@code last} is true, otherwise {@code null}
      * @throws DecodeException if the message is not a valid zlib stream, is too large, or its JSON is invalid
      */
-    Envelope onBinary(ByteBuffer data, boolean last) {
+    public Envelope onBinary(ByteBuffer data, boolean last) {
         if (last && compressedLen == 0 && !binaryTooLarge) {
             inflater.reset();
             inflater.setInput(data);
@@ -247,7 +247,7 @@ final class FrameDecoder {
     }
 
     /** Releases the inflater's native memory. Call once, from the reading thread, when the connection has ended. */
-    void release() {
+    public void release() {
         inflater.end();
     }
 }

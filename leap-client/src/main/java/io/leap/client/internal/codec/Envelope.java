@@ -1,34 +1,36 @@
-package io.leap.client.internal;
+package io.leap.client.internal.codec;
+
+import io.leap.client.internal.Protocol;
 
 /** The parts of a server payload the client routes on; the user's data stays raw. Internal. */
-final class Envelope {
-    static final int OP_ABSENT = -1;
-    static final int OP_INVALID = -2;
+public final class Envelope {
+    public static final int OP_ABSENT = -1;
+    public static final int OP_INVALID = -2;
 
-    int op = OP_ABSENT;
+    public int op = OP_ABSENT;
     /** op 1. */
-    long heartbeatInterval = -1;
+    public long heartbeatInterval = -1;
     /** op 3 / 4. */
-    String tag;
+    public String tag;
     /** op 0: {@code c}. */
-    String channel;
+    public String channel;
     /** op 0: {@code u}. */
-    boolean unicast;
+    public boolean unicast;
     /** op 0: {@code e}. */
-    String event;
+    public String event;
     /** op 0: {@code d} (not set for MESSAGE / DIRECT_MESSAGE, whose nested parts are below). */
-    RawJson data;
+    public RawJson data;
     /** op 0: {@code d} was not an object where one was needed. */
-    boolean badData;
+    public boolean badData;
     /** MESSAGE / DIRECT_MESSAGE: {@code d.e}. */
-    String messageEvent;
+    public String messageEvent;
     /** MESSAGE / DIRECT_MESSAGE: {@code d.d}. */
-    RawJson messageData;
+    public RawJson messageData;
     /** MESSAGE / DIRECT_MESSAGE: {@code d} was an object and has been parsed into the two fields above. */
-    boolean messageParsed;
+    public boolean messageParsed;
 
     /** Back to the state of a new instance (the scanner reuses one envelope per connection). */
-    void reset() {
+    public void reset() {
         op = OP_ABSENT;
         heartbeatInterval = -1;
         tag = null;
@@ -42,8 +44,8 @@ final class Envelope {
         messageParsed = false;
     }
 
-    static boolean isMessage(String event) {
-        return "MESSAGE".equals(event) || "DIRECT_MESSAGE".equals(event);
+    public static boolean isMessage(String event) {
+        return Protocol.isMessage(event);
     }
 
     @Override

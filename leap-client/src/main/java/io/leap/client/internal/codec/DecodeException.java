@@ -1,16 +1,16 @@
-package io.leap.client.internal;
+package io.leap.client.internal.codec;
 
 import io.leap.client.LeapException;
 
 /** A frame could not be decoded; it is skipped, the connection stays up. Internal. */
-final class DecodeException extends LeapException {
+public final class DecodeException extends LeapException {
     private static final long serialVersionUID = 1L;
 
-    DecodeException(String message) {
+    public DecodeException(String message) {
         super(message);
     }
 
-    DecodeException(String message, Throwable cause) {
+    public DecodeException(String message, Throwable cause) {
         super(message, cause);
     }
 }

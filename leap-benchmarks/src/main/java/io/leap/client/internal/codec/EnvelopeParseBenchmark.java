@@ -1,4 +1,4 @@
-package io.leap.client.internal;
+package io.leap.client.internal.codec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;

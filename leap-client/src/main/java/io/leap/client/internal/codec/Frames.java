@@ -1,20 +1,20 @@
-package io.leap.client.internal;
+package io.leap.client.internal.codec;
 
 import java.io.StringWriter;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.ObjectMapper;
 
 /** Writes the client's outgoing payloads. The Identify payload contains the token: never log it. */
-final class Frames {
-    static final String HEARTBEAT = "{\"op\":3}";
+public final class Frames {
+    public static final String HEARTBEAT = "{\"op\":3}";
 
     private final ObjectMapper mapper;
 
-    Frames(ObjectMapper mapper) {
+    public Frames(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 
-    String identify(String projectId, String token) {
+    public String identify(String projectId, String token) {
         StringWriter w = new StringWriter(128);
         try (JsonGenerator g = mapper.createGenerator(w)) {
             g.writeStartObject();
@@ -31,7 +31,7 @@ final class Frames {
         return w.toString();
     }
 
-    String heartbeatReply(String tag) {
+    public String heartbeatReply(String tag) {
         StringWriter w = new StringWriter(64);
         try (JsonGenerator g = mapper.createGenerator(w)) {
             g.writeStartObject();
@@ -46,7 +46,7 @@ final class Frames {
     }
 
     /** A dispatch whose {@code d} is {@code data} written by the mapper ({@code null} → JSON null). */
-    String dispatch(String channel, String event, Object data) {
+    public String dispatch(String channel, String event, Object data) {
         StringWriter w = new StringWriter(128);
         try (JsonGenerator g = mapper.createGenerator(w)) {
             g.writeStartObject();
@@ -64,7 +64,7 @@ final class Frames {
     }
 
     /** A client MESSAGE: {@code d = {e: event, d: data}}. */
-    String message(String channel, String event, Object data) {
+    public String message(String channel, String event, Object data) {
         StringWriter w = new StringWriter(256);
         try (JsonGenerator g = mapper.createGenerator(w)) {
             g.writeStartObject();

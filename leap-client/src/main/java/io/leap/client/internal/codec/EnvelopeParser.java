@@ -1,4 +1,4 @@
-package io.leap.client.internal;
+package io.leap.client.internal.codec;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -15,14 +15,14 @@ import tools.jackson.core.TokenStreamFactory;
  * than a token stream, see docs/PERFORMANCE.md); whatever it declines (other opcodes, escapes in envelope fields,
  * invalid JSON, ...) is parsed with Jackson's streaming parser, which has the final word and the error messages.
  */
-final class EnvelopeParser {
+public final class EnvelopeParser {
     private final TokenStreamFactory factory;
     private final EnvelopeScanner scanner = new EnvelopeScanner();
 
     private char[] chars;
     private byte[] bytes;
 
-    EnvelopeParser(TokenStreamFactory factory) {
+    public EnvelopeParser(TokenStreamFactory factory) {
         this.factory = factory;
     }
 
@@ -30,13 +30,13 @@ final class EnvelopeParser {
      * @return the envelope; it may be reused by the next call, so use it before parsing the next frame
      * @throws DecodeException if the payload is not a valid JSON object
      */
-    Envelope parse(char[] buf, int off, int len) {
+    public Envelope parse(char[] buf, int off, int len) {
         Envelope fast = scanner.scan(buf, off, len);
         return fast != null ? fast : parseWithJackson(buf, off, len);
     }
 
     /** The Jackson path alone (package-private for the tests that compare both paths). */
-    Envelope parseWithJackson(char[] buf, int off, int len) {
+    public Envelope parseWithJackson(char[] buf, int off, int len) {
         chars = buf;
         bytes = null;
         try {
@@ -47,13 +47,13 @@ final class EnvelopeParser {
     }
 
     /** @see #parse(char[], int, int) */
-    Envelope parse(byte[] buf, int off, int len) {
+    public Envelope parse(byte[] buf, int off, int len) {
         Envelope fast = scanner.scan(buf, off, len);
         return fast != null ? fast : parseWithJackson(buf, off, len);
     }
 
     /** @see #parseWithJackson(char[], int, int) */
-    Envelope parseWithJackson(byte[] buf, int off, int len) {
+    public Envelope parseWithJackson(byte[] buf, int off, int len) {
         bytes = buf;
         chars = null;
         try {

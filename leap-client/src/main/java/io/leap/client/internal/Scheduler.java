@@ -1,0 +1,99 @@
+package io.leap.client.internal;
+
+import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client's clock and timer thread, injectable so that timing logic (heartbeats, timeouts, backoff) can be tested
+ * with a fake clock. Tasks run one at a time, in deadline order.
+ */
+interface Scheduler {
+
+    /** A scheduled task. */
+    interface Timer {
+        /** Cancels the task if it has not run yet. Idempotent. */
+        void cancel();
+    }
+
+    /** A timer that does nothing when cancelled. */
+    Timer NONE = () -> { };
+
+    /** @return a monotonic time in nanoseconds, as {@link System#nanoTime()} */
+    long nanoTime();
+
+    /** @return the wall-clock time (for state-change timestamps) */
+    Instant now();
+
+    /**
+     * @return a timer, or {@link #NONE} if the scheduler is shut down (the task never runs)
+     */
+    Timer schedule(Runnable task, long delayNanos);
+
+    /**
+     * @return a repeating timer, or {@link #NONE} if the scheduler is shut down
+     */
+    Timer scheduleWithFixedDelay(Runnable task, long initialDelayNanos, long delayNanos);
+
+    /** Stops the scheduler; pending tasks never run. */
+    void shutdown();
+
+    /** The real scheduler: one daemon thread. */
+    static Scheduler threaded(String threadName) {
+        return new Threaded(threadName);
+    }
+
+    /** {@link Scheduler} over a single-thread {@link ScheduledThreadPoolExecutor}. */
+    final class Threaded implements Scheduler {
+        private final ScheduledThreadPoolExecutor executor;
+
+        Threaded(String threadName) {
+            executor = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory(threadName));
+            executor.setRemoveOnCancelPolicy(true);
+            executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        }
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public Instant now() {
+            return Instant.now();
+        }
+
+        @Override
+        public Timer schedule(Runnable task, long delayNanos) {
+            try {
+                ScheduledFuture<?> f = executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+                return () -> f.cancel(false);
+            } catch (RejectedExecutionException e) {
+                return NONE;
+            }
+        }
+
+        @Override
+        public Timer scheduleWithFixedDelay(Runnable task, long initialDelayNanos, long delayNanos) {
+            try {
+                ScheduledFuture<?> f = executor.scheduleWithFixedDelay(task, initialDelayNanos, delayNanos,
+                        TimeUnit.NANOSECONDS);
+                return () -> f.cancel(false);
+            } catch (RejectedExecutionException e) {
+                return NONE;
+            }
+        }
+
+        @Override
+        public void shutdown() {
+            executor.shutdownNow();
+        }
+
+        /** Waits for the thread to end (best effort). */
+        void awaitTermination(long millis) throws InterruptedException {
+            executor.awaitTermination(millis, TimeUnit.MILLISECONDS);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.leap.client.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the token of each connection attempt comes from: the configured token, or the token provider asked before
+ * every attempt (so rotated tokens are picked up). After a 4001 it says whether the provider now has a different
+ * token, which the client tries once before giving up. Also knows which strings of a token are secret, for redaction.
+ * Called outside the client's lock: the provider is user code.
+ */
+final class TokenSource {
+
+    private static final Logger log = LoggerFactory.getLogger(io.leap.client.LeapClient.class);
+    private static final String PREFIX = "leap_token_";
+
+    private final int clientId;
+    private final ClientConfig config;
+
+    TokenSource(int clientId, ClientConfig config) {
+        this.clientId = clientId;
+        this.config = config;
+    }
+
+    /**
+     * @return the token to identify with now, or {@code null} for an anonymous connection
+     * @throws RuntimeException whatever the provider throws
+     */
+    String current() {
+        if (config.tokenProvider() == null) {
+            return config.token();
+        }
+        String t = config.tokenProvider().get();
+        return t == null || t.isEmpty() ? null : t;
+    }
+
+    /**
+     * A connection was closed with 4001.
+     *
+     * @return a different token from the provider to try once, or {@code null} to give up (no provider, the same
+     *         token, the provider failed, or {@code conn} was already that single retry)
+     */
+    String afterRejection(Connection conn) {
+        if (config.tokenProvider() == null || conn.authRetry || conn.dead) {
+            return null;
+        }
+        try {
+            String candidate = current();
+            return candidate != null && !candidate.equals(conn.token) ? candidate : null;
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("client", clientId).log("The token provider failed after a 4001: {}",
+                    Connection.describe(e));
+            return null;
+        }
+    }
+
+    /**
+     * @param text  a server's free text (a close reason)
+     * @param token the token of the connection, or {@code null}
+     * @return the text with the token (also without its {@code leap_token_} prefix) and anything token-like redacted
+     */
+    static String redact(String text, String token) {
+        String bare = token != null && token.startsWith(PREFIX) && token.length() > PREFIX.length() + 3
+                ? token.substring(PREFIX.length()) : null;
+        return Redaction.redactText(text, token, bare);
+    }
+}
