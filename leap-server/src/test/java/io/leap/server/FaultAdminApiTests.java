@@ -34,7 +34,7 @@ class FaultAdminApiTests {
     }
 
     private HttpResponse<String> admin(String method, String path, String body) throws Exception {
-        return TlsAndAdminTest.admin(server, method, path, body, ptk);
+        return TlsAndAdminTests.admin(server, method, path, body, ptk);
     }
 
     private static JsonNode json(HttpResponse<String> response) {
@@ -246,7 +246,7 @@ class FaultAdminApiTests {
         assertError(admin("PUT", "rest-delay", "{}"), 400, "invalid_request", "delay_ms");
         assertError(admin("DELETE", "rest-delay", null), 404, "not_found", "No admin route");
         assertError(admin("GET", "nothing-here", null), 404, "not_found", "No admin route");
-        assertError(TlsAndAdminTest.admin(server, "GET", "stats", null, "ptk_wrong"), 401, "invalid_auth",
+        assertError(TlsAndAdminTests.admin(server, "GET", "stats", null, "ptk_wrong"), 401, "invalid_auth",
                 "project token");
     }
 }

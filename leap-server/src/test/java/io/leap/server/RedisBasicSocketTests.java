@@ -3,7 +3,7 @@ package io.leap.server;
 import io.leap.server.redis.SharedRedis;
 
 /** The basic socket test against the Redis engine. */
-class RedisBasicSocketTests extends BasicSocketTest {
+class RedisBasicSocketTests extends BasicSocketTests {
 
     @Override
     LeapServer.Builder builder() {

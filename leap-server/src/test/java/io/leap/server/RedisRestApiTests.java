@@ -3,7 +3,7 @@ package io.leap.server;
 import io.leap.server.redis.SharedRedis;
 
 /** The whole REST suite against the Redis engine (one node on a real {@code redis-server}). */
-class RedisRestApiTests extends RestApiTest {
+class RedisRestApiTests extends RestApiTests {
 
     @Override
     LeapServer.Builder builder() {

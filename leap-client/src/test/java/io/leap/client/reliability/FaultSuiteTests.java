@@ -71,8 +71,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code io.leap.spring.reliability} package). Each test names its scenario and asserts concrete outcomes; measured
  * figures are printed as {@code [reliability] ...} lines and summarised in {@code docs/RELIABILITY.md}.
  *
- * <p>Related, not repeated here: every other close code ({@code LeapClientResilienceTest.reconnectsAfterCloseCode}),
- * missing heartbeat acks, tagged heartbeats, and drop-policy details ({@code LeapClientDeliveryTest}).
+ * <p>Related, not repeated here: every other close code ({@code LeapClientResilienceTests.reconnectsAfterCloseCode}),
+ * missing heartbeat acks, tagged heartbeats, and drop-policy details ({@code LeapClientDeliveryTests}).
  */
 class FaultSuiteTests {
 

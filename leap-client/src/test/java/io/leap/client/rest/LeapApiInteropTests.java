@@ -30,8 +30,8 @@ import io.leap.client.rest.StubHttpServer.Reply;
  */
 class LeapApiInteropTests {
 
-    static final String PTK = LeapApiWireTest.PTK;
-    static final String LEAP_TOKEN = LeapApiWireTest.LEAP_TOKEN;
+    static final String PTK = LeapApiWireTests.PTK;
+    static final String LEAP_TOKEN = LeapApiWireTests.LEAP_TOKEN;
 
     StubHttpServer stub;
     LeapApi api;
@@ -111,7 +111,7 @@ class LeapApiInteropTests {
 
     private static Reply channels(List<String> ids, long total) {
         return Reply.json(200, "{\"success\":true,\"data\":{\"channels\":["
-                + ids.stream().map(id -> LeapApiWireTest.channelJson(id, "public", "{}"))
+                + ids.stream().map(id -> LeapApiWireTests.channelJson(id, "public", "{}"))
                         .collect(Collectors.joining(","))
                 + "]" + (total >= 0 ? ",\"total_count\":" + total : "") + "}}");
     }
@@ -181,7 +181,7 @@ class LeapApiInteropTests {
                         byte[] body = head.startsWith("POST")
                                 ? "{\"success\":true,\"data\":{}}".getBytes(StandardCharsets.UTF_8)
                                 : ("{\"success\":true,\"data\":{\"channel\":"
-                                        + LeapApiWireTest.channelJson("c", "public", "{}") + "}}")
+                                        + LeapApiWireTests.channelJson("c", "public", "{}") + "}}")
                                         .getBytes(StandardCharsets.UTF_8);
                         out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
                                 + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
-class EnvelopeParserTest {
+class EnvelopeParserTests {
     final EnvelopeParser parser = new EnvelopeParser(JsonMapper.builder().build().tokenStreamFactory());
 
     private Envelope parse(String json, boolean bytes) {

@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The hand-written scanner must accept only what the Jackson path accepts, with the same result; everything it declines
  * goes to Jackson. Checked on the usual frames and, differentially, on random (often invalid) envelopes.
  */
-class EnvelopeScannerTest {
+class EnvelopeScannerTests {
 
     private final EnvelopeParser parser = new EnvelopeParser(JsonMapper.builder().build().tokenStreamFactory());
     private final EnvelopeScanner scanner = new EnvelopeScanner();

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The protocol suite against the in-memory engine; {@code RedisProtocolTests} runs it against the Redis engine. */
-class ProtocolTest {
+class ProtocolTests {
 
     /** The builder every server of the suite starts from: the engine under test. */
     LeapServer.Builder builder() {

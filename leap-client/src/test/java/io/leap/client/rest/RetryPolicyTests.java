@@ -13,7 +13,7 @@ import io.leap.client.Backoff;
 
 import org.junit.jupiter.api.Test;
 
-class RetryPolicyTest {
+class RetryPolicyTests {
 
     @Test
     void delaysGrowExponentiallyWithFullJitterUpToTheCap() {
@@ -38,7 +38,7 @@ class RetryPolicyTest {
     @Test
     void usesItsBackoffWithTheGivenRandomSource() {
         long seed = System.nanoTime();
-        System.out.println("RetryPolicyTest seed=" + seed);
+        System.out.println("RetryPolicyTests seed=" + seed);
         Backoff backoff = Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(1), 3.0, 0.5);
         RetryPolicy p = RetryPolicy.of(4, backoff);
         assertThat(p.backoff()).contains(backoff);

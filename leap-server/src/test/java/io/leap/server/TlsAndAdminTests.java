@@ -21,7 +21,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class TlsAndAdminTest {
+class TlsAndAdminTests {
 
     @Test
     void servesWssAndHttpsWithAKeyStore() throws Exception {

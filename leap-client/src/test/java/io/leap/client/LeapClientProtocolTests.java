@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Protocol details tested with a scripted transport (the test plays the server). */
-class LeapClientProtocolTest {
+class LeapClientProtocolTests {
 
     final FakeTransport transport = new FakeTransport();
     LeapClient client;

@@ -34,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Wire-level behaviour of {@link LeapApi} against a scripted JDK HTTP server: headers, encoding, bodies, envelope
  * decoding, error mapping, retries and timeouts.
  */
-class LeapApiWireTest {
+class LeapApiWireTests {
 
     static final String PTK = "ptk_NjQ5MjYxMzYyNzYxNDY1NDU";
     static final String PAT = "pat_MTkzMDU5MTE4NzcyNDA0MjI3";

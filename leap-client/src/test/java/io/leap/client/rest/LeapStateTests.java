@@ -13,7 +13,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-class LeapStateTest {
+class LeapStateTests {
 
     record Player(String name, int score) {
     }

@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * injected failures, and the socket events each REST call causes (protocol spec §12), observed with a raw JDK
  * WebSocket ({@link RawLeapSocket}).
  */
-class LeapApiServerTest {
+class LeapApiServerTests {
 
     static final String PTK = "ptk_full_" + UUID.randomUUID().toString().replace("-", "");
     static final String READ_ONLY_PTK = "ptk_read_" + UUID.randomUUID().toString().replace("-", "");

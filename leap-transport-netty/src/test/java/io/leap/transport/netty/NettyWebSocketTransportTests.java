@@ -49,7 +49,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link NettyWebSocketTransport} under a real {@link LeapClient}, against {@code leap-server}. */
-class NettyWebSocketTransportTest {
+class NettyWebSocketTransportTests {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private LeapServer server;

@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The socket events each {@link LeapApi} call causes (protocol spec §12), as seen by a {@link LeapClient}
  * connected to the embedded server with a Leap token.
  */
-class LeapApiClientEventsTest {
+class LeapApiClientEventsTests {
 
     static final String PTK = "ptk_events_" + UUID.randomUUID().toString().replace("-", "");
     static final long WAIT_SECONDS = 10;

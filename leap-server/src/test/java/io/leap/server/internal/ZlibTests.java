@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every output must be one complete zlib stream that the JDK's zlib inflates back to the input, with nothing after it. */
-class ZlibTest {
+class ZlibTests {
 
     private static byte[] inflateWithJdk(byte[] stream) throws DataFormatException {
         Inflater inflater = new Inflater();

@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
 
 /** The REST suite against the in-memory engine; {@code RedisRestApiTests} runs it against the Redis engine. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RestApiTest {
+class RestApiTests {
 
     /** The builder every server of the suite starts from: the engine under test. */
     LeapServer.Builder builder() {
