@@ -178,8 +178,11 @@ public final class Backoff {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Backoff b && initial.equals(b.initial) && max.equals(b.max)
-                && Double.compare(multiplier, b.multiplier) == 0 && Double.compare(jitter, b.jitter) == 0;
+        return o instanceof Backoff b
+                && initial.equals(b.initial)
+                && max.equals(b.max)
+                && Double.compare(multiplier, b.multiplier) == 0
+                && Double.compare(jitter, b.jitter) == 0;
     }
 
     @Override

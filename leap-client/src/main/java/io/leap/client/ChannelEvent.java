@@ -59,8 +59,7 @@ public sealed interface ChannelEvent {
      * @param channel   the channel with its current state
      * @param unicast   {@code u}
      */
-    record ChannelAvailable(String channelId, Channel channel, boolean unicast) implements ChannelEvent {
-    }
+    record ChannelAvailable(String channelId, Channel channel, boolean unicast) implements ChannelEvent {}
 
     /**
      * {@code UNAVAILABLE}: the session lost the channel (deleted, unsubscribed through REST, a resubscription refused, a
@@ -72,8 +71,7 @@ public sealed interface ChannelEvent {
      * @param unicast   {@code u}
      */
     record ChannelUnavailable(String channelId, boolean graceful, String errorCode, boolean unicast)
-            implements ChannelEvent {
-    }
+            implements ChannelEvent {}
 
     /**
      * {@code STATE_UPDATE}: the channel's complete new state.
@@ -82,8 +80,7 @@ public sealed interface ChannelEvent {
      * @param state     the full state after the change
      * @param unicast   {@code u}
      */
-    record StateUpdate(String channelId, JsonNode state, boolean unicast) implements ChannelEvent {
-    }
+    record StateUpdate(String channelId, JsonNode state, boolean unicast) implements ChannelEvent {}
 
     /**
      * {@code TOKEN_STATE_UPDATE}: the token's new state (the new {@code INIT.metadata}).
@@ -92,8 +89,7 @@ public sealed interface ChannelEvent {
      * @param state     the token's new full state
      * @param unicast   {@code u}
      */
-    record TokenStateUpdate(String channelId, JsonNode state, boolean unicast) implements ChannelEvent {
-    }
+    record TokenStateUpdate(String channelId, JsonNode state, boolean unicast) implements ChannelEvent {}
 
     /**
      * {@code PIPE_ROOM_AVAILABLE}.
@@ -102,8 +98,7 @@ public sealed interface ChannelEvent {
      * @param data      the event data ({@code pipe_room}, {@code connection})
      * @param unicast   {@code u}
      */
-    record PipeRoomAvailable(String channelId, JsonNode data, boolean unicast) implements ChannelEvent {
-    }
+    record PipeRoomAvailable(String channelId, JsonNode data, boolean unicast) implements ChannelEvent {}
 
     /**
      * {@code PIPE_ROOM_UPDATE}.
@@ -112,8 +107,7 @@ public sealed interface ChannelEvent {
      * @param data      the event data ({@code pipe_room}, {@code connection})
      * @param unicast   {@code u}
      */
-    record PipeRoomUpdate(String channelId, JsonNode data, boolean unicast) implements ChannelEvent {
-    }
+    record PipeRoomUpdate(String channelId, JsonNode data, boolean unicast) implements ChannelEvent {}
 
     /**
      * {@code PIPE_ROOM_UNAVAILABLE}.
@@ -125,9 +119,9 @@ public sealed interface ChannelEvent {
      * @param data      the whole event data
      * @param unicast   {@code u}
      */
-    record PipeRoomUnavailable(String channelId, String joinToken, boolean graceful, String errorCode, JsonNode data,
-                               boolean unicast) implements ChannelEvent {
-    }
+    record PipeRoomUnavailable(
+            String channelId, String joinToken, boolean graceful, String errorCode, JsonNode data, boolean unicast)
+            implements ChannelEvent {}
 
     /**
      * A dispatch this client does not know, delivered as received (logged at debug, never a reason to disconnect).
@@ -137,6 +131,5 @@ public sealed interface ChannelEvent {
      * @param data      the event data ({@code NullNode} if absent or unparseable)
      * @param unicast   {@code u}
      */
-    record UnknownEvent(String channelId, String event, JsonNode data, boolean unicast) implements ChannelEvent {
-    }
+    record UnknownEvent(String channelId, String event, JsonNode data, boolean unicast) implements ChannelEvent {}
 }

@@ -16,7 +16,14 @@ import java.time.Duration;
  * @param decodeErrors     frames that could not be decoded and were skipped
  * @param lastHeartbeatRtt round trip of the last acknowledged heartbeat, or {@code null} if none yet
  */
-public record ClientStats(ConnectionState state, long framesReceived, long dispatches, long messages,
-                          long reconnects, long listenerErrors, long dropped, long buffered, long decodeErrors,
-                          Duration lastHeartbeatRtt) {
-}
+public record ClientStats(
+        ConnectionState state,
+        long framesReceived,
+        long dispatches,
+        long messages,
+        long reconnects,
+        long listenerErrors,
+        long dropped,
+        long buffered,
+        long decodeErrors,
+        Duration lastHeartbeatRtt) {}

@@ -16,8 +16,13 @@ import java.util.Objects;
  * @param nextAttemptAt when the next connection attempt is scheduled, or {@code null} if none is
  * @param at            when the change happened
  */
-public record ConnectionStateChange(ConnectionState previous, ConnectionState current, Throwable error,
-                                    boolean willReconnect, Instant nextAttemptAt, Instant at) {
+public record ConnectionStateChange(
+        ConnectionState previous,
+        ConnectionState current,
+        Throwable error,
+        boolean willReconnect,
+        Instant nextAttemptAt,
+        Instant at) {
 
     /** Validates the non-null components. */
     public ConnectionStateChange {

@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
  * @param channels        the channels the session is subscribed to (empty when anonymous)
  * @param connectionCount live connections of the token, this one included
  */
-public record InitInfo(String connectionId, String scope, JsonNode metadata, List<Channel> channels,
-                       int connectionCount) {
+public record InitInfo(
+        String connectionId, String scope, JsonNode metadata, List<Channel> channels, int connectionCount) {
 
     /** Copies the channel list and validates. */
     public InitInfo {

@@ -547,11 +547,28 @@ public interface LeapClient extends AutoCloseable {
         /** @return a new client in state {@link ConnectionState#IDLE} */
         public LeapClient build() {
             Duration ackTimeout = heartbeatAckTimeout;
-            return new DefaultLeapClient(new ClientConfig(projectId, token, ClientConfig.applyCompression(url, compression),
-                    jsonMapper == null ? DefaultLeapClient.defaultMapper() : jsonMapper, reconnectPolicy, ackTimeout,
-                    readTimeoutGrace, helloTimeout, connectTimeout, subscribeTimeout, deliveryExecutor, bufferSize,
-                    overflowPolicy, transport, transport == null, observer, maxMessageSize, redirectAllowedHosts,
-                    tokenProvider, retryInitialConnect, subscriptionRetryInterval));
+            return new DefaultLeapClient(new ClientConfig(
+                    projectId,
+                    token,
+                    ClientConfig.applyCompression(url, compression),
+                    jsonMapper == null ? DefaultLeapClient.defaultMapper() : jsonMapper,
+                    reconnectPolicy,
+                    ackTimeout,
+                    readTimeoutGrace,
+                    helloTimeout,
+                    connectTimeout,
+                    subscribeTimeout,
+                    deliveryExecutor,
+                    bufferSize,
+                    overflowPolicy,
+                    transport,
+                    transport == null,
+                    observer,
+                    maxMessageSize,
+                    redirectAllowedHosts,
+                    tokenProvider,
+                    retryInitialConnect,
+                    subscriptionRetryInterval));
         }
 
         private static String requireText(String value, String name) {

@@ -30,9 +30,19 @@ import java.util.Set;
  * @param maxMessageSize            the largest accepted message in bytes
  * @param redirectAllowedHosts      hosts a 4006 redirect may lead to, or {@code null} for any
  */
-public record LeapClientOptions(String projectId, URI url, boolean authenticated, ReconnectPolicy reconnectPolicy,
-                                boolean retryInitialConnect, Duration heartbeatAckTimeout, Duration readTimeoutGrace,
-                                Duration helloTimeout, Duration connectTimeout, Duration subscribeTimeout,
-                                Duration subscriptionRetryInterval, int bufferSize, OverflowPolicy overflowPolicy,
-                                int maxMessageSize, Set<String> redirectAllowedHosts) {
-}
+public record LeapClientOptions(
+        String projectId,
+        URI url,
+        boolean authenticated,
+        ReconnectPolicy reconnectPolicy,
+        boolean retryInitialConnect,
+        Duration heartbeatAckTimeout,
+        Duration readTimeoutGrace,
+        Duration helloTimeout,
+        Duration connectTimeout,
+        Duration subscribeTimeout,
+        Duration subscriptionRetryInterval,
+        int bufferSize,
+        OverflowPolicy overflowPolicy,
+        int maxMessageSize,
+        Set<String> redirectAllowedHosts) {}

@@ -12,7 +12,8 @@ public class LeapSubscriptionException extends LeapException {
      * @param errorCode the server's {@code error_code}, e.g. {@code NOT_GRANTED} or {@code UNKNOWN}; may be {@code null}
      */
     public LeapSubscriptionException(String channelId, String errorCode) {
-        super("Subscription to channel '" + channelId + "' refused: " + (errorCode == null ? "no error_code" : errorCode));
+        super("Subscription to channel '" + channelId + "' refused: "
+                + (errorCode == null ? "no error_code" : errorCode));
         this.channelId = channelId;
         this.errorCode = errorCode;
     }

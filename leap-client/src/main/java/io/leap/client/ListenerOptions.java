@@ -25,7 +25,8 @@ import java.util.Set;
  */
 public final class ListenerOptions {
 
-    private static final ListenerOptions DEFAULTS = new ListenerOptions(0, null, null, null, null, DeliveryMode.BUFFERED);
+    private static final ListenerOptions DEFAULTS =
+            new ListenerOptions(0, null, null, null, null, DeliveryMode.BUFFERED);
 
     private final int bufferSize;
     private final OverflowPolicy overflowPolicy;
@@ -34,8 +35,13 @@ public final class ListenerOptions {
     private final Set<String> events;
     private final DeliveryMode deliveryMode;
 
-    private ListenerOptions(int bufferSize, OverflowPolicy overflowPolicy, String name, Set<String> channels,
-                            Set<String> events, DeliveryMode deliveryMode) {
+    private ListenerOptions(
+            int bufferSize,
+            OverflowPolicy overflowPolicy,
+            String name,
+            Set<String> channels,
+            Set<String> events,
+            DeliveryMode deliveryMode) {
         this.bufferSize = bufferSize;
         this.overflowPolicy = overflowPolicy;
         this.name = name;
@@ -65,8 +71,13 @@ public final class ListenerOptions {
      * @return a copy with that policy
      */
     public ListenerOptions withOverflowPolicy(OverflowPolicy overflowPolicy) {
-        return new ListenerOptions(bufferSize, Objects.requireNonNull(overflowPolicy, "overflowPolicy"), name, channels,
-                events, deliveryMode);
+        return new ListenerOptions(
+                bufferSize,
+                Objects.requireNonNull(overflowPolicy, "overflowPolicy"),
+                name,
+                channels,
+                events,
+                deliveryMode);
     }
 
     /**
@@ -74,8 +85,8 @@ public final class ListenerOptions {
      * @return a copy with that name
      */
     public ListenerOptions withName(String name) {
-        return new ListenerOptions(bufferSize, overflowPolicy, Objects.requireNonNull(name, "name"), channels, events,
-                deliveryMode);
+        return new ListenerOptions(
+                bufferSize, overflowPolicy, Objects.requireNonNull(name, "name"), channels, events, deliveryMode);
     }
 
     /**
@@ -91,8 +102,8 @@ public final class ListenerOptions {
      * @return a copy with that channel filter
      */
     public ListenerOptions withChannels(Collection<String> channelIds) {
-        return new ListenerOptions(bufferSize, overflowPolicy, name, filter(channelIds, "channelIds"), events,
-                deliveryMode);
+        return new ListenerOptions(
+                bufferSize, overflowPolicy, name, filter(channelIds, "channelIds"), events, deliveryMode);
     }
 
     /**
@@ -108,8 +119,8 @@ public final class ListenerOptions {
      * @return a copy with that event filter
      */
     public ListenerOptions withEvents(Collection<String> eventNames) {
-        return new ListenerOptions(bufferSize, overflowPolicy, name, channels, filter(eventNames, "eventNames"),
-                deliveryMode);
+        return new ListenerOptions(
+                bufferSize, overflowPolicy, name, channels, filter(eventNames, "eventNames"), deliveryMode);
     }
 
     /**
@@ -117,7 +128,12 @@ public final class ListenerOptions {
      * @return a copy with that mode
      */
     public ListenerOptions withDeliveryMode(DeliveryMode deliveryMode) {
-        return new ListenerOptions(bufferSize, overflowPolicy, name, channels, events,
+        return new ListenerOptions(
+                bufferSize,
+                overflowPolicy,
+                name,
+                channels,
+                events,
                 Objects.requireNonNull(deliveryMode, "deliveryMode"));
     }
 

@@ -8,5 +8,4 @@ package io.leap.client;
  *                  {@link OverflowPolicy#DROP_NEWEST})
  * @param queued    events waiting in its buffer now
  */
-public record ListenerStats(long delivered, long dropped, int queued) {
-}
+public record ListenerStats(long delivered, long dropped, int queued) {}

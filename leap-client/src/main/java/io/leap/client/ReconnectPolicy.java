@@ -23,6 +23,7 @@ public final class ReconnectPolicy {
 
     /** {@code null} for {@link #none()}. */
     private final Backoff backoff;
+
     private final Duration stableAfter;
     private final int maxAttempts;
 

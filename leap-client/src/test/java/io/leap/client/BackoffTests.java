@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 
 class BackoffTests {
@@ -27,7 +26,8 @@ class BackoffTests {
         assertThat(b.ceiling(3)).isEqualTo(Duration.ofMillis(900));
         assertThat(b.ceiling(4)).isEqualTo(Duration.ofSeconds(2));
         assertThat(b.ceiling(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(9), 1.0, 1.0).ceiling(50))
+        assertThat(Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(9), 1.0, 1.0)
+                        .ceiling(50))
                 .isEqualTo(Duration.ofSeconds(1));
     }
 
@@ -56,7 +56,8 @@ class BackoffTests {
         for (int attempt = 1; attempt <= 40; attempt++) {
             Duration d = b.delay(attempt, r1);
             Duration ceiling = b.ceiling(attempt);
-            assertThat(d).isLessThanOrEqualTo(ceiling)
+            assertThat(d)
+                    .isLessThanOrEqualTo(ceiling)
                     .isGreaterThanOrEqualTo(Duration.ofNanos((long) (ceiling.toNanos() * 0.4) - 1));
             first.add(d);
         }
@@ -83,9 +84,12 @@ class BackoffTests {
     @Test
     void valueSemantics() {
         Backoff a = Backoff.of(Duration.ofMillis(5), Duration.ofMillis(50), 2.0, 0.5);
-        assertThat(a).isEqualTo(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(50)).withJitter(0.5))
+        assertThat(a)
+                .isEqualTo(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(50))
+                        .withJitter(0.5))
                 .hasSameHashCodeAs(Backoff.of(Duration.ofMillis(5), Duration.ofMillis(50), 2.0, 0.5))
-                .isNotEqualTo(a.withMultiplier(3.0)).isNotEqualTo(a.withMax(Duration.ofMillis(60)));
+                .isNotEqualTo(a.withMultiplier(3.0))
+                .isNotEqualTo(a.withMax(Duration.ofMillis(60)));
         assertThat(a.toString()).contains("PT0.005S", "PT0.05S", "2.0", "0.5");
     }
 
@@ -107,7 +111,8 @@ class BackoffTests {
             assertThat(p.ceiling(attempt)).isEqualTo(b.ceiling(attempt));
             assertThat(p.delay(attempt, r1)).isEqualTo(b.delay(attempt, r2));
         }
-        assertThat(ReconnectPolicy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0).backoff())
+        assertThat(ReconnectPolicy.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0)
+                        .backoff())
                 .contains(Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30)));
         assertThat(ReconnectPolicy.none().backoff()).isEmpty();
         assertThat(ReconnectPolicy.none().delay(3, random)).isEqualTo(Duration.ZERO);

@@ -10,8 +10,7 @@ import java.util.stream.Collectors;
 final class ClientTestSupport {
     static final Duration WAIT = Duration.ofSeconds(15);
 
-    private ClientTestSupport() {
-    }
+    private ClientTestSupport() {}
 
     static LeapServer server() {
         return LeapServer.builder().build().start();
@@ -30,8 +29,11 @@ final class ClientTestSupport {
     }
 
     static Set<String> leapThreads(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> n.startsWith(prefix)).collect(Collectors.toSet());
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith(prefix))
+                .collect(Collectors.toSet());
     }
 
     static Set<String> allLeapClientThreads() {

@@ -81,8 +81,9 @@ public final class FakeTransport implements WebSocketTransport {
         }
 
         public void init() {
-            text("{\"op\":0,\"d\":{\"c\":null,\"u\":true,\"e\":\"INIT\",\"d\":{\"cid\":\"conn_fake\",\"connection_count\":1,"
-                    + "\"metadata\":null,\"scope\":\"noauth\",\"channels\":[]}}}");
+            text(
+                    "{\"op\":0,\"d\":{\"c\":null,\"u\":true,\"e\":\"INIT\",\"d\":{\"cid\":\"conn_fake\",\"connection_count\":1,"
+                            + "\"metadata\":null,\"scope\":\"noauth\",\"channels\":[]}}}");
         }
 
         boolean sentContains(String fragment) {

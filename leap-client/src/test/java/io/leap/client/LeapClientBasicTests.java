@@ -40,8 +40,7 @@ class LeapClientBasicTests {
         server.close();
     }
 
-    record Score(int points) {
-    }
+    record Score(int points) {}
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
@@ -82,8 +81,8 @@ class LeapClientBasicTests {
             assertThat(second.items.get(i)).isSameAs(m);
         }
         assertThat(first.threads).allMatch(t -> t.startsWith("leap-client-") && t.contains("-delivery-"));
-        assertThat(states(states)).containsExactly(ConnectionState.CONNECTING, ConnectionState.AUTHENTICATING,
-                ConnectionState.CONNECTED);
+        assertThat(states(states))
+                .containsExactly(ConnectionState.CONNECTING, ConnectionState.AUTHENTICATING, ConnectionState.CONNECTED);
         assertThat(client.stats().messages()).isEqualTo(500);
     }
 
@@ -93,10 +92,13 @@ class LeapClientBasicTests {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        client = LeapClient.builder("project_x").url(URI.create("ws://127.0.0.1:" + port + "/ws")).build();
+        client = LeapClient.builder("project_x")
+                .url(URI.create("ws://127.0.0.1:" + port + "/ws"))
+                .build();
         Recorder<ConnectionStateChange> states = new Recorder<>();
         client.addConnectionStateListener(states::add);
-        assertThatThrownBy(client::connect).isInstanceOf(LeapConnectException.class)
+        assertThatThrownBy(client::connect)
+                .isInstanceOf(LeapConnectException.class)
                 .hasMessageContaining("127.0.0.1:" + port);
         await().atMost(WAIT).until(() -> states.size() == 2);
         ConnectionStateChange last = states.items.get(1);
@@ -145,19 +147,26 @@ class LeapClientBasicTests {
         server.subscribeToken("public-room", token);
         server.deleteChannel("private-room");
         await().atMost(WAIT).until(() -> events.size() == 4);
-        assertThat(events.items.get(0)).isInstanceOfSatisfying(ChannelEvent.StateUpdate.class,
-                s -> assertThat(s.state().path("a").asInt()).isEqualTo(2));
-        assertThat(events.items.get(1)).isInstanceOfSatisfying(ChannelEvent.TokenStateUpdate.class,
-                s -> assertThat(s.state().path("user_id").asString()).isEqualTo("43"));
-        assertThat(events.items.get(2)).isInstanceOfSatisfying(ChannelEvent.ChannelAvailable.class,
-                a -> assertThat(a.channel().id()).isEqualTo("public-room"));
+        assertThat(events.items.get(0))
+                .isInstanceOfSatisfying(
+                        ChannelEvent.StateUpdate.class,
+                        s -> assertThat(s.state().path("a").asInt()).isEqualTo(2));
+        assertThat(events.items.get(1))
+                .isInstanceOfSatisfying(
+                        ChannelEvent.TokenStateUpdate.class,
+                        s -> assertThat(s.state().path("user_id").asString()).isEqualTo("43"));
+        assertThat(events.items.get(2))
+                .isInstanceOfSatisfying(
+                        ChannelEvent.ChannelAvailable.class,
+                        a -> assertThat(a.channel().id()).isEqualTo("public-room"));
         assertThat(events.items.get(3)).isInstanceOfSatisfying(ChannelEvent.ChannelUnavailable.class, u -> {
             assertThat(u.channelId()).isEqualTo("private-room");
             assertThat(u.graceful()).isFalse();
             assertThat(u.errorCode()).isEqualTo("UNKNOWN");
         });
         assertThat(client.channels()).containsExactly("public-room");
-        assertThat(client.init().orElseThrow().metadata().path("user_id").asString()).isEqualTo("43");
+        assertThat(client.init().orElseThrow().metadata().path("user_id").asString())
+                .isEqualTo("43");
     }
 
     @Test
@@ -175,7 +184,8 @@ class LeapClientBasicTests {
                     assertThat(e.channelId()).isEqualTo("vip");
                 });
         assertThatThrownBy(() -> client.subscribe("missing", Duration.ofSeconds(10)))
-                .isInstanceOfSatisfying(LeapSubscriptionException.class,
+                .isInstanceOfSatisfying(
+                        LeapSubscriptionException.class,
                         e -> assertThat(e.errorCode()).isEqualTo("UNKNOWN"));
         CompletableFuture<Channel> a = client.subscribeAsync("open");
         CompletableFuture<Channel> b = client.subscribeAsync("open");
@@ -217,7 +227,8 @@ class LeapClientBasicTests {
         client = client(server).build();
         assertThat(client.state()).isEqualTo(ConnectionState.IDLE);
         assertThatThrownBy(() -> client.subscribeAsync("x").join()).hasCauseInstanceOf(LeapConnectException.class);
-        assertThatThrownBy(() -> client.publishAsync("x", "e", 1).join()).hasCauseInstanceOf(LeapConnectException.class);
+        assertThatThrownBy(() -> client.publishAsync("x", "e", 1).join())
+                .hasCauseInstanceOf(LeapConnectException.class);
     }
 
     @Test

@@ -70,38 +70,48 @@ class LeapClientDeliveryTests {
         client = client(server).build();
         Recorder<Integer> slow = new Recorder<>();
         Recorder<Integer> fast = new Recorder<>();
-        ListenerRegistration s = client.addMessageListener(slow(slow),
+        ListenerRegistration s = client.addMessageListener(
+                slow(slow),
                 ListenerOptions.defaults().withBufferSize(10).withOverflowPolicy(OverflowPolicy.DROP_NEWEST));
         client.addMessageListener(m -> fast.add(m.data().path("i").asInt()));
         connectAndSubscribe();
         publish(100);
         await().atMost(WAIT).until(() -> fast.size() == 100);
         release.countDown();
-        await().atMost(WAIT).until(() -> slow.size() + s.stats().dropped() == 100 && s.stats().queued() == 0);
+        await().atMost(WAIT)
+                .until(() ->
+                        slow.size() + s.stats().dropped() == 100 && s.stats().queued() == 0);
         assertThat(slow.size()).isBetween(10, 11);
         assertThat(slow.snapshot()).isSorted().startsWith(0);
         assertThat(client.stats().dropped()).isEqualTo(s.stats().dropped());
-        assertThat(fast.snapshot()).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 100).boxed().toList());
+        assertThat(fast.snapshot())
+                .containsExactlyElementsOf(
+                        java.util.stream.IntStream.range(0, 100).boxed().toList());
         assertThat(client.stats().reconnects()).isZero();
     }
 
     @Test
     void dropOldestKeepsTheLatest() throws Exception {
         AtomicInteger observedDrops = new AtomicInteger();
-        client = client(server).bufferSize(10).overflowPolicy(OverflowPolicy.DROP_OLDEST)
+        client = client(server)
+                .bufferSize(10)
+                .overflowPolicy(OverflowPolicy.DROP_OLDEST)
                 .observer(new LeapClientObserver() {
                     @Override
                     public void onDropped(long count) {
                         observedDrops.addAndGet((int) count);
                     }
-                }).build();
+                })
+                .build();
         Recorder<Integer> slow = new Recorder<>();
         ListenerRegistration s = client.addMessageListener(slow(slow));
         connectAndSubscribe();
         publish(100);
         await().atMost(WAIT).until(() -> s.stats().dropped() >= 89);
         release.countDown();
-        await().atMost(WAIT).until(() -> slow.size() + s.stats().dropped() == 100 && s.stats().queued() == 0);
+        await().atMost(WAIT)
+                .until(() ->
+                        slow.size() + s.stats().dropped() == 100 && s.stats().queued() == 0);
         assertThat(slow.snapshot()).isSorted().endsWith(99);
         assertThat(observedDrops.get()).isEqualTo((int) s.stats().dropped());
     }
@@ -111,8 +121,8 @@ class LeapClientDeliveryTests {
         client = client(server).build();
         Recorder<Integer> slow = new Recorder<>();
         Recorder<Integer> fast = new Recorder<>();
-        client.addMessageListener(slow(slow), ListenerOptions.defaults().withBufferSize(10)
-                .withOverflowPolicy(OverflowPolicy.BLOCK));
+        client.addMessageListener(
+                slow(slow), ListenerOptions.defaults().withBufferSize(10).withOverflowPolicy(OverflowPolicy.BLOCK));
         client.addMessageListener(m -> fast.add(m.data().path("i").asInt()));
         connectAndSubscribe();
         publish(200);
@@ -130,12 +140,14 @@ class LeapClientDeliveryTests {
     @Test
     void throwingListenerDoesNotAffectOthers() throws Exception {
         AtomicInteger observed = new AtomicInteger();
-        client = client(server).observer(new LeapClientObserver() {
-            @Override
-            public void onListenerError(Throwable error) {
-                observed.incrementAndGet();
-            }
-        }).build();
+        client = client(server)
+                .observer(new LeapClientObserver() {
+                    @Override
+                    public void onListenerError(Throwable error) {
+                        observed.incrementAndGet();
+                    }
+                })
+                .build();
         Recorder<Integer> ok = new Recorder<>();
         AtomicInteger calls = new AtomicInteger();
         client.addMessageListener(m -> {
@@ -156,7 +168,8 @@ class LeapClientDeliveryTests {
         client = client(server).build();
         Recorder<Integer> a = new Recorder<>();
         Recorder<Integer> b = new Recorder<>();
-        ListenerRegistration sa = client.addMessageListener(m -> a.add(m.data().path("i").asInt()));
+        ListenerRegistration sa =
+                client.addMessageListener(m -> a.add(m.data().path("i").asInt()));
         client.addMessageListener(m -> b.add(m.data().path("i").asInt()));
         connectAndSubscribe();
         publish(5);
@@ -170,12 +183,16 @@ class LeapClientDeliveryTests {
 
     @Test
     void concurrentPublishersKeepPerListenerOrder() throws Exception {
-        client = client(server).heartbeatAckTimeout(Duration.ofSeconds(10)).readTimeoutGrace(Duration.ofSeconds(10))
+        client = client(server)
+                .heartbeatAckTimeout(Duration.ofSeconds(10))
+                .readTimeoutGrace(Duration.ofSeconds(10))
                 .build();
         Recorder<String> a = new Recorder<>();
         Recorder<String> b = new Recorder<>();
-        client.addMessageListener(m -> a.add(m.data().path("t").asInt() + ":" + m.data().path("i").asInt()));
-        client.addMessageListener(m -> b.add(m.data().path("t").asInt() + ":" + m.data().path("i").asInt()));
+        client.addMessageListener(
+                m -> a.add(m.data().path("t").asInt() + ":" + m.data().path("i").asInt()));
+        client.addMessageListener(
+                m -> b.add(m.data().path("t").asInt() + ":" + m.data().path("i").asInt()));
         connectAndSubscribe();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
@@ -193,9 +210,13 @@ class LeapClientDeliveryTests {
         assertThat(a.snapshot()).containsExactlyElementsOf(b.snapshot());
         for (int t = 0; t < 4; t++) {
             String prefix = t + ":";
-            List<Integer> seq = a.snapshot().stream().filter(s -> s.startsWith(prefix))
-                    .map(s -> Integer.parseInt(s.substring(prefix.length()))).toList();
-            assertThat(seq).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 250).boxed().toList());
+            List<Integer> seq = a.snapshot().stream()
+                    .filter(s -> s.startsWith(prefix))
+                    .map(s -> Integer.parseInt(s.substring(prefix.length())))
+                    .toList();
+            assertThat(seq)
+                    .containsExactlyElementsOf(
+                            java.util.stream.IntStream.range(0, 250).boxed().toList());
         }
     }
 
@@ -218,8 +239,7 @@ class LeapClientDeliveryTests {
             }
 
             @Override
-            public void onError(Throwable throwable) {
-            }
+            public void onError(Throwable throwable) {}
 
             @Override
             public void onComplete() {
@@ -259,7 +279,8 @@ class LeapClientDeliveryTests {
         await().atMost(WAIT).until(() -> client.state() == ConnectionState.CLOSED);
         await().atMost(WAIT).until(() -> states.any(s -> s.current() == ConnectionState.CLOSED));
         assertThat(pending).isCompletedExceptionally();
-        await().atMost(WAIT).until(() -> ClientTestSupport.allLeapClientThreads().isEmpty());
+        await().atMost(WAIT)
+                .until(() -> ClientTestSupport.allLeapClientThreads().isEmpty());
         await().atMost(WAIT).until(() -> server.connectionCount() == 0);
     }
 
@@ -268,7 +289,7 @@ class LeapClientDeliveryTests {
         List<LeapClient> clients = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             LeapClient c = client(server).build();
-            c.addMessageListener(m -> { });
+            c.addMessageListener(m -> {});
             c.connectAsync().get(15, TimeUnit.SECONDS);
             c.subscribe("c", Duration.ofSeconds(10));
             clients.add(c);
@@ -298,7 +319,8 @@ class LeapClientDeliveryTests {
             assertThatThrownBy(c::connect).isInstanceOf(LeapClosedException.class);
             assertThat(c.subscribeAsync("c")).isCompletedExceptionally();
         }
-        await().atMost(WAIT).until(() -> ClientTestSupport.allLeapClientThreads().isEmpty());
+        await().atMost(WAIT)
+                .until(() -> ClientTestSupport.allLeapClientThreads().isEmpty());
         await().atMost(WAIT).until(() -> server.connectionCount() == 0);
     }
 }

@@ -53,8 +53,10 @@ class LeapClientPolicyTests {
     @Test
     void connectStaysFailFastByDefault() throws Exception {
         int port = freePort();
-        client = LeapClient.builder("project_x").url(URI.create("ws://127.0.0.1:" + port + "/ws"))
-                .reconnectPolicy(fast()).build();
+        client = LeapClient.builder("project_x")
+                .url(URI.create("ws://127.0.0.1:" + port + "/ws"))
+                .reconnectPolicy(fast())
+                .build();
         assertThatThrownBy(client::connect).isInstanceOf(LeapConnectException.class);
         assertThat(client.lastStateChange().willReconnect()).isFalse();
         assertThat(client.options().retryInitialConnect()).isFalse();
@@ -63,16 +65,28 @@ class LeapClientPolicyTests {
     @Test
     void retryInitialConnectWaitsForTheServerWithTheReconnectBackoff() throws Exception {
         int port = freePort();
-        client = LeapClient.builder("project_retry").url(URI.create("ws://127.0.0.1:" + port + "/ws?encoding=json"))
-                .reconnectPolicy(fast()).retryInitialConnect(true).build();
+        client = LeapClient.builder("project_retry")
+                .url(URI.create("ws://127.0.0.1:" + port + "/ws?encoding=json"))
+                .reconnectPolicy(fast())
+                .retryInitialConnect(true)
+                .build();
         List<ConnectionStateChange> states = new CopyOnWriteArrayList<>();
         client.addConnectionStateListener(states::add);
         CompletableFuture<InitInfo> init = client.connectAsync();
-        await().atMost(WAIT).until(() -> states.stream().filter(c -> c.current() == ConnectionState.ERRORED).count() >= 2);
+        await().atMost(WAIT)
+                .until(() -> states.stream()
+                                .filter(c -> c.current() == ConnectionState.ERRORED)
+                                .count()
+                        >= 2);
         assertThat(init).isNotDone();
-        assertThat(states).filteredOn(c -> c.current() == ConnectionState.ERRORED)
+        assertThat(states)
+                .filteredOn(c -> c.current() == ConnectionState.ERRORED)
                 .allSatisfy(c -> assertThat(c.willReconnect()).isTrue());
-        server = LeapServer.builder().port(port).projectId("project_retry").build().start();
+        server = LeapServer.builder()
+                .port(port)
+                .projectId("project_retry")
+                .build()
+                .start();
         assertThat(init.get(WAIT.toSeconds(), TimeUnit.SECONDS).connectionId()).isNotEmpty();
         assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
     }
@@ -80,8 +94,11 @@ class LeapClientPolicyTests {
     @Test
     void retryInitialConnectGivesUpWhenThePolicyDoes() throws Exception {
         int port = freePort();
-        client = LeapClient.builder("project_x").url(URI.create("ws://127.0.0.1:" + port + "/ws"))
-                .reconnectPolicy(fast().maxAttempts(2)).retryInitialConnect(true).build();
+        client = LeapClient.builder("project_x")
+                .url(URI.create("ws://127.0.0.1:" + port + "/ws"))
+                .reconnectPolicy(fast().maxAttempts(2))
+                .retryInitialConnect(true)
+                .build();
         assertThatThrownBy(client::connect).isInstanceOf(LeapConnectException.class);
         assertThat(client.lastStateChange().willReconnect()).isFalse();
         assertThat(client.stats().reconnects()).isEqualTo(2);
@@ -94,18 +111,21 @@ class LeapClientPolicyTests {
         String second = server.createToken(Map.of("n", 2));
         AtomicReference<String> current = new AtomicReference<>(first);
         AtomicInteger calls = new AtomicInteger();
-        client = client(server).tokenProvider(() -> {
-            calls.incrementAndGet();
-            return current.get();
-        }).build();
+        client = client(server)
+                .tokenProvider(() -> {
+                    calls.incrementAndGet();
+                    return current.get();
+                })
+                .build();
         assertThat(client.options().authenticated()).isTrue();
         client.connectAsync().get(15, TimeUnit.SECONDS);
         assertThat(calls.get()).isEqualTo(1);
         String cid = client.init().orElseThrow().connectionId();
         // a plain reconnect asks again
         server.closeConnection(cid, 4000, "test");
-        await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED
-                && !client.init().orElseThrow().connectionId().equals(cid));
+        await().atMost(WAIT)
+                .until(() -> client.state() == ConnectionState.CONNECTED
+                        && !client.init().orElseThrow().connectionId().equals(cid));
         assertThat(calls.get()).isEqualTo(2);
         // the token is revoked and rotated: the provider's new token is tried at once
         current.set(second);
@@ -120,10 +140,12 @@ class LeapClientPolicyTests {
         server = ClientTestSupport.server();
         String token = server.createToken(Map.of());
         AtomicInteger calls = new AtomicInteger();
-        client = client(server).tokenProvider(() -> {
-            calls.incrementAndGet();
-            return token;
-        }).build();
+        client = client(server)
+                .tokenProvider(() -> {
+                    calls.incrementAndGet();
+                    return token;
+                })
+                .build();
         client.connectAsync().get(15, TimeUnit.SECONDS);
         long attempts = server.connectionAttempts();
         server.deleteToken(token);
@@ -144,8 +166,9 @@ class LeapClientPolicyTests {
         long attempts = server.connectionAttempts();
         current.set("leap_token_neverissued");
         server.deleteToken(token);
-        await().atMost(WAIT).until(() -> client.state() == ConnectionState.ERRORED
-                && !client.lastStateChange().willReconnect());
+        await().atMost(WAIT)
+                .until(() -> client.state() == ConnectionState.ERRORED
+                        && !client.lastStateChange().willReconnect());
         await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> server.connectionAttempts() == attempts + 1);
         assertThat(client.lastStateChange().error().getMessage()).doesNotContain("neverissued");
     }
@@ -160,8 +183,10 @@ class LeapClientPolicyTests {
         client.subscribe("room");
         String cid = client.init().orElseThrow().connectionId();
         client.reconnect();
-        await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED
-                && !client.init().orElseThrow().connectionId().equals(cid) && client.channels().contains("room"));
+        await().atMost(WAIT)
+                .until(() -> client.state() == ConnectionState.CONNECTED
+                        && !client.init().orElseThrow().connectionId().equals(cid)
+                        && client.channels().contains("room"));
         assertThat(server.onlineCount("room")).isEqualTo(1);
         assertThat(client.stats().reconnects()).isEqualTo(1);
         client.close();
@@ -171,7 +196,8 @@ class LeapClientPolicyTests {
     @Test
     void refusedChannelIsRememberedRetriedAndItsStatusObservable() throws Exception {
         server = ClientTestSupport.server();
-        client = client(server).subscriptionRetryInterval(Duration.ofMillis(100)).build();
+        client =
+                client(server).subscriptionRetryInterval(Duration.ofMillis(100)).build();
         client.connectAsync().get(15, TimeUnit.SECONDS);
         assertThatThrownBy(() -> client.subscribe("later")).isInstanceOf(LeapSubscriptionException.class);
         ChannelStatus refused = client.channelStatus("later").orElseThrow();
@@ -186,7 +212,9 @@ class LeapClientPolicyTests {
         // re-established after a reconnect, and forgotten after unsubscribe
         String cid = client.init().orElseThrow().connectionId();
         server.closeConnection(cid, 4000, "test");
-        await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED && client.channels().contains("later"));
+        await().atMost(WAIT)
+                .until(() -> client.state() == ConnectionState.CONNECTED
+                        && client.channels().contains("later"));
         client.unsubscribe("later");
         assertThat(client.channelStatus("later")).isEmpty();
         assertThat(client.channelStatuses()).isEmpty();
@@ -200,15 +228,22 @@ class LeapClientPolicyTests {
         assertThatThrownBy(() -> client.subscribe("nope")).isInstanceOf(LeapSubscriptionException.class);
         assertThat(client.channelStatus("nope").orElseThrow().state()).isEqualTo(ChannelStatus.State.REFUSED);
         server.createChannel("nope", io.leap.server.ChannelType.UNPROTECTED, Map.of());
-        await().during(Duration.ofMillis(400)).atMost(WAIT).until(() -> !client.channels().contains("nope"));
-        assertThat(client.subscribeAsync("nope").get(15, TimeUnit.SECONDS).type()).isEqualTo(ChannelType.UNPROTECTED);
+        await().during(Duration.ofMillis(400))
+                .atMost(WAIT)
+                .until(() -> !client.channels().contains("nope"));
+        assertThat(client.subscribeAsync("nope").get(15, TimeUnit.SECONDS).type())
+                .isEqualTo(ChannelType.UNPROTECTED);
         assertThat(client.channelStatus("nope").orElseThrow().state()).isEqualTo(ChannelStatus.State.SUBSCRIBED);
     }
 
     @Test
     void optionsAreReadableAndFreeOfSecrets() {
-        client = LeapClient.builder("project_o").token("leap_token_secretvalue").bufferSize(77)
-                .subscriptionRetryInterval(Duration.ofSeconds(3)).redirectAllowedHosts(List.of("edge.example")).build();
+        client = LeapClient.builder("project_o")
+                .token("leap_token_secretvalue")
+                .bufferSize(77)
+                .subscriptionRetryInterval(Duration.ofSeconds(3))
+                .redirectAllowedHosts(List.of("edge.example"))
+                .build();
         LeapClientOptions o = client.options();
         assertThat(o.projectId()).isEqualTo("project_o");
         assertThat(o.authenticated()).isTrue();

@@ -27,7 +27,9 @@ class LeapClientProtocolTests {
     }
 
     private LeapClient.Builder builder() {
-        return LeapClient.builder("project_1").url(URI.create("ws://fake/ws?encoding=json")).transport(transport)
+        return LeapClient.builder("project_1")
+                .url(URI.create("ws://fake/ws?encoding=json"))
+                .transport(transport)
                 .helloTimeout(Duration.ofMillis(300))
                 .reconnectPolicy(ReconnectPolicy.exponential(Duration.ofMillis(20), Duration.ofMillis(50), 2.0));
     }
@@ -49,7 +51,8 @@ class LeapClientProtocolTests {
         assertThat(client.state()).isEqualTo(ConnectionState.AUTHENTICATING);
         c.hello(30_000);
         await().atMost(WAIT).until(() -> c.sent.size() >= 2);
-        assertThat(c.sent.get(0)).isEqualTo("{\"op\":2,\"d\":{\"project_id\":\"project_1\",\"token\":\"leap_token_secret\"}}");
+        assertThat(c.sent.get(0))
+                .isEqualTo("{\"op\":2,\"d\":{\"project_id\":\"project_1\",\"token\":\"leap_token_secret\"}}");
         assertThat(c.sent.get(1)).isEqualTo("{\"op\":3}");
         c.text("{\"op\":3,\"d\":{\"tag\":\"h-7f3a91c2\"}}");
         assertThat(c.sent).contains("{\"op\":3,\"d\":{\"tag\":\"h-7f3a91c2\"}}");
@@ -71,7 +74,9 @@ class LeapClientProtocolTests {
     @Test
     void noHelloFailsTheFirstConnectWithoutRetry() {
         client = builder().build();
-        assertThatThrownBy(client::connect).isInstanceOf(LeapConnectException.class).hasMessageContaining("No Hello");
+        assertThatThrownBy(client::connect)
+                .isInstanceOf(LeapConnectException.class)
+                .hasMessageContaining("No Hello");
         assertThat(client.state()).isEqualTo(ConnectionState.ERRORED);
         assertThat(client.lastStateChange().willReconnect()).isFalse();
         assertThat(transport.connections).hasSize(1);
@@ -90,14 +95,18 @@ class LeapClientProtocolTests {
         c.text("{\"d\":{}}");
         c.text("not json");
         c.text("[1,2]");
-        c.text("{\"op\":0,\"d\":{\"c\":\"x\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"a\",\"d\":{\"unterminated\":");
+        c.text(
+                "{\"op\":0,\"d\":{\"c\":\"x\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"a\",\"d\":{\"unterminated\":");
         c.binary(new byte[] {1, 2, 3});
         c.binary(Arrays.copyOf(FakeTransport.zlib("{\"op\":4}"), 5));
         c.text("{\"op\":0,\"d\":{\"c\":\"x\",\"u\":false,\"e\":\"SOMETHING_NEW\",\"d\":{\"k\":[1,2]},\"extra\":1}}");
         c.text("{\"op\":0,\"d\":{\"c\":\"x\",\"u\":false,\"e\":\"MESSAGE\",\"d\":5}}");
         // fields in unusual order, nested event after data, extra fields everywhere
-        c.text(" {\"d\":{\"d\":{\"zz\":1,\"d\":[1,{\"a\":\"}\"}],\"e\":\"late\"},\"e\":\"MESSAGE\",\"u\":true,\"c\":\"x\"},\"op\":0,\"q\":null} ");
-        c.binary(FakeTransport.zlib("{\"op\":0,\"d\":{\"c\":null,\"u\":false,\"e\":\"DIRECT_MESSAGE\",\"d\":{\"e\":\"dm\",\"d\":\"\\u00e9t\\u00e9 \u00e9\"}}}"));
+        c.text(
+                " {\"d\":{\"d\":{\"zz\":1,\"d\":[1,{\"a\":\"}\"}],\"e\":\"late\"},\"e\":\"MESSAGE\",\"u\":true,\"c\":\"x\"},\"op\":0,\"q\":null} ");
+        c.binary(
+                FakeTransport.zlib(
+                        "{\"op\":0,\"d\":{\"c\":null,\"u\":false,\"e\":\"DIRECT_MESSAGE\",\"d\":{\"e\":\"dm\",\"d\":\"\\u00e9t\\u00e9 \u00e9\"}}}"));
         await().atMost(WAIT).until(() -> messages.size() == 2 && events.size() == 2);
         LeapMessage late = messages.items.get(0);
         assertThat(late.event()).isEqualTo("late");
@@ -125,7 +134,8 @@ class LeapClientProtocolTests {
         byte[] bomb = new byte[2 * 1024 * 1024];
         Arrays.fill(bomb, (byte) ' ');
         c.binary(FakeTransport.zlib(bomb));
-        StringBuilder big = new StringBuilder("{\"op\":0,\"d\":{\"c\":\"x\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"big\",\"d\":\"");
+        StringBuilder big = new StringBuilder(
+                "{\"op\":0,\"d\":{\"c\":\"x\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"big\",\"d\":\"");
         big.append("a".repeat(2 * 1024 * 1024)).append("\"}}}");
         c.text(big.toString());
         String ok = "{\"op\":0,\"d\":{\"c\":\"x\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"ok\",\"d\":{}}}}";
@@ -143,8 +153,9 @@ class LeapClientProtocolTests {
         client.addMessageListener(messages::add);
         FakeTransport.FakeConnection c = connected();
         String payload = "b".repeat(16 * 1024 * 1024 - 200);
-        c.binary(FakeTransport.zlib("{\"op\":0,\"d\":{\"c\":\"x\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"big\",\"d\":\""
-                + payload + "\"}}}"));
+        c.binary(FakeTransport.zlib(
+                "{\"op\":0,\"d\":{\"c\":\"x\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"big\",\"d\":\"" + payload
+                        + "\"}}}"));
         await().atMost(WAIT).until(() -> messages.size() == 1);
         assertThat(messages.items.get(0).data(String.class)).hasSize(payload.length());
     }
@@ -193,7 +204,8 @@ class LeapClientProtocolTests {
         client = builder().build();
         FakeTransport.FakeConnection c = connected();
         CompletableFuture<Channel> f = client.subscribeAsync("game");
-        c.text("{\"op\":0,\"d\":{\"c\":\"game\",\"u\":false,\"e\":\"AVAILABLE\",\"d\":{\"channel\":{\"id\":\"game\",\"state\":{}}}}}");
+        c.text(
+                "{\"op\":0,\"d\":{\"c\":\"game\",\"u\":false,\"e\":\"AVAILABLE\",\"d\":{\"channel\":{\"id\":\"game\",\"state\":{}}}}}");
         f.join();
         c.serverClose(1001, "Going away");
         await().atMost(WAIT).until(() -> transport.connections.size() == 2);
@@ -208,13 +220,16 @@ class LeapClientProtocolTests {
         client = builder().build();
         FakeTransport.FakeConnection c = connected();
         c.hello(30_000);
-        assertThat(c.sent.stream().filter(s -> s.startsWith("{\"op\":2")).count()).isEqualTo(1);
+        assertThat(c.sent.stream().filter(s -> s.startsWith("{\"op\":2")).count())
+                .isEqualTo(1);
         assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
     }
 
     @Test
     void redirectTargetIsValidated() {
-        client = builder().redirectAllowedHosts(java.util.List.of("allowed.example")).build();
+        client = builder()
+                .redirectAllowedHosts(java.util.List.of("allowed.example"))
+                .build();
         FakeTransport.FakeConnection c = connected();
         c.serverClose(4006, "wss://evil.example/ws?encoding=json");
         await().atMost(WAIT).until(() -> transport.uris.size() == 2);
@@ -230,6 +245,7 @@ class LeapClientProtocolTests {
         c3.init();
         c3.serverClose(4006, "wss://ALLOWED.example/ws?encoding=json&compression=zlib");
         await().atMost(WAIT).until(() -> transport.uris.size() == 4);
-        assertThat(transport.uris.get(3)).isEqualTo(URI.create("wss://ALLOWED.example/ws?encoding=json&compression=zlib"));
+        assertThat(transport.uris.get(3))
+                .isEqualTo(URI.create("wss://ALLOWED.example/ws?encoding=json&compression=zlib"));
     }
 }

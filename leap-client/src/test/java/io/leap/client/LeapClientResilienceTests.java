@@ -46,8 +46,9 @@ class LeapClientResilienceTests {
     }
 
     private void awaitNewConnection(String oldCid) {
-        await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED
-                && !client.init().orElseThrow().connectionId().equals(oldCid));
+        await().atMost(WAIT)
+                .until(() -> client.state() == ConnectionState.CONNECTED
+                        && !client.init().orElseThrow().connectionId().equals(oldCid));
     }
 
     @ParameterizedTest
@@ -62,14 +63,21 @@ class LeapClientResilienceTests {
         assertThat(server.closeConnection(before, code, "test")).isTrue();
         awaitNewConnection(before);
         await().atMost(WAIT).until(() -> states.size() == 7);
-        assertThat(states(states)).containsExactly(ConnectionState.CONNECTING, ConnectionState.AUTHENTICATING,
-                ConnectionState.CONNECTED, ConnectionState.ERRORED, ConnectionState.CONNECTING,
-                ConnectionState.AUTHENTICATING, ConnectionState.CONNECTED);
+        assertThat(states(states))
+                .containsExactly(
+                        ConnectionState.CONNECTING,
+                        ConnectionState.AUTHENTICATING,
+                        ConnectionState.CONNECTED,
+                        ConnectionState.ERRORED,
+                        ConnectionState.CONNECTING,
+                        ConnectionState.AUTHENTICATING,
+                        ConnectionState.CONNECTED);
         ConnectionStateChange errored = states.items.get(3);
         assertThat(errored.willReconnect()).isTrue();
         assertThat(errored.nextAttemptAt()).isNotNull();
-        assertThat(errored.error()).isInstanceOfSatisfying(LeapCloseException.class,
-                e -> assertThat(e.code()).isEqualTo(code));
+        assertThat(errored.error())
+                .isInstanceOfSatisfying(
+                        LeapCloseException.class, e -> assertThat(e.code()).isEqualTo(code));
         assertThat(client.stats().reconnects()).isEqualTo(1);
     }
 
@@ -87,7 +95,8 @@ class LeapClientResilienceTests {
         ConnectionStateChange last = client.lastStateChange();
         assertThat(last.willReconnect()).isFalse();
         assertThat(last.error()).isInstanceOf(LeapAuthenticationException.class);
-        await().during(Duration.ofMillis(700)).atMost(WAIT)
+        await().during(Duration.ofMillis(700))
+                .atMost(WAIT)
                 .until(() -> server.connectionAttempts() == attempts && client.state() == ConnectionState.ERRORED);
         assertThat(client.stats().reconnects()).isZero();
     }
@@ -155,7 +164,9 @@ class LeapClientResilienceTests {
     @Test
     void silentLinkIsDetected() throws Exception {
         server = ClientTestSupport.server(Duration.ofMillis(200));
-        client = client(server).heartbeatAckTimeout(Duration.ofSeconds(30)).readTimeoutGrace(Duration.ofMillis(200))
+        client = client(server)
+                .heartbeatAckTimeout(Duration.ofSeconds(30))
+                .readTimeoutGrace(Duration.ofMillis(200))
                 .build();
         client.connectAsync().get(15, TimeUnit.SECONDS);
         String before = cid();
@@ -163,30 +174,37 @@ class LeapClientResilienceTests {
         client.addConnectionStateListener(states::add);
         server.pauseWrites(before);
         await().atMost(WAIT).until(() -> states.any(s -> s.current() == ConnectionState.ERRORED));
-        assertThat(states.items.get(0).error()).isInstanceOf(LeapTimeoutException.class)
+        assertThat(states.items.get(0).error())
+                .isInstanceOf(LeapTimeoutException.class)
                 .hasMessageContaining("Nothing received");
         awaitNewConnection(before);
     }
 
     @Test
     void taggedHeartbeatsAreAnsweredSoTheServerKeepsTheConnection() throws Exception {
-        server = LeapServer.builder().heartbeatInterval(Duration.ofMillis(200))
-                .taggedHeartbeatInterval(Duration.ofMillis(100)).taggedHeartbeatTimeout(Duration.ofSeconds(2)).build()
+        server = LeapServer.builder()
+                .heartbeatInterval(Duration.ofMillis(200))
+                .taggedHeartbeatInterval(Duration.ofMillis(100))
+                .taggedHeartbeatTimeout(Duration.ofSeconds(2))
+                .build()
                 .start();
         client = client(server).build();
         AtomicInteger acks = new AtomicInteger();
         client.close();
-        client = client(server).observer(new LeapClientObserver() {
-            @Override
-            public void onHeartbeatAck(Duration rtt) {
-                acks.incrementAndGet();
-            }
-        }).build();
+        client = client(server)
+                .observer(new LeapClientObserver() {
+                    @Override
+                    public void onHeartbeatAck(Duration rtt) {
+                        acks.incrementAndGet();
+                    }
+                })
+                .build();
         client.connectAsync().get(15, TimeUnit.SECONDS);
         String before = cid();
         server.sendTaggedHeartbeat(before);
-        await().during(Duration.ofMillis(800)).atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED
-                && cid().equals(before));
+        await().during(Duration.ofMillis(800))
+                .atMost(WAIT)
+                .until(() -> client.state() == ConnectionState.CONNECTED && cid().equals(before));
         assertThat(acks.get()).isPositive();
         assertThat(client.stats().lastHeartbeatRtt()).isNotNull();
     }
@@ -203,7 +221,9 @@ class LeapClientResilienceTests {
         String before = cid();
         server.cutAll();
         awaitNewConnection(before);
-        await().atMost(WAIT).until(() -> server.onlineCount("game") == 1 && client.channels().contains("game"));
+        await().atMost(WAIT)
+                .until(() ->
+                        server.onlineCount("game") == 1 && client.channels().contains("game"));
         server.publish("game", "after", Map.of("n", 1));
         await().atMost(WAIT).until(() -> messages.size() == 1);
         assertThat(client.lastStateChange().current()).isEqualTo(ConnectionState.CONNECTED);
@@ -217,20 +237,25 @@ class LeapClientResilienceTests {
     @Test
     void aServerThatWentAwayDuringABlockPauseIsNoticed() throws Exception {
         // No tagged heartbeats: the server must not drop the paused client for not answering them.
-        server = LeapServer.builder().heartbeatInterval(Duration.ofMillis(500)).taggedHeartbeatInterval(Duration.ZERO)
-                .build().start();
+        server = LeapServer.builder()
+                .heartbeatInterval(Duration.ofMillis(500))
+                .taggedHeartbeatInterval(Duration.ZERO)
+                .build()
+                .start();
         server.createChannel("game", ChannelType.UNPROTECTED, Map.of());
         client = client(server).build();
         java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        client.addMessageListener(m -> {
-            entered.countDown();
-            try {
-                release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, ListenerOptions.defaults().withBufferSize(1).withOverflowPolicy(OverflowPolicy.BLOCK));
+        client.addMessageListener(
+                m -> {
+                    entered.countDown();
+                    try {
+                        release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                ListenerOptions.defaults().withBufferSize(1).withOverflowPolicy(OverflowPolicy.BLOCK));
         client.connectAsync().get(15, TimeUnit.SECONDS);
         client.subscribe("game", Duration.ofSeconds(10));
         String before = cid();
@@ -258,12 +283,15 @@ class LeapClientResilienceTests {
         client.subscribe("kept", Duration.ofSeconds(10));
         transport.refuse = true;
         server.cutAll();
-        await().atMost(WAIT).until(() -> client.state() == ConnectionState.ERRORED
-                && client.lastStateChange().willReconnect());
+        await().atMost(WAIT)
+                .until(() -> client.state() == ConnectionState.ERRORED
+                        && client.lastStateChange().willReconnect());
         CompletableFuture<Channel> later = client.subscribeAsync("later");
         transport.refuse = false;
         assertThat(later.get(15, TimeUnit.SECONDS).id()).isEqualTo("later");
-        assertThat(client.init().orElseThrow().channels()).extracting(Channel::id).containsExactly("kept");
+        assertThat(client.init().orElseThrow().channels())
+                .extracting(Channel::id)
+                .containsExactly("kept");
         await().atMost(WAIT).until(() -> client.channels().equals(java.util.Set.of("kept", "later")));
     }
 
@@ -313,14 +341,23 @@ class LeapClientResilienceTests {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        server = LeapServer.builder().port(port).projectId("project_restart").build().start();
-        client = LeapClient.builder("project_restart").url(URI.create("ws://127.0.0.1:" + port + "/ws"))
+        server = LeapServer.builder()
+                .port(port)
+                .projectId("project_restart")
+                .build()
+                .start();
+        client = LeapClient.builder("project_restart")
+                .url(URI.create("ws://127.0.0.1:" + port + "/ws"))
                 .reconnectPolicy(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(300), 2.0))
                 .build();
         client.connectAsync().get(15, TimeUnit.SECONDS);
         server.close();
         await().atMost(WAIT).until(() -> client.state() != ConnectionState.CONNECTED);
-        server = LeapServer.builder().port(port).projectId("project_restart").build().start();
+        server = LeapServer.builder()
+                .port(port)
+                .projectId("project_restart")
+                .build()
+                .start();
         await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED);
     }
 }

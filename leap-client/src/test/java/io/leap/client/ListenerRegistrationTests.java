@@ -48,12 +48,15 @@ class ListenerRegistrationTests {
         List<String> onlyPing = new CopyOnWriteArrayList<>();
         List<String> all = new CopyOnWriteArrayList<>();
         List<String> stateOfB = new CopyOnWriteArrayList<>();
-        ListenerRegistration ra = client.addMessageListener(m -> onlyA.add(m.channelId() + ":" + m.event()),
+        ListenerRegistration ra = client.addMessageListener(
+                m -> onlyA.add(m.channelId() + ":" + m.event()),
                 ListenerOptions.defaults().withChannels("a"));
-        client.addMessageListener(m -> onlyPing.add(m.channelId() + ":" + m.event()),
+        client.addMessageListener(
+                m -> onlyPing.add(m.channelId() + ":" + m.event()),
                 ListenerOptions.defaults().withEvents("ping"));
         client.addMessageListener(m -> all.add(m.channelId() + ":" + m.event()));
-        client.addChannelEventListener(e -> stateOfB.add(e.channelId() + ":" + e.eventName()),
+        client.addChannelEventListener(
+                e -> stateOfB.add(e.channelId() + ":" + e.eventName()),
                 ListenerOptions.defaults().withChannels("b").withEvents("STATE_UPDATE"));
         server.publish("a", "ping", 1);
         server.publish("b", "ping", 2);
@@ -89,7 +92,8 @@ class ListenerRegistrationTests {
     @Test
     void pausedDropOldestKeepsTheNewestAndCountsDrops() {
         List<Integer> got = new CopyOnWriteArrayList<>();
-        ListenerRegistration r = client.addMessageListener(m -> got.add(m.data().asInt()),
+        ListenerRegistration r = client.addMessageListener(
+                m -> got.add(m.data().asInt()),
                 ListenerOptions.defaults().withBufferSize(3).withOverflowPolicy(OverflowPolicy.DROP_OLDEST));
         r.pause();
         for (int i = 0; i < 10; i++) {
@@ -156,10 +160,12 @@ class ListenerRegistrationTests {
     void inlineListenerRunsOnTheReadingThreadInOrder() {
         List<Integer> got = new CopyOnWriteArrayList<>();
         Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        ListenerRegistration r = client.addMessageListener(m -> {
-            threads.add(Thread.currentThread().getName());
-            got.add(m.data().asInt());
-        }, ListenerOptions.defaults().withDeliveryMode(DeliveryMode.INLINE));
+        ListenerRegistration r = client.addMessageListener(
+                m -> {
+                    threads.add(Thread.currentThread().getName());
+                    got.add(m.data().asInt());
+                },
+                ListenerOptions.defaults().withDeliveryMode(DeliveryMode.INLINE));
         for (int i = 0; i < 50; i++) {
             server.publish("a", "n", i);
         }
@@ -181,9 +187,11 @@ class ListenerRegistrationTests {
     @Test
     void aThrowingInlineListenerDoesNotBreakOthers() {
         List<Integer> other = new CopyOnWriteArrayList<>();
-        client.addMessageListener(m -> {
-            throw new IllegalStateException("boom");
-        }, ListenerOptions.defaults().withDeliveryMode(DeliveryMode.INLINE));
+        client.addMessageListener(
+                m -> {
+                    throw new IllegalStateException("boom");
+                },
+                ListenerOptions.defaults().withDeliveryMode(DeliveryMode.INLINE));
         client.addMessageListener(m -> other.add(m.data().asInt()));
         server.publish("a", "n", 1);
         server.publish("a", "n", 2);

@@ -38,13 +38,14 @@ class ReconnectPolicyTests {
     @Test
     void compressionQueryIsSetOrReplaced() {
         assertThat(io.leap.client.internal.ClientConfig.applyCompression(
-                java.net.URI.create("wss://h/ws?encoding=json&compression=zlib"), false))
+                        java.net.URI.create("wss://h/ws?encoding=json&compression=zlib"), false))
                 .hasToString("wss://h/ws?encoding=json&compression=none");
         assertThat(io.leap.client.internal.ClientConfig.applyCompression(java.net.URI.create("ws://h:1/ws"), true))
                 .hasToString("ws://h:1/ws?encoding=json&compression=zlib");
         assertThat(io.leap.client.internal.ClientConfig.applyCompression(java.net.URI.create("ws://h:1/ws?x=1"), false))
                 .hasToString("ws://h:1/ws?encoding=json&x=1&compression=none");
-        assertThat(io.leap.client.internal.ClientConfig.applyCompression(java.net.URI.create("ws://h:1/1.0/ws?x=1&encoding=json"), true))
+        assertThat(io.leap.client.internal.ClientConfig.applyCompression(
+                        java.net.URI.create("ws://h:1/1.0/ws?x=1&encoding=json"), true))
                 .hasToString("ws://h:1/1.0/ws?x=1&encoding=json&compression=zlib");
     }
 }

@@ -42,18 +42,24 @@ class TaggedHeartbeatTests {
     }
 
     private String connect(boolean compression) throws Exception {
-        server = LeapServer.builder().taggedHeartbeatInterval(Duration.ZERO).build().start();
+        server = LeapServer.builder()
+                .taggedHeartbeatInterval(Duration.ZERO)
+                .build()
+                .start();
         client = client(server).compression(compression).build();
         client.connectAsync().get(15, TimeUnit.SECONDS);
         return client.init().orElseThrow().connectionId();
     }
 
     @ParameterizedTest(name = "compression={0}, tag={1}")
-    @CsvSource(delimiter = '|', value = {
-            "false|h-7f3a91c2",
-            "true|h-7f3a91c2",
-            "false|a tag with \"quotes\", a \\ backslash and ünïcödé ✓",
-            "true|0123456789abcdef"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "false|h-7f3a91c2",
+                "true|h-7f3a91c2",
+                "false|a tag with \"quotes\", a \\ backslash and ünïcödé ✓",
+                "true|0123456789abcdef"
+            })
     void answersATaggedHeartbeatWithTheSameTag(boolean compression, String tag) throws Exception {
         String cid = connect(compression);
         TaggedHeartbeatReport r = server.sendTaggedHeartbeat(cid, tag).get(15, TimeUnit.SECONDS);
@@ -101,8 +107,11 @@ class TaggedHeartbeatTests {
 
     @Test
     void acksSwitchedOffForOneConnectionMakeOnlyThatClientReconnect() throws Exception {
-        server = LeapServer.builder().heartbeatInterval(Duration.ofMillis(200)).taggedHeartbeatInterval(Duration.ZERO)
-                .build().start();
+        server = LeapServer.builder()
+                .heartbeatInterval(Duration.ofMillis(200))
+                .taggedHeartbeatInterval(Duration.ZERO)
+                .build()
+                .start();
         client = client(server).build();
         other = client(server).build();
         client.connectAsync().get(15, TimeUnit.SECONDS);
@@ -115,14 +124,18 @@ class TaggedHeartbeatTests {
         other.addConnectionStateListener(fedStates::add);
 
         assertThat(server.heartbeatAcks(starved, false)).isTrue();
-        await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED
-                && !client.init().orElseThrow().connectionId().equals(starved));
-        assertThat(starvedStates.items.get(0).error()).isInstanceOf(LeapTimeoutException.class)
+        await().atMost(WAIT)
+                .until(() -> client.state() == ConnectionState.CONNECTED
+                        && !client.init().orElseThrow().connectionId().equals(starved));
+        assertThat(starvedStates.items.get(0).error())
+                .isInstanceOf(LeapTimeoutException.class)
                 .hasMessageContaining("heartbeat ack");
         // the other client kept its connection and its acks all along (several heartbeat intervals have passed)
         assertThat(fedStates.items).isEmpty();
         assertThat(other.init().orElseThrow().connectionId()).isEqualTo(fed);
-        assertThat(server.connections()).extracting(io.leap.server.ConnectionInfo::cid).contains(fed)
+        assertThat(server.connections())
+                .extracting(io.leap.server.ConnectionInfo::cid)
+                .contains(fed)
                 .doesNotContain(starved);
     }
 }

@@ -1,12 +1,10 @@
 package io.leap.sample;
 
-import java.util.Map;
-
 import io.leap.spring.core.LeapOperations;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -23,57 +21,55 @@ import org.springframework.stereotype.Component;
 @Component
 public class LivePageToken implements DisposableBean {
 
-	private static final Logger logger = LoggerFactory.getLogger(LivePageToken.class);
+    private static final Logger logger = LoggerFactory.getLogger(LivePageToken.class);
 
-	private final ObjectProvider<LeapOperations> leap;
+    private final ObjectProvider<LeapOperations> leap;
 
-	private @Nullable String token;
+    private @Nullable String token;
 
-	public LivePageToken(ObjectProvider<LeapOperations> leap) {
-		this.leap = leap;
-	}
+    public LivePageToken(ObjectProvider<LeapOperations> leap) {
+        this.leap = leap;
+    }
 
-	/**
-	 * The page's token, created and subscribed to {@code orders} on the first call.
-	 * @return the token
-	 * @throws IllegalStateException if there is no {@link LeapOperations} to create it with
-	 */
-	public synchronized String get() {
-		if (this.token == null) {
-			LeapOperations leap = this.leap.getIfAvailable();
-			if (leap == null) {
-				throw new IllegalStateException(
-						"The live page needs LeapTemplate to create its token: run embedded or set leap.api.token");
-			}
-			String created = leap.createToken(Map.of("role", "live-page")).id();
-			leap.subscribeToken(OrdersChannel.ID, created);
-			this.token = created;
-			logger.info("Created the live page's Leap token, subscribed to '{}'", OrdersChannel.ID);
-		}
-		return this.token;
-	}
+    /**
+     * The page's token, created and subscribed to {@code orders} on the first call.
+     * @return the token
+     * @throws IllegalStateException if there is no {@link LeapOperations} to create it with
+     */
+    public synchronized String get() {
+        if (this.token == null) {
+            LeapOperations leap = this.leap.getIfAvailable();
+            if (leap == null) {
+                throw new IllegalStateException(
+                        "The live page needs LeapTemplate to create its token: run embedded or set leap.api.token");
+            }
+            String created = leap.createToken(Map.of("role", "live-page")).id();
+            leap.subscribeToken(OrdersChannel.ID, created);
+            this.token = created;
+            logger.info("Created the live page's Leap token, subscribed to '{}'", OrdersChannel.ID);
+        }
+        return this.token;
+    }
 
-	/**
-	 * Whether a token is the page's.
-	 * @param candidate a token, may be {@code null}
-	 * @return {@code true} if it is the page's token
-	 */
-	public synchronized boolean matches(@Nullable String candidate) {
-		return this.token != null && this.token.equals(candidate);
-	}
+    /**
+     * Whether a token is the page's.
+     * @param candidate a token, may be {@code null}
+     * @return {@code true} if it is the page's token
+     */
+    public synchronized boolean matches(@Nullable String candidate) {
+        return this.token != null && this.token.equals(candidate);
+    }
 
-	@Override
-	public synchronized void destroy() {
-		LeapOperations leap = this.leap.getIfAvailable();
-		if (this.token != null && leap != null) {
-			try {
-				leap.deleteToken(this.token);
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not delete the live page's token: {}", ex.getMessage());
-			}
-			this.token = null;
-		}
-	}
-
+    @Override
+    public synchronized void destroy() {
+        LeapOperations leap = this.leap.getIfAvailable();
+        if (this.token != null && leap != null) {
+            try {
+                leap.deleteToken(this.token);
+            } catch (RuntimeException ex) {
+                logger.debug("Could not delete the live page's token: {}", ex.getMessage());
+            }
+            this.token = null;
+        }
+    }
 }

@@ -9,5 +9,4 @@ import java.math.BigDecimal;
  * @param product what was ordered
  * @param amount the price
  */
-public record OrderCreated(long id, String product, BigDecimal amount) {
-}
+public record OrderCreated(long id, String product, BigDecimal amount) {}

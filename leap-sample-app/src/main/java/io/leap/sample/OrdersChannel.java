@@ -1,14 +1,12 @@
 package io.leap.sample;
 
-import java.util.Optional;
-
 import io.leap.client.ChannelType;
 import io.leap.client.rest.LeapChannel;
 import io.leap.spring.autoconfigure.LeapConnectionDetails;
 import io.leap.spring.core.LeapOperations;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
@@ -27,45 +25,45 @@ import org.springframework.stereotype.Component;
 @Component
 public class OrdersChannel implements SmartInitializingSingleton {
 
-	/** The channel the demo orders go to. */
-	public static final String ID = "orders";
+    /** The channel the demo orders go to. */
+    public static final String ID = "orders";
 
-	/** The event name of a demo order. */
-	public static final String ORDER_CREATED = "order.created";
+    /** The event name of a demo order. */
+    public static final String ORDER_CREATED = "order.created";
 
-	private static final Logger logger = LoggerFactory.getLogger(OrdersChannel.class);
+    private static final Logger logger = LoggerFactory.getLogger(OrdersChannel.class);
 
-	private final ObjectProvider<LeapOperations> leap;
+    private final ObjectProvider<LeapOperations> leap;
 
-	private final ObjectProvider<LeapConnectionDetails> connectionDetails;
+    private final ObjectProvider<LeapConnectionDetails> connectionDetails;
 
-	public OrdersChannel(ObjectProvider<LeapOperations> leap,
-			ObjectProvider<LeapConnectionDetails> connectionDetails) {
-		this.leap = leap;
-		this.connectionDetails = connectionDetails;
-	}
+    public OrdersChannel(ObjectProvider<LeapOperations> leap, ObjectProvider<LeapConnectionDetails> connectionDetails) {
+        this.leap = leap;
+        this.connectionDetails = connectionDetails;
+    }
 
-	@Override
-	public void afterSingletonsInstantiated() {
-		LeapOperations leap = this.leap.getIfAvailable();
-		if (leap == null) {
-			logger.info("No LeapOperations (set leap.api.token): channel '{}' must already exist on the Leap server", ID);
-			return;
-		}
-		Optional<LeapChannel> existing = leap.findChannel(ID);
-		if (existing.isEmpty()) {
-			leap.createChannel(ID, ChannelType.PRIVATE, null);
-			logger.info("Created the private channel '{}'", ID);
-		}
-		else if (existing.get().type() != ChannelType.PRIVATE) {
-			logger.warn("Channel '{}' is {}: every token of the project, the live page's included, may read it",
-					ID, existing.get().type().wireValue());
-		}
-		LeapConnectionDetails details = this.connectionDetails.getIfAvailable();
-		String token = (details != null) ? details.getToken() : null;
-		if (token != null && !token.isBlank()) {
-			leap.subscribeToken(ID, token);
-		}
-	}
-
+    @Override
+    public void afterSingletonsInstantiated() {
+        LeapOperations leap = this.leap.getIfAvailable();
+        if (leap == null) {
+            logger.info(
+                    "No LeapOperations (set leap.api.token): channel '{}' must already exist on the Leap server", ID);
+            return;
+        }
+        Optional<LeapChannel> existing = leap.findChannel(ID);
+        if (existing.isEmpty()) {
+            leap.createChannel(ID, ChannelType.PRIVATE, null);
+            logger.info("Created the private channel '{}'", ID);
+        } else if (existing.get().type() != ChannelType.PRIVATE) {
+            logger.warn(
+                    "Channel '{}' is {}: every token of the project, the live page's included, may read it",
+                    ID,
+                    existing.get().type().wireValue());
+        }
+        LeapConnectionDetails details = this.connectionDetails.getIfAvailable();
+        String token = (details != null) ? details.getToken() : null;
+        if (token != null && !token.isBlank()) {
+            leap.subscribeToken(ID, token);
+        }
+    }
 }

@@ -17,8 +17,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableAsync
 public class SampleApplication {
 
-	public static void main(String[] args) {
-		SpringApplication.run(SampleApplication.class, args);
-	}
-
+    public static void main(String[] args) {
+        SpringApplication.run(SampleApplication.class, args);
+    }
 }

@@ -20,8 +20,8 @@ import java.util.Objects;
  * @param deliveries  one entry per connection the copies were queued for, in fan-out order; connections that were
  *                    already closing when the burst was published are not listed
  */
-public record BurstReport(String channelId, String event, int count, Instant publishedAt, boolean complete,
-        List<Delivery> deliveries) {
+public record BurstReport(
+        String channelId, String event, int count, Instant publishedAt, boolean complete, List<Delivery> deliveries) {
 
     /**
      * Copies the list.
@@ -46,8 +46,13 @@ public record BurstReport(String channelId, String event, int count, Instant pub
      * @param lastWrittenAt  when the last written copy was written; {@code null} when none was
      * @param closed         whether the connection closed before every copy was written
      */
-    public record Delivery(String connectionId, int queued, int written, Instant firstWrittenAt,
-            Instant lastWrittenAt, boolean closed) {
+    public record Delivery(
+            String connectionId,
+            int queued,
+            int written,
+            Instant firstWrittenAt,
+            Instant lastWrittenAt,
+            boolean closed) {
 
         /**
          * Checks the components.

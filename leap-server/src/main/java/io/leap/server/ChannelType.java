@@ -27,6 +27,7 @@ public enum ChannelType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("Unknown channel type '" + name + "': expected private, public or unprotected");
+        throw new IllegalArgumentException(
+                "Unknown channel type '" + name + "': expected private, public or unprotected");
     }
 }

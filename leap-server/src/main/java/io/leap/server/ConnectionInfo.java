@@ -12,8 +12,8 @@ import java.time.Instant;
  * @param query       the raw query string of the upgrade request ({@code ""} when none)
  * @param connectedAt when the WebSocket upgrade completed
  */
-public record ConnectionInfo(String cid, String token, boolean identified, boolean compressed, String query,
-        Instant connectedAt) {
+public record ConnectionInfo(
+        String cid, String token, boolean identified, boolean compressed, String query, Instant connectedAt) {
 
     /** Never prints the token: it is a credential. */
     @Override

@@ -175,7 +175,9 @@ public final class LeapServer implements AutoCloseable {
      */
     public String createChannel(String id, ChannelType type, Object state) {
         Objects.requireNonNull(type, "type");
-        return hub().createChannel(id, type, Json.toObject(state, "Channel state")).get("id").stringValue();
+        return hub().createChannel(id, type, Json.toObject(state, "Channel state"))
+                .get("id")
+                .stringValue();
     }
 
     /** Deletes a channel; subscribers get {@code UNAVAILABLE UNKNOWN}. @throws NoSuchElementException if unknown */
@@ -475,8 +477,7 @@ public final class LeapServer implements AutoCloseable {
         private String redisUri;
         private int managementPort = -1;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The port; 0 (the default) picks a free one. */
         public Builder port(int port) {
@@ -510,8 +511,8 @@ public final class LeapServer implements AutoCloseable {
             if (!token.startsWith("ptk_")) {
                 throw new IllegalArgumentException("A project token starts with ptk_");
             }
-            projectTokens.put(token, permissions.isEmpty() ? Set.of()
-                    : Collections.unmodifiableSet(EnumSet.copyOf(permissions)));
+            projectTokens.put(
+                    token, permissions.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(permissions)));
             return this;
         }
 
@@ -646,7 +647,9 @@ public final class LeapServer implements AutoCloseable {
         public Builder redis(String uri) {
             if (uri != null) {
                 requireText(uri, "redis");
-                if (!uri.startsWith("redis://") && !uri.startsWith("rediss://") && !uri.startsWith("redis-sentinel://")
+                if (!uri.startsWith("redis://")
+                        && !uri.startsWith("rediss://")
+                        && !uri.startsWith("redis-sentinel://")
                         && !uri.startsWith("redis-socket://")) {
                     throw new IllegalArgumentException("The Redis URI must start with redis://, rediss://, "
                             + "redis-sentinel:// or redis-socket://");
@@ -675,12 +678,29 @@ public final class LeapServer implements AutoCloseable {
             if (tokens.isEmpty()) {
                 tokens.put(randomId("ptk_"), Collections.unmodifiableSet(EnumSet.allOf(Permission.class)));
             }
-            Duration tagged = taggedHeartbeatInterval != null ? taggedHeartbeatInterval : heartbeatInterval.multipliedBy(2);
-            return new LeapServer(new ServerConfig(port, bindAddress,
+            Duration tagged =
+                    taggedHeartbeatInterval != null ? taggedHeartbeatInterval : heartbeatInterval.multipliedBy(2);
+            return new LeapServer(new ServerConfig(
+                    port,
+                    bindAddress,
                     projectId != null ? projectId : randomId("project_"),
-                    Collections.unmodifiableMap(tokens), Set.copyOf(userTokens), heartbeatInterval, identifyWindow,
-                    tagged, taggedHeartbeatTimeout, heartbeatTolerance, sessionTimeout, maxInboundMessageBytes,
-                    maxStateBytes, maxInboundMessageBytes, ioThreads, sslContext, adminApi, maxQueuedBytes, redisUri, managementPort));
+                    Collections.unmodifiableMap(tokens),
+                    Set.copyOf(userTokens),
+                    heartbeatInterval,
+                    identifyWindow,
+                    tagged,
+                    taggedHeartbeatTimeout,
+                    heartbeatTolerance,
+                    sessionTimeout,
+                    maxInboundMessageBytes,
+                    maxStateBytes,
+                    maxInboundMessageBytes,
+                    ioThreads,
+                    sslContext,
+                    adminApi,
+                    maxQueuedBytes,
+                    redisUri,
+                    managementPort));
         }
 
         private static String randomId(String prefix) {

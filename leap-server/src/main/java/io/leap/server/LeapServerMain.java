@@ -23,16 +23,18 @@ public final class LeapServerMain {
 
     static final int DEFAULT_PORT = 4455;
 
-    private LeapServerMain() {
-    }
+    private LeapServerMain() {}
 
     public static void main(String[] args) throws Exception {
         // Logging of the standalone jar (slf4j-simple): timestamps, and connection opens/closes, unless configured.
-        System.setProperty("org.slf4j.simpleLogger.showDateTime",
+        System.setProperty(
+                "org.slf4j.simpleLogger.showDateTime",
                 System.getProperty("org.slf4j.simpleLogger.showDateTime", "true"));
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat",
+        System.setProperty(
+                "org.slf4j.simpleLogger.dateTimeFormat",
                 System.getProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ"));
-        System.setProperty("org.slf4j.simpleLogger.log.io.leap.server.connections",
+        System.setProperty(
+                "org.slf4j.simpleLogger.log.io.leap.server.connections",
                 System.getProperty("org.slf4j.simpleLogger.log.io.leap.server.connections", "debug"));
         LeapServer server;
         try {
@@ -51,10 +53,13 @@ public final class LeapServerMain {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "leap-server-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "leap-server-shutdown"));
         String token = server.createToken(Map.of("name", "demo"));
         PrintStream out = System.out;
         out.println("Leap server running");
@@ -65,8 +70,8 @@ public final class LeapServerMain {
         out.println("  Leap token    : " + token);
         out.println("  Engine        : " + server.engineDescription());
         if (server.managementPort() >= 0) {
-            String m = server.apiUrl().getScheme().replace("https", "http") + "://" + server.apiUrl().getHost() + ":"
-                    + server.managementPort();
+            String m = server.apiUrl().getScheme().replace("https", "http") + "://"
+                    + server.apiUrl().getHost() + ":" + server.managementPort();
             out.println("  Health        : " + m + "/health  (/health/liveness, /health/readiness)");
             out.println("  Metrics       : " + m + "/metrics  (Prometheus)");
         }
@@ -110,7 +115,12 @@ public final class LeapServerMain {
                     usage(System.out);
                     System.exit(0);
                 }
-                case "--port", "--host", "--project-id", "--project-token", "--heartbeat-interval", "--redis",
+                case "--port",
+                        "--host",
+                        "--project-id",
+                        "--project-token",
+                        "--heartbeat-interval",
+                        "--redis",
                         "--management-port" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
@@ -187,11 +197,13 @@ public final class LeapServerMain {
     }
 
     private static void usage(PrintStream out) {
-        out.println("Usage: java -jar leap-server.jar [--port N] [--host ADDR] [--project-id ID] [--project-token ptk_...]");
+        out.println(
+                "Usage: java -jar leap-server.jar [--port N] [--host ADDR] [--project-id ID] [--project-token ptk_...]");
         out.println("                                 [--heartbeat-interval 30s] [--admin]");
         out.println("                                 [--redis redis://[:password@]host:port[/db] | rediss://...]");
         out.println("                                 [--management-port N]");
-        out.println("Environment: LEAP_PORT, LEAP_HOST, LEAP_PROJECT_ID, LEAP_PROJECT_TOKEN, LEAP_HEARTBEAT_INTERVAL, LEAP_ADMIN,");
+        out.println(
+                "Environment: LEAP_PORT, LEAP_HOST, LEAP_PROJECT_ID, LEAP_PROJECT_TOKEN, LEAP_HEARTBEAT_INTERVAL, LEAP_ADMIN,");
         out.println("             LEAP_REDIS_URL, LEAP_MANAGEMENT_PORT");
     }
 }

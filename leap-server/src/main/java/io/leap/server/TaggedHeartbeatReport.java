@@ -20,8 +20,8 @@ import java.util.Objects;
  * @param latency      from queuing the request to receiving the reply (the {@code latency} the server puts in its
  *                     op 4 ack, here with nanosecond resolution); {@code null} unless {@link Outcome#ANSWERED}
  */
-public record TaggedHeartbeatReport(String connectionId, String tag, Instant sentAt, Outcome outcome,
-        Instant answeredAt, Duration latency) {
+public record TaggedHeartbeatReport(
+        String connectionId, String tag, Instant sentAt, Outcome outcome, Instant answeredAt, Duration latency) {
 
     /** How a tagged heartbeat request ended. */
     public enum Outcome {

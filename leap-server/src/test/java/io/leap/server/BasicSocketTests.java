@@ -43,8 +43,9 @@ class BasicSocketTests {
             assertThat(available.event()).isEqualTo("AVAILABLE");
             server.publish("game", "SCORE", Map.of("points", 10));
             TestSocket.Received msg = s.nextDispatch();
-            assertThat(msg.raw()).isEqualTo(
-                    "{\"op\":0,\"d\":{\"c\":\"game\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"SCORE\",\"d\":{\"points\":10}}}}");
+            assertThat(msg.raw())
+                    .isEqualTo(
+                            "{\"op\":0,\"d\":{\"c\":\"game\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"SCORE\",\"d\":{\"points\":10}}}}");
             s.send("{\"op\":3}");
             assertThat(s.next().raw()).isEqualTo("{\"op\":4}");
         }

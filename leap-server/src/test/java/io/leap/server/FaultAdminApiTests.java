@@ -24,7 +24,11 @@ class FaultAdminApiTests {
 
     @BeforeEach
     void start() {
-        server = LeapServer.builder().adminApi(true).taggedHeartbeatInterval(Duration.ZERO).build().start();
+        server = LeapServer.builder()
+                .adminApi(true)
+                .taggedHeartbeatInterval(Duration.ZERO)
+                .build()
+                .start();
         ptk = server.projectToken();
     }
 
@@ -38,8 +42,8 @@ class FaultAdminApiTests {
     }
 
     private static JsonNode json(HttpResponse<String> response) {
-        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
-                v -> assertThat(v).startsWith("application/json"));
+        assertThat(response.headers().firstValue("content-type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         return TestSocket.JSON.readTree(response.body());
     }
 
@@ -90,8 +94,8 @@ class FaultAdminApiTests {
     void taggedHeartbeatRouteReportsSilenceAsTimedOut() throws Exception {
         TestSocket socket = TestSocket.connect(server, "compression=none");
         String cid = identified(socket);
-        HttpResponse<String> response = admin("POST", "connections/" + cid + "/tagged-heartbeat",
-                "{\"timeout_ms\":250}");
+        HttpResponse<String> response =
+                admin("POST", "connections/" + cid + "/tagged-heartbeat", "{\"timeout_ms\":250}");
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode hb = json(response).path("data").path("heartbeat");
         assertThat(hb.path("outcome").asString()).isEqualTo("timed_out");
@@ -99,7 +103,8 @@ class FaultAdminApiTests {
         assertThat(hb.path("answered_at").isNull()).isTrue();
         assertThat(hb.path("latency_ms").isNull()).isTrue();
         assertThat(hb.path("tag").asString()).matches("[0-9a-f]{16}");
-        assertThat(socket.next().json().path("d").path("tag").asString()).isEqualTo(hb.path("tag").asString());
+        assertThat(socket.next().json().path("d").path("tag").asString())
+                .isEqualTo(hb.path("tag").asString());
     }
 
     @Test
@@ -109,11 +114,13 @@ class FaultAdminApiTests {
         TestSocket normal = TestSocket.connect(server, "compression=none");
         String normalCid = identified(normal);
 
-        assertThat(admin("PUT", "connections/" + quietCid + "/heartbeat-acks", "{\"enabled\":false}").statusCode())
+        assertThat(admin("PUT", "connections/" + quietCid + "/heartbeat-acks", "{\"enabled\":false}")
+                        .statusCode())
                 .isEqualTo(204);
         JsonNode list = json(admin("GET", "connections", null)).path("data").path("connections");
         for (JsonNode c : list) {
-            assertThat(c.path("heartbeat_acks").asBoolean()).isEqualTo(!c.path("cid").asString().equals(quietCid));
+            assertThat(c.path("heartbeat_acks").asBoolean())
+                    .isEqualTo(!c.path("cid").asString().equals(quietCid));
         }
         assertThat(list).hasSize(2);
         quiet.send("{\"op\":3}");
@@ -121,7 +128,8 @@ class FaultAdminApiTests {
         assertThat(quiet.next().event()).isEqualTo("UNAVAILABLE");
         assertThat(normal.sync()).isEmpty();
 
-        assertThat(admin("PUT", "connections/" + quietCid + "/heartbeat-acks", "{\"enabled\":true}").statusCode())
+        assertThat(admin("PUT", "connections/" + quietCid + "/heartbeat-acks", "{\"enabled\":true}")
+                        .statusCode())
                 .isEqualTo(204);
         assertThat(quiet.sync()).isEmpty();
         assertThat(normalCid).isNotEqualTo(quietCid);
@@ -139,8 +147,8 @@ class FaultAdminApiTests {
         b.dispatch("feed", "SUBSCRIBE", "null");
         assertThat(b.nextDispatch().event()).isEqualTo("AVAILABLE");
 
-        HttpResponse<String> response = admin("POST", "channels/feed/burst",
-                "{\"event\":\"TICK\",\"data\":{\"n\":7},\"count\":50}");
+        HttpResponse<String> response =
+                admin("POST", "channels/feed/burst", "{\"event\":\"TICK\",\"data\":{\"n\":7},\"count\":50}");
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode burst = json(response).path("data").path("burst");
         assertThat(burst.path("channel").asString()).isEqualTo("feed");
@@ -177,17 +185,21 @@ class FaultAdminApiTests {
         String cid = identified(a);
         a.dispatch("feed", "SUBSCRIBE", "null");
         assertThat(a.nextDispatch().event()).isEqualTo("AVAILABLE");
-        assertThat(admin("POST", "connections/" + cid + "/pause-writes", null).statusCode()).isEqualTo(204);
+        assertThat(admin("POST", "connections/" + cid + "/pause-writes", null).statusCode())
+                .isEqualTo(204);
 
-        JsonNode burst = json(admin("POST", "channels/feed/burst",
-                "{\"event\":\"TICK\",\"count\":3,\"timeout_ms\":200}")).path("data").path("burst");
+        JsonNode burst = json(admin(
+                        "POST", "channels/feed/burst", "{\"event\":\"TICK\",\"count\":3,\"timeout_ms\":200}"))
+                .path("data")
+                .path("burst");
         assertThat(burst.path("complete").asBoolean(true)).isFalse();
         JsonNode d = burst.path("deliveries").get(0);
         assertThat(d.path("queued").asInt()).isEqualTo(3);
         assertThat(d.path("written").asInt()).isZero();
         assertThat(d.path("first_written_at").isNull()).isTrue();
 
-        assertThat(admin("POST", "connections/" + cid + "/resume-writes", null).statusCode()).isEqualTo(204);
+        assertThat(admin("POST", "connections/" + cid + "/resume-writes", null).statusCode())
+                .isEqualTo(204);
         for (int i = 0; i < 3; i++) {
             assertThat(a.nextDispatch().data().path("e").asString()).isEqualTo("TICK");
         }
@@ -200,31 +212,55 @@ class FaultAdminApiTests {
         server.createChannel("feed", ChannelType.UNPROTECTED, null);
 
         assertError(admin("POST", "connections/conn_nope/tagged-heartbeat", null), 404, "not_found", "conn_nope");
-        assertError(admin("PUT", "connections/conn_nope/heartbeat-acks", "{\"enabled\":false}"), 404, "not_found",
+        assertError(
+                admin("PUT", "connections/conn_nope/heartbeat-acks", "{\"enabled\":false}"),
+                404,
+                "not_found",
                 "conn_nope");
         assertError(admin("POST", "channels/nope/burst", "{\"event\":\"TICK\",\"count\":1}"), 404, "not_found", "nope");
 
-        assertError(admin("PUT", "connections/" + cid + "/heartbeat-acks", "{\"enabled\":\"no\"}"), 400,
-                "invalid_request", "enabled");
-        assertError(admin("POST", "connections/" + cid + "/tagged-heartbeat", "{\"tag\":\"\"}"), 400,
-                "invalid_request", "tag");
-        assertError(admin("POST", "connections/" + cid + "/tagged-heartbeat", "{\"tag\":5}"), 400,
-                "invalid_request", "tag");
-        assertError(admin("POST", "connections/" + cid + "/tagged-heartbeat", "{\"timeout_ms\":0}"), 400,
-                "invalid_request", "timeout_ms");
-        assertError(admin("POST", "channels/feed/burst", "{\"event\":\"TICK\",\"count\":0}"), 400, "invalid_request",
+        assertError(
+                admin("PUT", "connections/" + cid + "/heartbeat-acks", "{\"enabled\":\"no\"}"),
+                400,
+                "invalid_request",
+                "enabled");
+        assertError(
+                admin("POST", "connections/" + cid + "/tagged-heartbeat", "{\"tag\":\"\"}"),
+                400,
+                "invalid_request",
+                "tag");
+        assertError(
+                admin("POST", "connections/" + cid + "/tagged-heartbeat", "{\"tag\":5}"),
+                400,
+                "invalid_request",
+                "tag");
+        assertError(
+                admin("POST", "connections/" + cid + "/tagged-heartbeat", "{\"timeout_ms\":0}"),
+                400,
+                "invalid_request",
+                "timeout_ms");
+        assertError(
+                admin("POST", "channels/feed/burst", "{\"event\":\"TICK\",\"count\":0}"),
+                400,
+                "invalid_request",
                 "burst");
         assertError(admin("POST", "channels/feed/burst", "{\"count\":1}"), 400, "invalid_request", "event");
         assertError(admin("POST", "channels/feed/burst", "{\"event\":\"TICK\"}"), 400, "invalid_request", "count");
         assertError(admin("POST", "channels/feed/burst", "[1]"), 400, "invalid_request", "JSON object");
         assertError(admin("GET", "connections/" + cid + "/heartbeat-acks", null), 404, "not_found", "No admin route");
-        assertError(admin("POST", "channels/feed/burst", "{\"event\":\"TICK\",\"count\":1,\"timeout_ms\":\"soon\"}"),
-                400, "invalid_request", "timeout_ms");
+        assertError(
+                admin("POST", "channels/feed/burst", "{\"event\":\"TICK\",\"count\":1,\"timeout_ms\":\"soon\"}"),
+                400,
+                "invalid_request",
+                "timeout_ms");
 
         // a tag still awaiting its reply is a conflict
         CompletableFuture<TaggedHeartbeatReport> pending = server.sendTaggedHeartbeat(cid, "busy");
-        assertError(admin("POST", "connections/" + cid + "/tagged-heartbeat", "{\"tag\":\"busy\",\"timeout_ms\":100}"),
-                409, "conflict", "already");
+        assertError(
+                admin("POST", "connections/" + cid + "/tagged-heartbeat", "{\"tag\":\"busy\",\"timeout_ms\":100}"),
+                409,
+                "conflict",
+                "already");
         assertThat(socket.next().json().path("d").path("tag").asString()).isEqualTo("busy");
         socket.send("{\"op\":3,\"d\":{\"tag\":\"busy\"}}");
         assertThat(pending.get(10, TimeUnit.SECONDS).answered()).isTrue();
@@ -233,20 +269,27 @@ class FaultAdminApiTests {
     @Test
     void restDelayTakesDelayMsAndStillTheOlderMillis() throws Exception {
         java.net.http.HttpRequest list = java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(server.apiUrl() + "/v1/channels")).header("Authorization", ptk).build();
+                        java.net.URI.create(server.apiUrl() + "/v1/channels"))
+                .header("Authorization", ptk)
+                .build();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         for (String body : new String[] {"{\"delay_ms\":300}", "{\"millis\":300}"}) {
             assertThat(admin("PUT", "rest-delay", body).statusCode()).isEqualTo(204);
             long started = System.nanoTime();
-            assertThat(http.send(list, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(http.send(list, HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(200);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
-            assertThat(admin("PUT", "rest-delay", "{\"delay_ms\":0}").statusCode()).isEqualTo(204);
+            assertThat(admin("PUT", "rest-delay", "{\"delay_ms\":0}").statusCode())
+                    .isEqualTo(204);
         }
         assertError(admin("PUT", "rest-delay", "{\"delay_ms\":-1}"), 400, "invalid_request", "delay_ms");
         assertError(admin("PUT", "rest-delay", "{}"), 400, "invalid_request", "delay_ms");
         assertError(admin("DELETE", "rest-delay", null), 404, "not_found", "No admin route");
         assertError(admin("GET", "nothing-here", null), 404, "not_found", "No admin route");
-        assertError(TlsAndAdminTests.admin(server, "GET", "stats", null, "ptk_wrong"), 401, "invalid_auth",
+        assertError(
+                TlsAndAdminTests.admin(server, "GET", "stats", null, "ptk_wrong"),
+                401,
+                "invalid_auth",
                 "project token");
     }
 }

@@ -72,7 +72,8 @@ class FaultInjectionTests {
         assertThat(r.sentAt()).isAfterOrEqualTo(before.minusMillis(1));
         assertThat(r.answeredAt()).isAfterOrEqualTo(r.sentAt());
         assertThat(r.latency()).isPositive().isLessThan(Duration.ofSeconds(10));
-        assertThat(ack.json().path("d").path("latency").asLong()).isEqualTo(r.latency().toMillis());
+        assertThat(ack.json().path("d").path("latency").asLong())
+                .isEqualTo(r.latency().toMillis());
         assertThat(socket.sync()).isEmpty(); // still connected, nothing else was sent
     }
 
@@ -120,7 +121,8 @@ class FaultInjectionTests {
         start(LeapServer.builder().taggedHeartbeatTimeout(Duration.ofMillis(400)));
         TestSocket socket = TestSocket.connect(server, "compression=none");
         String cid = cid(socket.identify(server.projectId(), null));
-        CompletableFuture<TaggedHeartbeatReport> pending = server.sendTaggedHeartbeat(cid, "late", Duration.ofMinutes(5));
+        CompletableFuture<TaggedHeartbeatReport> pending =
+                server.sendTaggedHeartbeat(cid, "late", Duration.ofMinutes(5));
         assertThat(socket.next().op()).isEqualTo(3);
         TaggedHeartbeatReport r = report(pending);
         assertThat(r.outcome()).isEqualTo(Outcome.TIMED_OUT);
@@ -175,9 +177,11 @@ class FaultInjectionTests {
         TestSocket socket = TestSocket.connect(server, "compression=none");
         String cid = cid(socket.identify(server.projectId(), null));
         assertThatThrownBy(() -> server.sendTaggedHeartbeat("conn_missing", "x"))
-                .isInstanceOf(NoSuchElementException.class).hasMessageContaining("conn_missing");
+                .isInstanceOf(NoSuchElementException.class)
+                .hasMessageContaining("conn_missing");
         assertThatThrownBy(() -> server.sendTaggedHeartbeat(cid, ""))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plain heartbeat");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("plain heartbeat");
         assertThatThrownBy(() -> server.sendTaggedHeartbeat(cid, "x".repeat(257)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> server.sendTaggedHeartbeat(cid, "x", Duration.ZERO))
@@ -185,7 +189,8 @@ class FaultInjectionTests {
 
         CompletableFuture<TaggedHeartbeatReport> first = server.sendTaggedHeartbeat(cid, "twice");
         CompletableFuture<TaggedHeartbeatReport> second = server.sendTaggedHeartbeat(cid, "twice");
-        assertThatThrownBy(() -> second.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> second.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(IllegalStateException.class);
         assertThat(first).isNotDone();
         assertThat(socket.next().raw()).isEqualTo("{\"op\":3,\"d\":{\"tag\":\"twice\"}}");
@@ -241,8 +246,7 @@ class FaultInjectionTests {
     // ------------------------------------------------------------------ bursts
 
     /** An anonymous connection subscribed to the channel, with its connection ID. */
-    private record Sub(TestSocket socket, String cid) {
-    }
+    private record Sub(TestSocket socket, String cid) {}
 
     private Sub subscriber(String query, String channel) {
         TestSocket s = TestSocket.connect(server, query);
@@ -267,7 +271,8 @@ class FaultInjectionTests {
         int count = 500;
         server.publish("feed", "BEFORE", null);
         Instant before = Instant.now();
-        BurstReport r = server.publishBurst("feed", "TICK", Map.of("n", 1), count).get(10, TimeUnit.SECONDS);
+        BurstReport r =
+                server.publishBurst("feed", "TICK", Map.of("n", 1), count).get(10, TimeUnit.SECONDS);
         server.publish("feed", "AFTER", null);
 
         assertThat(r.channelId()).isEqualTo("feed");
@@ -275,7 +280,8 @@ class FaultInjectionTests {
         assertThat(r.count()).isEqualTo(count);
         assertThat(r.complete()).isTrue();
         assertThat(r.publishedAt()).isAfterOrEqualTo(before.minusMillis(1));
-        assertThat(r.deliveries()).extracting(BurstReport.Delivery::connectionId)
+        assertThat(r.deliveries())
+                .extracting(BurstReport.Delivery::connectionId)
                 .containsExactly(plainSub.cid(), zlibSub.cid()); // subscription order, the bystander is not listed
         for (BurstReport.Delivery d : r.deliveries()) {
             assertThat(d.queued()).isEqualTo(count);
@@ -359,7 +365,8 @@ class FaultInjectionTests {
         assertThat(r.complete()).isTrue();
         assertThat(r.deliveries()).isEmpty();
         assertThatThrownBy(() -> server.publishBurst("missing", "TICK", null, 3))
-                .isInstanceOf(NoSuchElementException.class).hasMessageContaining("missing");
+                .isInstanceOf(NoSuchElementException.class)
+                .hasMessageContaining("missing");
         assertThatThrownBy(() -> server.publishBurst("empty", "TICK", null, 0))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> server.publishBurst("empty", "", null, 1))

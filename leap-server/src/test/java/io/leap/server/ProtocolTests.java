@@ -80,8 +80,8 @@ class ProtocolTests {
     @Test
     void legacyPathAndUnknownQueryParametersAreAccepted() {
         LeapServer s = server();
-        TestSocket socket = TestSocket.connect(URI.create(s.wsUrl().toString().replace("/ws", "/1.0/ws")
-                + "?encoding=json&compression=none&foo=bar"));
+        TestSocket socket = TestSocket.connect(
+                URI.create(s.wsUrl().toString().replace("/ws", "/1.0/ws") + "?encoding=json&compression=none&foo=bar"));
         sockets.add(socket);
         socket.identify(s.projectId(), null);
         assertThat(s.connectionAttempts()).isEqualTo(1);
@@ -91,10 +91,14 @@ class ProtocolTests {
     @ValueSource(strings = {"encoding=etf", "encoding=JSON", "compression=gzip", "compression=ZLIB"})
     void badEncodingOrCompressionGetsHttp400(String query) {
         LeapServer s = server();
-        assertThatThrownBy(() -> HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create(s.wsUrl() + "?" + query), new WebSocket.Listener() { }).join())
+        assertThatThrownBy(() -> HttpClient.newHttpClient()
+                        .newWebSocketBuilder()
+                        .buildAsync(URI.create(s.wsUrl() + "?" + query), new WebSocket.Listener() {})
+                        .join())
                 .isInstanceOf(CompletionException.class)
-                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode())
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause())
+                                .getResponse()
+                                .statusCode())
                         .isEqualTo(400));
         assertThat(s.connectionAttempts()).isEqualTo(1);
         assertThat(s.connectionCount()).isZero();
@@ -119,8 +123,10 @@ class ProtocolTests {
             socket.next();
             socket.send("{\"op\":2,\"d\":{" + token + "\"project_id\":\"" + s.projectId() + "\"}}");
             TestSocket.Received init = socket.nextDispatch();
-            assertThat(init.raw()).matches("\\{\"op\":0,\"d\":\\{\"c\":null,\"u\":true,\"e\":\"INIT\",\"d\":\\{\"cid\":\"conn_[A-Za-z0-9_-]+\","
-                    + "\"connection_count\":1,\"metadata\":null,\"scope\":\"noauth\",\"channels\":\\[\\]}}}");
+            assertThat(init.raw())
+                    .matches(
+                            "\\{\"op\":0,\"d\":\\{\"c\":null,\"u\":true,\"e\":\"INIT\",\"d\":\\{\"cid\":\"conn_[A-Za-z0-9_-]+\","
+                                    + "\"connection_count\":1,\"metadata\":null,\"scope\":\"noauth\",\"channels\":\\[\\]}}}");
         }
     }
 
@@ -138,20 +144,23 @@ class ProtocolTests {
         assertThat(second.data().path("scope").asString()).isEqualTo("token");
         assertThat(second.data().path("connection_count").asInt()).isEqualTo(2);
         assertThat(second.data().path("metadata").toString()).isEqualTo("{\"user_id\":\"42\"}");
-        assertThat(second.data().path("channels").toString()).isEqualTo("[{\"id\":\"room\",\"project_id\":\""
-                + s.projectId() + "\",\"type\":\"private\",\"state\":{\"round\":3},\"capabilities\":0}]");
+        assertThat(second.data().path("channels").toString())
+                .isEqualTo("[{\"id\":\"room\",\"project_id\":\"" + s.projectId()
+                        + "\",\"type\":\"private\",\"state\":{\"round\":3},\"capabilities\":0}]");
         assertThat(s.isOnline(token)).isTrue();
         assertThat(s.connections()).extracting(ConnectionInfo::token).containsOnly(token);
         assertThat(s.connections().get(0).toString()).doesNotContain(token);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"op\":2,\"d\":{\"project_id\":\"project_other\"}}",
-        "{\"op\":2,\"d\":{}}",
-        "{\"op\":2,\"d\":{\"project_id\":null}}",
-        "{\"op\":2,\"d\":{\"project_id\":\"PROJECT\",\"token\":\"leap_token_unknown\"}}",
-        "{\"op\":2,\"d\":{\"project_id\":\"PROJECT\",\"token\":\"ptk_not_a_leap_token\"}}"})
+    @ValueSource(
+            strings = {
+                "{\"op\":2,\"d\":{\"project_id\":\"project_other\"}}",
+                "{\"op\":2,\"d\":{}}",
+                "{\"op\":2,\"d\":{\"project_id\":null}}",
+                "{\"op\":2,\"d\":{\"project_id\":\"PROJECT\",\"token\":\"leap_token_unknown\"}}",
+                "{\"op\":2,\"d\":{\"project_id\":\"PROJECT\",\"token\":\"ptk_not_a_leap_token\"}}"
+            })
     void rejectedIdentifyGets4001(String identify) {
         LeapServer s = server();
         TestSocket socket = connect(s, null);
@@ -207,11 +216,24 @@ class ProtocolTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "not json", "{\"op\":0", "[]", "42", "\"op\"", "{}", "{\"op\":\"3\"}", "{\"op\":3.5}", "{\"op\":null}",
-        "{\"op\":2,\"d\":\"project\"}", "{\"op\":2,\"d\":{\"project_id\":7}}",
-        "{\"op\":2,\"d\":{\"project_id\":\"PROJECT\",\"token\":5}}", "{\"op\":3,\"d\":5}",
-        "{\"op\":3,\"d\":{\"tag\":7}}", "{\"op\":3}{\"op\":3}"})
+    @ValueSource(
+            strings = {
+                "not json",
+                "{\"op\":0",
+                "[]",
+                "42",
+                "\"op\"",
+                "{}",
+                "{\"op\":\"3\"}",
+                "{\"op\":3.5}",
+                "{\"op\":null}",
+                "{\"op\":2,\"d\":\"project\"}",
+                "{\"op\":2,\"d\":{\"project_id\":7}}",
+                "{\"op\":2,\"d\":{\"project_id\":\"PROJECT\",\"token\":5}}",
+                "{\"op\":3,\"d\":5}",
+                "{\"op\":3,\"d\":{\"tag\":7}}",
+                "{\"op\":3}{\"op\":3}"
+            })
     void malformedPayloadsBeforeIdentifyGet4005(String payload) {
         LeapServer s = server();
         TestSocket socket = connect(s, null);
@@ -221,15 +243,22 @@ class ProtocolTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"op\":0}", "{\"op\":0,\"d\":[]}", "{\"op\":0,\"d\":{\"c\":\"x\"}}", "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":5}}",
-        "{\"op\":0,\"d\":{\"c\":5,\"e\":\"SUBSCRIBE\"}}", "{\"op\":0,\"d\":{\"e\":\"SUBSCRIBE\",\"d\":null}}",
-        "{\"op\":0,\"d\":{\"c\":null,\"e\":\"UNSUBSCRIBE\"}}", "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"MESSAGE\",\"d\":\"hi\"}}",
-        "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"MESSAGE\",\"d\":{\"d\":1}}}",
-        "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"MESSAGE\",\"d\":{\"e\":\"\"}}}",
-        "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"SET_CHANNEL_STATE\",\"d\":[1]}}",
-        "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"SET_CHANNEL_STATE\"}}",
-        "{\"op\":0,\"d\":{\"c\":null,\"e\":\"PIPE_ROOM_SUBSCRIBE\",\"d\":{}}}"})
+    @ValueSource(
+            strings = {
+                "{\"op\":0}",
+                "{\"op\":0,\"d\":[]}",
+                "{\"op\":0,\"d\":{\"c\":\"x\"}}",
+                "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":5}}",
+                "{\"op\":0,\"d\":{\"c\":5,\"e\":\"SUBSCRIBE\"}}",
+                "{\"op\":0,\"d\":{\"e\":\"SUBSCRIBE\",\"d\":null}}",
+                "{\"op\":0,\"d\":{\"c\":null,\"e\":\"UNSUBSCRIBE\"}}",
+                "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"MESSAGE\",\"d\":\"hi\"}}",
+                "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"MESSAGE\",\"d\":{\"d\":1}}}",
+                "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"MESSAGE\",\"d\":{\"e\":\"\"}}}",
+                "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"SET_CHANNEL_STATE\",\"d\":[1]}}",
+                "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"SET_CHANNEL_STATE\"}}",
+                "{\"op\":0,\"d\":{\"c\":null,\"e\":\"PIPE_ROOM_SUBSCRIBE\",\"d\":{}}}"
+            })
     void malformedDispatchesGet4005(String payload) {
         LeapServer s = server();
         TestSocket socket = connect(s, null);
@@ -317,8 +346,13 @@ class ProtocolTests {
         LeapServer s = server();
         TestSocket socket = connect(s, "compression=zlib");
         socket.next();
-        for (String hb : new String[] {"{\"op\":3}", "{\"op\":3,\"d\":null}", "{\"op\":3,\"d\":{}}",
-                "{\"op\":3,\"d\":{\"tag\":\"\"}}\n", " {\"op\":3,\"d\":{\"tag\":\"never-issued\"}} "}) {
+        for (String hb : new String[] {
+            "{\"op\":3}",
+            "{\"op\":3,\"d\":null}",
+            "{\"op\":3,\"d\":{}}",
+            "{\"op\":3,\"d\":{\"tag\":\"\"}}\n",
+            " {\"op\":3,\"d\":{\"tag\":\"never-issued\"}} "
+        }) {
             socket.send(hb);
             TestSocket.Received ack = socket.next();
             assertThat(ack.raw()).isEqualTo("{\"op\":4}");
@@ -346,8 +380,10 @@ class ProtocolTests {
         // Policing starts at Hello (spec §6.2: no op 3 for interval + tolerance), so no Identify is needed; with one,
         // a test thread stalled for more than the 400 ms budget between Hello and Identify would see 4007 instead of
         // INIT. The 10 s identify window cannot interfere.
-        LeapServer s = server(builder().heartbeatInterval(Duration.ofMillis(200))
-                .heartbeatTolerance(Duration.ofMillis(200)).taggedHeartbeatInterval(Duration.ZERO));
+        LeapServer s = server(builder()
+                .heartbeatInterval(Duration.ofMillis(200))
+                .heartbeatTolerance(Duration.ofMillis(200))
+                .taggedHeartbeatInterval(Duration.ZERO));
         TestSocket socket = connect(s, null);
         assertThat(socket.next().op()).isEqualTo(1);
         assertClosed(socket, 4007, "Out of sync");
@@ -356,15 +392,19 @@ class ProtocolTests {
     @Test
     void regularHeartbeatsKeepTheConnectionInSync() {
         // silent, this connection would be closed after 1.2 s; it must outlive that while beating every 100 ms
-        LeapServer s = server(builder().heartbeatInterval(Duration.ofMillis(200))
-                .heartbeatTolerance(Duration.ofMillis(1000)).taggedHeartbeatInterval(Duration.ZERO));
+        LeapServer s = server(builder()
+                .heartbeatInterval(Duration.ofMillis(200))
+                .heartbeatTolerance(Duration.ofMillis(1000))
+                .taggedHeartbeatInterval(Duration.ZERO));
         TestSocket socket = connect(s, null);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
             // beat from the start: the 1.2 s budget must not also have to cover Identify on a loaded machine
             timer.scheduleAtFixedRate(() -> socket.send("{\"op\":3}"), 0, 100, TimeUnit.MILLISECONDS);
             socket.identify(s.projectId(), null);
-            await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(5)).until(() -> !socket.closed.isDone());
+            await().during(Duration.ofMillis(2000))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> !socket.closed.isDone());
         } finally {
             timer.shutdownNow();
         }
@@ -391,7 +431,8 @@ class ProtocolTests {
 
     @Test
     void unansweredTaggedHeartbeatGets4007() {
-        LeapServer s = server(builder().taggedHeartbeatInterval(Duration.ofMillis(200))
+        LeapServer s = server(builder()
+                .taggedHeartbeatInterval(Duration.ofMillis(200))
                 .taggedHeartbeatTimeout(Duration.ofMillis(300)));
         TestSocket socket = connect(s, null);
         socket.identify(s.projectId(), null);
@@ -410,13 +451,15 @@ class ProtocolTests {
         TestSocket socket = connect(s, null);
         socket.identify(s.projectId(), null);
         socket.dispatch("pub", "SUBSCRIBE", "null");
-        assertThat(socket.nextDispatch().raw()).isEqualTo(
-                "{\"op\":0,\"d\":{\"c\":\"pub\",\"u\":true,\"e\":\"UNAVAILABLE\",\"d\":{\"graceful\":false,\"error_code\":\"NOT_GRANTED\"}}}");
+        assertThat(socket.nextDispatch().raw())
+                .isEqualTo(
+                        "{\"op\":0,\"d\":{\"c\":\"pub\",\"u\":true,\"e\":\"UNAVAILABLE\",\"d\":{\"graceful\":false,\"error_code\":\"NOT_GRANTED\"}}}");
         socket.dispatch("priv", "SUBSCRIBE", "null");
         assertThat(socket.nextDispatch().data().path("error_code").asString()).isEqualTo("NOT_GRANTED");
         socket.dispatch("ghost", "SUBSCRIBE", "{\"any\":1}");
-        assertThat(socket.nextDispatch().raw()).isEqualTo(
-                "{\"op\":0,\"d\":{\"c\":\"ghost\",\"u\":true,\"e\":\"UNAVAILABLE\",\"d\":{\"graceful\":false,\"error_code\":\"UNKNOWN\"}}}");
+        assertThat(socket.nextDispatch().raw())
+                .isEqualTo(
+                        "{\"op\":0,\"d\":{\"c\":\"ghost\",\"u\":true,\"e\":\"UNAVAILABLE\",\"d\":{\"graceful\":false,\"error_code\":\"UNKNOWN\"}}}");
         assertThat(s.channelIds()).doesNotContain("ghost");
         socket.send("{\"op\":0,\"d\":{\"c\":\"u\",\"u\":false,\"e\":\"SUBSCRIBE\",\"d\":null}}\n");
         TestSocket.Received available = socket.nextDispatch();
@@ -451,7 +494,13 @@ class ProtocolTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> s.connectionCount() == 0);
         assertThat(s.isOnline(token)).isFalse();
         TestSocket c = connect(s, null);
-        assertThat(c.identify(s.projectId(), token).data().path("channels").get(0).path("id").asString()).isEqualTo("pub");
+        assertThat(c.identify(s.projectId(), token)
+                        .data()
+                        .path("channels")
+                        .get(0)
+                        .path("id")
+                        .asString())
+                .isEqualTo("pub");
         s.publish("pub", "E", null);
         assertThat(c.nextDispatch().event()).isEqualTo("MESSAGE");
         // granted through REST/admin, a private channel is held too
@@ -473,7 +522,8 @@ class ProtocolTests {
         a.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> s.onlineCount("u") == 0);
         TestSocket b = connect(s, null);
-        assertThat(b.identify(s.projectId(), null).data().path("channels").size()).isZero();
+        assertThat(b.identify(s.projectId(), null).data().path("channels").size())
+                .isZero();
     }
 
     @Test
@@ -488,8 +538,9 @@ class ProtocolTests {
         b.identify(s.projectId(), token);
         a.dispatch("pub", "UNSUBSCRIBE", "null");
         for (TestSocket socket : List.of(a, b)) {
-            assertThat(socket.nextDispatch().raw()).isEqualTo(
-                    "{\"op\":0,\"d\":{\"c\":\"pub\",\"u\":false,\"e\":\"UNAVAILABLE\",\"d\":{\"graceful\":true}}}");
+            assertThat(socket.nextDispatch().raw())
+                    .isEqualTo(
+                            "{\"op\":0,\"d\":{\"c\":\"pub\",\"u\":false,\"e\":\"UNAVAILABLE\",\"d\":{\"graceful\":true}}}");
         }
         a.dispatch("pub", "UNSUBSCRIBE", "null");
         assertThat(a.nextDispatch().json().path("d").path("u").asBoolean()).isTrue();
@@ -510,20 +561,23 @@ class ProtocolTests {
         b.nextDispatch();
         a.dispatch("chat", "MESSAGE", "{\"e\":\"chat\",\"d\":{\"user\":\"K\",\"message\":\"hi\"}}");
         for (TestSocket socket : List.of(a, b)) {
-            assertThat(socket.nextDispatch().raw()).isEqualTo(
-                    "{\"op\":0,\"d\":{\"c\":\"chat\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"chat\",\"d\":{\"user\":\"K\",\"message\":\"hi\"}}}}");
+            assertThat(socket.nextDispatch().raw())
+                    .isEqualTo(
+                            "{\"op\":0,\"d\":{\"c\":\"chat\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"chat\",\"d\":{\"user\":\"K\",\"message\":\"hi\"}}}}");
         }
         b.dispatch("chat", "SET_CHANNEL_STATE", "{\"round\":4}");
         for (TestSocket socket : List.of(a, b)) {
-            assertThat(socket.nextDispatch().raw()).isEqualTo(
-                    "{\"op\":0,\"d\":{\"c\":\"chat\",\"u\":false,\"e\":\"STATE_UPDATE\",\"d\":{\"state\":{\"round\":4}}}}");
+            assertThat(socket.nextDispatch().raw())
+                    .isEqualTo(
+                            "{\"op\":0,\"d\":{\"c\":\"chat\",\"u\":false,\"e\":\"STATE_UPDATE\",\"d\":{\"state\":{\"round\":4}}}}");
         }
         assertThat(s.channelState("chat").toString()).isEqualTo("{\"round\":4}");
         TestSocket outsider = connect(s, null);
         outsider.identify(s.projectId(), null);
         outsider.dispatch("chat", "MESSAGE", "{\"e\":\"x\"}");
-        assertThat(outsider.nextDispatch().raw()).isEqualTo(
-                "{\"op\":0,\"d\":{\"c\":\"chat\",\"u\":true,\"e\":\"UNAVAILABLE\",\"d\":{\"graceful\":false,\"error_code\":\"UNKNOWN\"}}}");
+        assertThat(outsider.nextDispatch().raw())
+                .isEqualTo(
+                        "{\"op\":0,\"d\":{\"c\":\"chat\",\"u\":true,\"e\":\"UNAVAILABLE\",\"d\":{\"graceful\":false,\"error_code\":\"UNKNOWN\"}}}");
         outsider.dispatch("nowhere", "SET_CHANNEL_STATE", "{}");
         assertThat(outsider.nextDispatch().data().path("error_code").asString()).isEqualTo("UNKNOWN");
         assertThat(s.channelState("chat").toString()).isEqualTo("{\"round\":4}");
@@ -535,8 +589,9 @@ class ProtocolTests {
         TestSocket socket = connect(s, null);
         socket.identify(s.projectId(), null);
         socket.dispatch(null, "PIPE_ROOM_SUBSCRIBE", "{\"join_token\":\"prjt_1\"}");
-        assertThat(socket.nextDispatch().raw()).isEqualTo("{\"op\":0,\"d\":{\"c\":null,\"u\":true,\"e\":\"PIPE_ROOM_UNAVAILABLE\","
-                + "\"d\":{\"join_token\":\"prjt_1\",\"graceful\":false,\"error_code\":\"UNKNOWN\"}}}");
+        assertThat(socket.nextDispatch().raw())
+                .isEqualTo("{\"op\":0,\"d\":{\"c\":null,\"u\":true,\"e\":\"PIPE_ROOM_UNAVAILABLE\","
+                        + "\"d\":{\"join_token\":\"prjt_1\",\"graceful\":false,\"error_code\":\"UNKNOWN\"}}}");
     }
 
     // ------------------------------------------------------------------ fault injection and shutdown
@@ -678,8 +733,9 @@ class ProtocolTests {
         assertClosed(a, 1001, "Server shutting down");
         assertClosed(b, 1001, "Server shutting down");
         // close() returns once the event loops have terminated; their threads exit right after.
-        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().startsWith("leap-server") && t.isAlive()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().startsWith("leap-server") && t.isAlive()));
         assertThatThrownBy(s::wsUrl).isInstanceOf(IllegalStateException.class);
         s.close();
     }
@@ -729,8 +785,11 @@ class ProtocolTests {
         assertThat(seenB).isEqualTo(seenA);
         for (int t = 0; t < threads.length; t++) {
             int id = t;
-            List<Integer> perThread = seenA.stream().map(TestSocket.JSON::readTree)
-                    .filter(n -> n.path("t").asInt() == id).map(n -> n.path("i").asInt()).toList();
+            List<Integer> perThread = seenA.stream()
+                    .map(TestSocket.JSON::readTree)
+                    .filter(n -> n.path("t").asInt() == id)
+                    .map(n -> n.path("i").asInt())
+                    .toList();
             assertThat(perThread).isSorted().hasSize(250);
         }
     }

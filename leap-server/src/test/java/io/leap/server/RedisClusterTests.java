@@ -55,7 +55,11 @@ class RedisClusterTests {
         if (projectId == null) {
             projectId = "project_cluster" + PROJECTS.incrementAndGet() + "_" + System.nanoTime();
         }
-        LeapServer s = LeapServer.builder().projectId(projectId).projectToken("ptk_cluster").redis(redisUri).build()
+        LeapServer s = LeapServer.builder()
+                .projectId(projectId)
+                .projectToken("ptk_cluster")
+                .redis(redisUri)
+                .build()
                 .start();
         resources.add(s);
         return s;
@@ -91,7 +95,12 @@ class RedisClusterTests {
         b.subscribeToken("game", token);
         TestSocket onA = connect(a);
         TestSocket onB = connect(b);
-        assertThat(onA.identify(projectId, token).data().path("channels").get(0).path("id").asString())
+        assertThat(onA.identify(projectId, token)
+                        .data()
+                        .path("channels")
+                        .get(0)
+                        .path("id")
+                        .asString())
                 .isEqualTo("game");
         onB.identify(projectId, token);
         int n = 300;
@@ -118,11 +127,17 @@ class RedisClusterTests {
         b.createChannel("room", ChannelType.UNPROTECTED, Map.of("k", 1));
         String token = b.createToken(Map.of("name", "x"));
         TestSocket onA = connect(a);
-        assertThat(onA.identify(projectId, token).data().path("metadata").path("name").asString()).isEqualTo("x");
+        assertThat(onA.identify(projectId, token)
+                        .data()
+                        .path("metadata")
+                        .path("name")
+                        .asString())
+                .isEqualTo("x");
         b.subscribeToken("room", token);
         TestSocket.Received available = onA.nextDispatch();
         assertThat(available.event()).isEqualTo("AVAILABLE");
-        assertThat(available.data().path("channel").path("state").path("k").asInt()).isEqualTo(1);
+        assertThat(available.data().path("channel").path("state").path("k").asInt())
+                .isEqualTo(1);
         b.patchChannelState("room", Map.of("j", 2));
         TestSocket.Received update = onA.nextDispatch();
         assertThat(update.event()).isEqualTo("STATE_UPDATE");
@@ -138,7 +153,8 @@ class RedisClusterTests {
         anonOnB.dispatch("room", "SUBSCRIBE", "null");
         assertThat(anonOnB.nextDispatch().event()).isEqualTo("AVAILABLE");
         onA.dispatch("room", "SET_CHANNEL_STATE", "{\"v\":3}");
-        assertThat(anonOnB.nextDispatch().data().path("state").path("v").asInt()).isEqualTo(3);
+        assertThat(anonOnB.nextDispatch().data().path("state").path("v").asInt())
+                .isEqualTo(3);
         assertThat(onA.nextDispatch().data().path("state").path("v").asInt()).isEqualTo(3);
         assertThat(b.channelState("room").path("v").asInt()).isEqualTo(3);
         b.unsubscribeToken("room", token);
@@ -162,10 +178,18 @@ class RedisClusterTests {
         a.subscribeToken("p", token);
         assertThat(b.isOnline(token)).isFalse();
         TestSocket first = connect(a);
-        assertThat(first.identify(projectId, token).data().path("connection_count").asInt()).isEqualTo(1);
+        assertThat(first.identify(projectId, token)
+                        .data()
+                        .path("connection_count")
+                        .asInt())
+                .isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> b.isOnline(token) && b.onlineCount("p") == 1);
         TestSocket second = connect(b);
-        assertThat(second.identify(projectId, token).data().path("connection_count").asInt()).isEqualTo(2);
+        assertThat(second.identify(projectId, token)
+                        .data()
+                        .path("connection_count")
+                        .asInt())
+                .isEqualTo(2);
         TestSocket anon = connect(b);
         anon.identify(projectId, null);
         anon.dispatch("u", "SUBSCRIBE", "null");
@@ -288,9 +312,11 @@ class RedisClusterTests {
         TestSocket.Received missed = onA.next(r -> "AVAILABLE".equals(r.event()));
         assertThat(missed.channel()).isEqualTo("q");
         b.publish("q", "after", 1);
-        assertThat(onA.next(r -> "MESSAGE".equals(r.event())).data().path("e").asString()).isEqualTo("after");
+        assertThat(onA.next(r -> "MESSAGE".equals(r.event())).data().path("e").asString())
+                .isEqualTo("after");
         b.publish("p", "again", 1);
-        assertThat(onA.next(r -> "MESSAGE".equals(r.event())).data().path("e").asString()).isEqualTo("again");
+        assertThat(onA.next(r -> "MESSAGE".equals(r.event())).data().path("e").asString())
+                .isEqualTo("again");
     }
 
     @Test
@@ -310,7 +336,8 @@ class RedisClusterTests {
         assertThat(a.channelState("keep").path("v").asInt()).isEqualTo(7);
         assertThat(b.channelIds()).contains("keep");
         a.publish("keep", "back", 1);
-        assertThat(onB.next(r -> "MESSAGE".equals(r.event())).data().path("e").asString()).isEqualTo("back");
+        assertThat(onB.next(r -> "MESSAGE".equals(r.event())).data().path("e").asString())
+                .isEqualTo("back");
         await().atMost(Duration.ofSeconds(10)).until(() -> a.isOnline(token));
     }
 
@@ -324,7 +351,8 @@ class RedisClusterTests {
             assertThat(a.engineDescription()).doesNotContain("s3cr3t-pass").contains("127.0.0.1:" + secured.port());
             assertThat(b.engineDescription()).contains("/2");
             LeapServer.Builder wrong = LeapServer.builder().redis("redis://:wrong-pass@127.0.0.1:" + secured.port());
-            assertThatThrownBy(() -> wrong.build().start()).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> wrong.build().start())
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("Redis at redis://127.0.0.1:" + secured.port())
                     .satisfies(e -> {
                         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -343,9 +371,18 @@ class RedisClusterTests {
         try (ServerSocket s = new ServerSocket(0)) {
             tlsPort = s.getLocalPort();
         }
-        try (RedisServer secured = RedisServer.start(false, "--tls-port", Integer.toString(tlsPort),
-                "--tls-cert-file", cert.certificate().getPath(), "--tls-key-file", cert.privateKey().getPath(),
-                "--tls-ca-cert-file", cert.certificate().getPath(), "--tls-auth-clients", "no")) {
+        try (RedisServer secured = RedisServer.start(
+                false,
+                "--tls-port",
+                Integer.toString(tlsPort),
+                "--tls-cert-file",
+                cert.certificate().getPath(),
+                "--tls-key-file",
+                cert.privateKey().getPath(),
+                "--tls-ca-cert-file",
+                cert.certificate().getPath(),
+                "--tls-auth-clients",
+                "no")) {
             // the test's self-signed certificate is not in the JVM's trust store: verify nothing but encrypt
             String uri = "rediss://127.0.0.1:" + tlsPort + "?verifyPeer=NONE";
             LeapServer a = node(uri);
@@ -372,7 +409,8 @@ class RedisClusterTests {
             port = s.getLocalPort();
         }
         LeapServer.Builder builder = LeapServer.builder().redis("redis://127.0.0.1:" + port);
-        assertThatThrownBy(() -> builder.build().start()).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> builder.build().start())
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Cannot connect to Redis at redis://127.0.0.1:" + port);
     }
 
@@ -393,6 +431,7 @@ class RedisClusterTests {
     @Test
     void invalidRedisUriIsRejectedByTheBuilder() {
         assertThatThrownBy(() -> LeapServer.builder().redis("http://localhost"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("redis://");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("redis://");
     }
 }

@@ -31,7 +31,8 @@ class RestApiTests {
         return LeapServer.builder();
     }
 
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static LeapServer server;
     static final String PTK = "ptk_test_full";
     static final String READ_ONLY = "ptk_read_only";
@@ -39,8 +40,13 @@ class RestApiTests {
 
     @BeforeAll
     void start() {
-        server = builder().projectId("project_rest").projectToken(PTK)
-                .projectToken(READ_ONLY, EnumSet.of(Permission.READ_CHANNELS)).personalAccessToken(PAT).build().start();
+        server = builder()
+                .projectId("project_rest")
+                .projectToken(PTK)
+                .projectToken(READ_ONLY, EnumSet.of(Permission.READ_CHANNELS))
+                .personalAccessToken(PAT)
+                .build()
+                .start();
     }
 
     @AfterAll
@@ -63,18 +69,21 @@ class RestApiTests {
     }
 
     static Response call(String method, String path, String body, String auth) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.apiUrl() + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(server.apiUrl() + path)).timeout(Duration.ofSeconds(10));
         if (auth != null) {
             b.header("Authorization", auth);
         }
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = r.body().isEmpty() ? null : TestSocket.JSON.readTree(r.body());
-            return new Response(r.statusCode(), json, r.headers().firstValue("content-type").orElse(null));
+            return new Response(
+                    r.statusCode(), json, r.headers().firstValue("content-type").orElse(null));
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -86,7 +95,8 @@ class RestApiTests {
 
     @Test
     void createChannelWithGeneratedIdAndGivenId() {
-        Response created = call("POST", "/v1/channels", "{\"type\":\"unprotected\",\"state\":{\"name\":\"Group Chat\"}}");
+        Response created =
+                call("POST", "/v1/channels", "{\"type\":\"unprotected\",\"state\":{\"name\":\"Group Chat\"}}");
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.contentType()).isEqualTo("application/json; charset=utf-8");
         assertThat(created.body().path("success").asBoolean()).isTrue();
@@ -95,26 +105,42 @@ class RestApiTests {
         assertThat(channel.path("type").asString()).isEqualTo("unprotected");
         assertThat(channel.path("state").path("name").asString()).isEqualTo("Group Chat");
         assertThat(channel.path("capabilities").asInt()).isZero();
-        assertThat(channel.path("created_at").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        assertThat(channel.path("created_at").asString())
+                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
         assertThat(channel.path("project").path("id").asString()).isEqualTo("project_rest");
 
         String id = unique("group chat");
-        Response put = call("PUT", "/v1/channels/" + id.replace(" ", "%20") + "?channel_id=x", "{\"type\":\"private\",\"state\":{}}");
+        Response put = call(
+                "PUT",
+                "/v1/channels/" + id.replace(" ", "%20") + "?channel_id=x",
+                "{\"type\":\"private\",\"state\":{}}");
         assertThat(put.status()).isEqualTo(201);
         assertThat(put.data().path("channel").path("id").asString()).isEqualTo(id);
-        assertThat(call("PUT", "/v1/channels/" + id.replace(" ", "%20"), "{\"type\":\"public\"}").status()).isEqualTo(409);
-        assertThat(call("GET", "/v1/channels/" + id.replace(" ", "%20"), null).data().path("channel").path("type").asString())
+        assertThat(call("PUT", "/v1/channels/" + id.replace(" ", "%20"), "{\"type\":\"public\"}")
+                        .status())
+                .isEqualTo(409);
+        assertThat(call("GET", "/v1/channels/" + id.replace(" ", "%20"), null)
+                        .data()
+                        .path("channel")
+                        .path("type")
+                        .asString())
                 .isEqualTo("private");
     }
 
     @Test
     void invalidChannelRequestsGet400() {
-        assertThat(call("PUT", "/v1/channels/a%2Fb", "{\"type\":\"public\"}").errorCode()).isEqualTo("invalid_request");
-        assertThat(call("POST", "/v1/channels", "{\"type\":\"secret\"}").status()).isEqualTo(400);
+        assertThat(call("PUT", "/v1/channels/a%2Fb", "{\"type\":\"public\"}").errorCode())
+                .isEqualTo("invalid_request");
+        assertThat(call("POST", "/v1/channels", "{\"type\":\"secret\"}").status())
+                .isEqualTo(400);
         assertThat(call("POST", "/v1/channels", "{\"state\":{}}").status()).isEqualTo(400);
-        assertThat(call("POST", "/v1/channels", "{\"type\":\"public\",\"state\":[1]}").status()).isEqualTo(400);
+        assertThat(call("POST", "/v1/channels", "{\"type\":\"public\",\"state\":[1]}")
+                        .status())
+                .isEqualTo(400);
         assertThat(call("POST", "/v1/channels", "{not json").status()).isEqualTo(400);
-        assertThat(call("PUT", "/v1/channels/" + "x".repeat(129), "{\"type\":\"public\"}").status()).isEqualTo(400);
+        assertThat(call("PUT", "/v1/channels/" + "x".repeat(129), "{\"type\":\"public\"}")
+                        .status())
+                .isEqualTo(400);
         Response r = call("GET", "/v1/channels/nope_" + System.nanoTime(), null);
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.body().path("success").asBoolean(true)).isFalse();
@@ -130,14 +156,19 @@ class RestApiTests {
         assertThat(call("GET", "/v1/channels", null, token).status()).isEqualTo(401);
         assertThat(call("GET", "/v1/channels", null, "ptk_unknown").status()).isEqualTo(401);
         assertThat(call("GET", "/v1/channels", null, "Bearer " + PTK).status()).isEqualTo(200);
-        assertThat(call("GET", "/v1/channels?project=project_rest", null).status()).isEqualTo(200);
-        assertThat(call("GET", "/v1/channels?project=project_other", null).errorCode()).isEqualTo("forbidden");
+        assertThat(call("GET", "/v1/channels?project=project_rest", null).status())
+                .isEqualTo(200);
+        assertThat(call("GET", "/v1/channels?project=project_other", null).errorCode())
+                .isEqualTo("forbidden");
         Response missing = call("GET", "/v1/channels", null, PAT);
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.errorCode()).isEqualTo("missing_project");
-        assertThat(call("GET", "/v1/channels?project=project_rest", null, PAT).status()).isEqualTo(200);
-        assertThat(call("GET", "/v1/channels?project=project_x", null, PAT).status()).isEqualTo(403);
-        assertThat(call("GET", "/v1/channels/tokens/" + token, null, PAT).status()).isEqualTo(200);
+        assertThat(call("GET", "/v1/channels?project=project_rest", null, PAT).status())
+                .isEqualTo(200);
+        assertThat(call("GET", "/v1/channels?project=project_x", null, PAT).status())
+                .isEqualTo(403);
+        assertThat(call("GET", "/v1/channels/tokens/" + token, null, PAT).status())
+                .isEqualTo(200);
         // restricted project token
         assertThat(call("GET", "/v1/channels", null, READ_ONLY).status()).isEqualTo(200);
         Response forbidden = call("POST", "/v1/channels", "{\"type\":\"public\"}", READ_ONLY);
@@ -158,23 +189,37 @@ class RestApiTests {
             JsonNode page2 = get(s, "/v1/channels?page=2&limit=2&orderBy=asc&sortBy=created_at");
             assertThat(ids(page2)).containsExactly("c2", "c3");
             JsonNode desc = get(s, "/v1/channels?page=1&limit=2&orderBy=desc&sortBy=id");
-            assertThat(desc.path("data").path("channels").get(0).path("id").asString()).isEqualTo("c4");
-            assertThat(get(s, "/v1/channels?page=9").path("data").path("channels").size()).isZero();
-            assertThat(get(s, "/v1/channels?page=0").path("error").path("code").asString()).isEqualTo("invalid_request");
-            assertThat(get(s, "/v1/channels?page=1&limit=101").path("success").asBoolean(true)).isFalse();
+            assertThat(desc.path("data").path("channels").get(0).path("id").asString())
+                    .isEqualTo("c4");
+            assertThat(get(s, "/v1/channels?page=9")
+                            .path("data")
+                            .path("channels")
+                            .size())
+                    .isZero();
+            assertThat(get(s, "/v1/channels?page=0").path("error").path("code").asString())
+                    .isEqualTo("invalid_request");
+            assertThat(get(s, "/v1/channels?page=1&limit=101").path("success").asBoolean(true))
+                    .isFalse();
         } finally {
             s.close();
         }
     }
 
     static java.util.List<String> ids(JsonNode response) {
-        return response.path("data").path("channels").valueStream().map(c -> c.path("id").asString()).toList();
+        return response.path("data")
+                .path("channels")
+                .valueStream()
+                .map(c -> c.path("id").asString())
+                .toList();
     }
 
     static JsonNode get(LeapServer s, String path) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(s.apiUrl() + path))
-                    .header("Authorization", PTK).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(s.apiUrl() + path))
+                            .header("Authorization", PTK)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return TestSocket.JSON.readTree(r.body());
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -190,19 +235,28 @@ class RestApiTests {
             s.dispatch(id, "SUBSCRIBE", "null");
             assertThat(s.nextDispatch().event()).isEqualTo("AVAILABLE");
 
-            assertThat(call("PATCH", "/v1/channels/" + id + "/state", "{\"nested\":{\"y\":2},\"b\":null}").status())
+            assertThat(call("PATCH", "/v1/channels/" + id + "/state", "{\"nested\":{\"y\":2},\"b\":null}")
+                            .status())
                     .isEqualTo(204);
             TestSocket.Received update = s.nextDispatch();
             assertThat(update.event()).isEqualTo("STATE_UPDATE");
             assertThat(update.json().path("d").path("u").asBoolean(true)).isFalse();
             assertThat(update.data().path("state").toString()).isEqualTo("{\"a\":1,\"nested\":{\"y\":2},\"b\":null}");
 
-            assertThat(call("PUT", "/v1/channels/" + id + "/state", "{\"only\":true}").status()).isEqualTo(204);
+            assertThat(call("PUT", "/v1/channels/" + id + "/state", "{\"only\":true}")
+                            .status())
+                    .isEqualTo(204);
             assertThat(s.nextDispatch().data().path("state").toString()).isEqualTo("{\"only\":true}");
-            assertThat(call("GET", "/v1/channels/" + id + "/state", null).data().path("state").toString())
+            assertThat(call("GET", "/v1/channels/" + id + "/state", null)
+                            .data()
+                            .path("state")
+                            .toString())
                     .isEqualTo("{\"only\":true}");
-            assertThat(call("PUT", "/v1/channels/" + id + "/state", "[1,2]").status()).isEqualTo(400);
-            assertThat(call("PUT", "/v1/channels/missing_" + id + "/state", "{}").status()).isEqualTo(404);
+            assertThat(call("PUT", "/v1/channels/" + id + "/state", "[1,2]").status())
+                    .isEqualTo(400);
+            assertThat(call("PUT", "/v1/channels/missing_" + id + "/state", "{}")
+                            .status())
+                    .isEqualTo(404);
         }
     }
 
@@ -214,20 +268,30 @@ class RestApiTests {
             s.identify(server.projectId(), null);
             s.dispatch(id, "SUBSCRIBE", "null");
             s.nextDispatch();
-            assertThat(call("POST", "/v1/channels/" + id + "/messages", "{\"e\":\"MESSAGE_CREATE\",\"d\":\"world\"}").status())
+            assertThat(call("POST", "/v1/channels/" + id + "/messages", "{\"e\":\"MESSAGE_CREATE\",\"d\":\"world\"}")
+                            .status())
                     .isEqualTo(204);
             TestSocket.Received msg = s.nextDispatch();
             assertThat(msg.binary()).isTrue();
-            assertThat(msg.raw()).isEqualTo("{\"op\":0,\"d\":{\"c\":\"" + id
-                    + "\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"MESSAGE_CREATE\",\"d\":\"world\"}}}");
-            assertThat(call("POST", "/v1/channels/" + id + "/messages", "{\"e\":\"x\"}").status()).isEqualTo(204);
+            assertThat(msg.raw())
+                    .isEqualTo("{\"op\":0,\"d\":{\"c\":\"" + id
+                            + "\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"MESSAGE_CREATE\",\"d\":\"world\"}}}");
+            assertThat(call("POST", "/v1/channels/" + id + "/messages", "{\"e\":\"x\"}")
+                            .status())
+                    .isEqualTo(204);
             assertThat(s.nextDispatch().data().path("d").isNull()).isTrue();
         }
-        assertThat(call("POST", "/v1/channels/" + id + "/messages", "{\"d\":1}").status()).isEqualTo(400);
-        assertThat(call("POST", "/v1/channels/" + id + "/messages", "{\"e\":\"\"}").status()).isEqualTo(400);
-        assertThat(call("POST", "/v1/channels/" + id + "/messages", "{\"e\":\"" + "x".repeat(257) + "\"}").status())
+        assertThat(call("POST", "/v1/channels/" + id + "/messages", "{\"d\":1}").status())
                 .isEqualTo(400);
-        assertThat(call("POST", "/v1/channels/nope" + id + "/messages", "{\"e\":\"x\"}").status()).isEqualTo(404);
+        assertThat(call("POST", "/v1/channels/" + id + "/messages", "{\"e\":\"\"}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(call("POST", "/v1/channels/" + id + "/messages", "{\"e\":\"" + "x".repeat(257) + "\"}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(call("POST", "/v1/channels/nope" + id + "/messages", "{\"e\":\"x\"}")
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -235,34 +299,52 @@ class RestApiTests {
         String id = unique("priv");
         server.createChannel(id, ChannelType.PRIVATE, Map.of("k", "v"));
         String token = server.createToken(Map.of("user", 1));
-        try (TestSocket a = TestSocket.connect(server, null); TestSocket b = TestSocket.connect(server, null)) {
+        try (TestSocket a = TestSocket.connect(server, null);
+                TestSocket b = TestSocket.connect(server, null)) {
             a.identify(server.projectId(), token);
             b.identify(server.projectId(), token);
-            assertThat(call("PUT", "/v1/channels/" + id + "/subscribers/" + token, null).status()).isEqualTo(204);
+            assertThat(call("PUT", "/v1/channels/" + id + "/subscribers/" + token, null)
+                            .status())
+                    .isEqualTo(204);
             for (TestSocket s : new TestSocket[] {a, b}) {
                 TestSocket.Received available = s.nextDispatch();
                 assertThat(available.event()).isEqualTo("AVAILABLE");
                 assertThat(available.channel()).isEqualTo(id);
-                assertThat(available.data().path("channel").toString()).isEqualTo("{\"id\":\"" + id
-                        + "\",\"project_id\":\"project_rest\",\"type\":\"private\",\"state\":{\"k\":\"v\"},\"capabilities\":0}");
+                assertThat(available.data().path("channel").toString())
+                        .isEqualTo(
+                                "{\"id\":\"" + id
+                                        + "\",\"project_id\":\"project_rest\",\"type\":\"private\",\"state\":{\"k\":\"v\"},\"capabilities\":0}");
             }
             // idempotent: no second AVAILABLE
-            assertThat(call("PUT", "/v1/channels/" + id + "/subscribers/" + token, null).status()).isEqualTo(204);
+            assertThat(call("PUT", "/v1/channels/" + id + "/subscribers/" + token, null)
+                            .status())
+                    .isEqualTo(204);
             assertThat(a.sync()).noneMatch(r -> r.op() == 0);
-            assertThat(call("GET", "/v1/channels/" + id + "/stats", null).data().path("stats").path("online_count").asInt())
+            assertThat(call("GET", "/v1/channels/" + id + "/stats", null)
+                            .data()
+                            .path("stats")
+                            .path("online_count")
+                            .asInt())
                     .isEqualTo(2);
-            JsonNode tokens = call("GET", "/v1/channels/" + id + "/tokens", null).data().path("tokens");
+            JsonNode tokens =
+                    call("GET", "/v1/channels/" + id + "/tokens", null).data().path("tokens");
             assertThat(tokens.size()).isEqualTo(1);
             assertThat(tokens.get(0).path("is_online").asBoolean()).isTrue();
-            assertThat(call("DELETE", "/v1/channels/" + id + "/subscribers/" + token, null).status()).isEqualTo(204);
+            assertThat(call("DELETE", "/v1/channels/" + id + "/subscribers/" + token, null)
+                            .status())
+                    .isEqualTo(204);
             for (TestSocket s : new TestSocket[] {a, b}) {
                 TestSocket.Received gone = s.nextDispatch();
                 assertThat(gone.event()).isEqualTo("UNAVAILABLE");
                 assertThat(gone.data().toString()).isEqualTo("{\"graceful\":true}");
             }
-            assertThat(call("DELETE", "/v1/channels/" + id + "/subscribers/" + token, null).status()).isEqualTo(204);
+            assertThat(call("DELETE", "/v1/channels/" + id + "/subscribers/" + token, null)
+                            .status())
+                    .isEqualTo(204);
             assertThat(a.sync()).noneMatch(r -> r.op() == 0);
-            assertThat(call("PUT", "/v1/channels/" + id + "/subscribers/leap_token_nope", null).status()).isEqualTo(404);
+            assertThat(call("PUT", "/v1/channels/" + id + "/subscribers/leap_token_nope", null)
+                            .status())
+                    .isEqualTo(404);
         }
     }
 
@@ -276,8 +358,10 @@ class RestApiTests {
             s.nextDispatch();
             assertThat(call("DELETE", "/v1/channels/" + id, null).status()).isEqualTo(204);
             TestSocket.Received gone = s.nextDispatch();
-            assertThat(gone.raw()).isEqualTo("{\"op\":0,\"d\":{\"c\":\"" + id
-                    + "\",\"u\":false,\"e\":\"UNAVAILABLE\",\"d\":{\"graceful\":false,\"error_code\":\"UNKNOWN\"}}}");
+            assertThat(gone.raw())
+                    .isEqualTo(
+                            "{\"op\":0,\"d\":{\"c\":\"" + id
+                                    + "\",\"u\":false,\"e\":\"UNAVAILABLE\",\"d\":{\"graceful\":false,\"error_code\":\"UNKNOWN\"}}}");
             assertThat(call("DELETE", "/v1/channels/" + id, null).status()).isEqualTo(404);
         }
     }
@@ -289,36 +373,53 @@ class RestApiTests {
         JsonNode token = created.data().path("token");
         String id = token.path("id").asString();
         assertThat(id).startsWith("leap_token_");
-        assertThat(token.toString()).isEqualTo("{\"id\":\"" + id
-                + "\",\"state\":{\"user_id\":\"42\"},\"project_id\":\"project_rest\",\"is_online\":false}");
+        assertThat(token.toString())
+                .isEqualTo("{\"id\":\"" + id
+                        + "\",\"state\":{\"user_id\":\"42\"},\"project_id\":\"project_rest\",\"is_online\":false}");
         assertThat(call("POST", "/v1/channels/tokens", null).status()).isEqualTo(201);
-        assertThat(call("GET", "/v1/channels/tokens", null).data().path("tokens").valueStream()
-                .map(t -> t.path("id").asString())).contains(id);
+        assertThat(call("GET", "/v1/channels/tokens", null)
+                        .data()
+                        .path("tokens")
+                        .valueStream()
+                        .map(t -> t.path("id").asString()))
+                .contains(id);
 
         try (TestSocket s = TestSocket.connect(server, null)) {
             TestSocket.Received init = s.identify(server.projectId(), id);
             assertThat(init.data().path("metadata").toString()).isEqualTo("{\"user_id\":\"42\"}");
-            assertThat(call("GET", "/v1/channels/tokens/" + id, null).data().path("token").path("is_online").asBoolean())
+            assertThat(call("GET", "/v1/channels/tokens/" + id, null)
+                            .data()
+                            .path("token")
+                            .path("is_online")
+                            .asBoolean())
                     .isTrue();
 
-            Response patched = call("PATCH", "/v1/channels/tokens/" + id, "{\"state\":{\"plan\":\"pro\"},\"expiresAt\":null}");
+            Response patched =
+                    call("PATCH", "/v1/channels/tokens/" + id, "{\"state\":{\"plan\":\"pro\"},\"expiresAt\":null}");
             assertThat(patched.status()).isEqualTo(200);
             assertThat(patched.data().path("token").path("state").toString()).isEqualTo("{\"plan\":\"pro\"}");
             TestSocket.Received update = s.nextDispatch();
-            assertThat(update.raw()).isEqualTo(
-                    "{\"op\":0,\"d\":{\"c\":null,\"u\":false,\"e\":\"TOKEN_STATE_UPDATE\",\"d\":{\"state\":{\"plan\":\"pro\"}}}}");
-            assertThat(call("PATCH", "/v1/channels/tokens/" + id, "{}").status()).isEqualTo(400);
+            assertThat(update.raw())
+                    .isEqualTo(
+                            "{\"op\":0,\"d\":{\"c\":null,\"u\":false,\"e\":\"TOKEN_STATE_UPDATE\",\"d\":{\"state\":{\"plan\":\"pro\"}}}}");
+            assertThat(call("PATCH", "/v1/channels/tokens/" + id, "{}").status())
+                    .isEqualTo(400);
 
-            assertThat(call("POST", "/v1/channels/tokens/" + id + "/messages", "{\"e\":\"NOTIFY\",\"d\":{\"t\":1}}").status())
+            assertThat(call("POST", "/v1/channels/tokens/" + id + "/messages", "{\"e\":\"NOTIFY\",\"d\":{\"t\":1}}")
+                            .status())
                     .isEqualTo(204);
-            assertThat(s.nextDispatch().raw()).isEqualTo(
-                    "{\"op\":0,\"d\":{\"c\":null,\"u\":false,\"e\":\"DIRECT_MESSAGE\",\"d\":{\"e\":\"NOTIFY\",\"d\":{\"t\":1}}}}");
+            assertThat(s.nextDispatch().raw())
+                    .isEqualTo(
+                            "{\"op\":0,\"d\":{\"c\":null,\"u\":false,\"e\":\"DIRECT_MESSAGE\",\"d\":{\"e\":\"NOTIFY\",\"d\":{\"t\":1}}}}");
 
-            assertThat(call("DELETE", "/v1/channels/tokens/" + id, null).status()).isEqualTo(204);
+            assertThat(call("DELETE", "/v1/channels/tokens/" + id, null).status())
+                    .isEqualTo(204);
             assertThat(s.awaitClose()).isEqualTo(new TestSocket.Closed(4001, "Invalid auth"));
         }
         assertThat(call("GET", "/v1/channels/tokens/" + id, null).status()).isEqualTo(404);
-        assertThat(call("POST", "/v1/channels/tokens/" + id + "/messages", "{\"e\":\"x\"}").status()).isEqualTo(404);
+        assertThat(call("POST", "/v1/channels/tokens/" + id + "/messages", "{\"e\":\"x\"}")
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -336,18 +437,23 @@ class RestApiTests {
     @Test
     void oversizedBodyIsDiscardedAndTheKeepAliveConnectionStaysUsable() throws Exception {
         int limit = 1024 * 1024;
-        try (Socket socket = new Socket(server.apiUrl().getHost(), server.apiUrl().getPort())) {
+        try (Socket socket =
+                new Socket(server.apiUrl().getHost(), server.apiUrl().getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());
             out.write(("POST /v1/channels/any/messages HTTP/1.1\r\nHost: x\r\nAuthorization: " + PTK
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + (limit + 1) + "\r\n\r\n")
+                            + "\r\nContent-Type: application/json\r\nContent-Length: " + (limit + 1) + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(new byte[limit + 1]);
             out.flush();
             RawResponse tooLarge = RawResponse.read(in);
             assertThat(tooLarge.status()).isEqualTo(413);
-            assertThat(TestSocket.JSON.readTree(tooLarge.body()).path("error").path("code").asString())
+            assertThat(TestSocket.JSON
+                            .readTree(tooLarge.body())
+                            .path("error")
+                            .path("code")
+                            .asString())
                     .isEqualTo("payload_too_large");
             out.write(("GET /v1/channels HTTP/1.1\r\nHost: x\r\nAuthorization: " + PTK + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
@@ -359,12 +465,14 @@ class RestApiTests {
     @Test
     void oversizedBodyWithConnectionCloseGets413ThenAnOrderlyClose() throws Exception {
         int limit = 1024 * 1024;
-        try (Socket socket = new Socket(server.apiUrl().getHost(), server.apiUrl().getPort())) {
+        try (Socket socket =
+                new Socket(server.apiUrl().getHost(), server.apiUrl().getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());
             out.write(("POST /v1/channels/any/messages HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: "
-                    + PTK + "\r\nContent-Length: " + (limit + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + PTK + "\r\nContent-Length: " + (limit + 1) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(new byte[limit + 1]);
             out.flush();
             RawResponse tooLarge = RawResponse.read(in);
@@ -382,7 +490,9 @@ class RestApiTests {
             Map<String, String> headers = new java.util.HashMap<>();
             for (String h = line(in); !h.isEmpty(); h = line(in)) {
                 int colon = h.indexOf(':');
-                headers.put(h.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT), h.substring(colon + 1).trim());
+                headers.put(
+                        h.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
+                        h.substring(colon + 1).trim());
             }
             byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
             return new RawResponse(status, headers, new String(body, StandardCharsets.UTF_8));

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class StandaloneRedisNodeTests {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
@@ -48,7 +49,10 @@ class StandaloneRedisNodeTests {
 
     private static HttpResponse<String> get(String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -58,11 +62,19 @@ class StandaloneRedisNodeTests {
     @Test
     void optionsAndEnvironmentSelectRedisAndTheManagementPort() {
         String project = "project_cli_" + System.nanoTime();
-        LeapServer fromArgs = LeapServerMain.configure(new String[] {"--port", "0", "--redis", SharedRedis.uri(),
-                "--management-port=0", "--project-id", project}, Map.of()).build().start();
+        LeapServer fromArgs = LeapServerMain.configure(
+                        new String[] {
+                            "--port", "0", "--redis", SharedRedis.uri(), "--management-port=0", "--project-id", project
+                        },
+                        Map.of())
+                .build()
+                .start();
         resources.add(fromArgs);
-        LeapServer fromEnv = LeapServerMain.configure(new String[0], Map.of("LEAP_PORT", "0", "LEAP_REDIS_URL",
-                SharedRedis.uri(), "LEAP_PROJECT_ID", project)).build().start();
+        LeapServer fromEnv = LeapServerMain.configure(
+                        new String[0],
+                        Map.of("LEAP_PORT", "0", "LEAP_REDIS_URL", SharedRedis.uri(), "LEAP_PROJECT_ID", project))
+                .build()
+                .start();
         resources.add(fromEnv);
         assertThat(fromArgs.engineDescription()).startsWith("Redis " + SharedRedis.uri());
         assertThat(fromEnv.managementPort()).isEqualTo(-1);
@@ -85,9 +97,15 @@ class StandaloneRedisNodeTests {
         fromEnv.publish("shared", "E", 1);
         assertThat(socket.nextDispatch().event()).isEqualTo("MESSAGE");
         String metrics = get(m + "/metrics").body();
-        assertThat(metrics).contains("leap_connections 1.0", "leap_messages_in_total", "leap_messages_out_total",
-                "leap_fanout_seconds_count", "leap_redis_round_trips_total", "leap_dropped_frames_total",
-                "leap_ready 1.0");
+        assertThat(metrics)
+                .contains(
+                        "leap_connections 1.0",
+                        "leap_messages_in_total",
+                        "leap_messages_out_total",
+                        "leap_fanout_seconds_count",
+                        "leap_redis_round_trips_total",
+                        "leap_dropped_frames_total",
+                        "leap_ready 1.0");
         assertThat(metric(metrics, "leap_messages_out_total")).isGreaterThanOrEqualTo(3);
         assertThat(metric(metrics, "leap_redis_round_trips_total")).isGreaterThan(0);
         // no credential ever shows on the management port
@@ -109,7 +127,10 @@ class StandaloneRedisNodeTests {
         URI redis = URI.create(SharedRedis.uri());
         FaultProxy proxy = FaultProxy.start(new InetSocketAddress(redis.getHost(), redis.getPort()), 0);
         resources.add(proxy);
-        LeapServer node = LeapServer.builder().managementPort(0).redis("redis://127.0.0.1:" + proxy.port()).build()
+        LeapServer node = LeapServer.builder()
+                .managementPort(0)
+                .redis("redis://127.0.0.1:" + proxy.port())
+                .build()
                 .start();
         resources.add(node);
         String readiness = "http://127.0.0.1:" + node.managementPort() + "/health/readiness";
@@ -118,34 +139,51 @@ class StandaloneRedisNodeTests {
         proxy.cut();
         await().atMost(Duration.ofSeconds(20)).until(() -> get(readiness).statusCode() == 503);
         assertThat(get(readiness).body()).contains("\"status\":\"DOWN\"");
-        assertThat(get("http://127.0.0.1:" + node.managementPort() + "/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(get("http://127.0.0.1:" + node.managementPort() + "/health/liveness")
+                        .statusCode())
+                .isEqualTo(200);
         proxy.heal();
         proxy.refuseConnections(false);
         await().atMost(Duration.ofSeconds(30)).until(() -> get(readiness).statusCode() == 200);
     }
 
     /** A node in its own JVM, started the way the standalone jar starts, and its banner. */
-    private record Node(Process process, URI wsUrl, Map<String, String> banner) {
-    }
+    private record Node(Process process, URI wsUrl, Map<String, String> banner) {}
 
     private Node startNode(String project) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "io.leap.server.LeapServerMain", "--port", "0", "--redis", SharedRedis.uri(), "--project-id", project,
-                "--project-token", "ptk_standalone", "--management-port", "0").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.leap.server.LeapServerMain",
+                        "--port",
+                        "0",
+                        "--redis",
+                        SharedRedis.uri(),
+                        "--project-id",
+                        project,
+                        "--project-token",
+                        "ptk_standalone",
+                        "--management-port",
+                        "0")
+                .redirectErrorStream(true)
+                .start();
         processes.add(p);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (Exception e) {
-                // the process ended
-            }
-        }, "leap-test-node-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            lines.add(line);
+                        }
+                    } catch (Exception e) {
+                        // the process ended
+                    }
+                },
+                "leap-test-node-output");
         reader.setDaemon(true);
         reader.start();
         Map<String, String> banner = new java.util.LinkedHashMap<>();
@@ -161,7 +199,9 @@ class StandaloneRedisNodeTests {
             }
             int colon = line.indexOf(" : ");
             if (line.startsWith("  ") && colon > 0) {
-                banner.put(line.substring(0, colon).trim(), line.substring(colon + 3).trim());
+                banner.put(
+                        line.substring(0, colon).trim(),
+                        line.substring(colon + 3).trim());
             }
         }
         throw new AssertionError("The node did not print its banner in time");
@@ -171,12 +211,24 @@ class StandaloneRedisNodeTests {
     void aNodeKilledWithSigkillStopsCountingAndItsClientMovesToAnotherNode() throws Exception {
         String project = "project_kill_" + System.nanoTime();
         Node child = startNode(project);
-        assertThat(child.banner()).containsKeys("WebSocket URL", "REST URL", "Project ID", "Project token",
-                "Leap token", "Engine", "Health", "Metrics");
+        assertThat(child.banner())
+                .containsKeys(
+                        "WebSocket URL",
+                        "REST URL",
+                        "Project ID",
+                        "Project token",
+                        "Leap token",
+                        "Engine",
+                        "Health",
+                        "Metrics");
         assertThat(child.banner().get("Project ID")).isEqualTo(project);
         assertThat(child.banner().get("Engine")).startsWith("Redis " + SharedRedis.uri());
-        LeapServer survivor = LeapServer.builder().projectId(project).projectToken("ptk_standalone")
-                .redis(SharedRedis.uri()).build().start();
+        LeapServer survivor = LeapServer.builder()
+                .projectId(project)
+                .projectToken("ptk_standalone")
+                .redis(SharedRedis.uri())
+                .build()
+                .start();
         resources.add(survivor);
         survivor.createChannel("room", ChannelType.PUBLIC, Map.of("v", 1));
         String token = survivor.createToken(null);
@@ -185,13 +237,15 @@ class StandaloneRedisNodeTests {
         TestSocket onChild = TestSocket.connect(URI.create(child.wsUrl() + "?encoding=json"));
         resources.add(onChild::close);
         onChild.identify(project, token);
-        await().atMost(Duration.ofSeconds(10)).until(() -> survivor.isOnline(token) && survivor.onlineCount("room") == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> survivor.isOnline(token) && survivor.onlineCount("room") == 1);
 
         child.process().destroyForcibly(); // SIGKILL: no close frames, no presence cleanup
         assertThat(child.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(onChild.awaitClose().code()).isEqualTo(1006);
         // the dead node's heartbeat keys expire: it stops counting within the node TTL
-        await().atMost(Duration.ofSeconds(20)).until(() -> !survivor.isOnline(token) && survivor.onlineCount("room") == 0);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !survivor.isOnline(token) && survivor.onlineCount("room") == 0);
 
         // the client reconnects to the surviving node: subscriptions and state intact
         TestSocket moved = TestSocket.connect(survivor, null);

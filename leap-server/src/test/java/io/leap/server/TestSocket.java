@@ -50,8 +50,7 @@ final class TestSocket implements AutoCloseable {
     }
 
     /** How the connection ended: a close frame's code and reason, or 1006 when the TCP connection dropped. */
-    record Closed(int code, String reason) {
-    }
+    record Closed(int code, String reason) {}
 
     final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     final CompletableFuture<Closed> closed = new CompletableFuture<>();
@@ -63,7 +62,10 @@ final class TestSocket implements AutoCloseable {
 
     static TestSocket connect(URI uri) {
         Listener listener = new Listener();
-        WebSocket ws = HTTP.newWebSocketBuilder().connectTimeout(WAIT).buildAsync(uri, listener).join();
+        WebSocket ws = HTTP.newWebSocketBuilder()
+                .connectTimeout(WAIT)
+                .buildAsync(uri, listener)
+                .join();
         return listener.socket.join();
     }
 
@@ -195,7 +197,8 @@ final class TestSocket implements AutoCloseable {
         try {
             Received r = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             if (r == null) {
-                throw new AssertionError("no payload within " + WAIT + (closed.isDone() ? "; closed " + closed.join() : ""));
+                throw new AssertionError(
+                        "no payload within " + WAIT + (closed.isDone() ? "; closed " + closed.join() : ""));
             }
             return r;
         } catch (InterruptedException e) {
@@ -258,8 +261,10 @@ final class TestSocket implements AutoCloseable {
         if (hello.op() != 1) {
             throw new AssertionError("expected Hello, got " + hello.raw());
         }
-        send(token == null ? "{\"op\":2,\"d\":{\"project_id\":\"" + projectId + "\"}}"
-                : "{\"op\":2,\"d\":{\"project_id\":\"" + projectId + "\",\"token\":\"" + token + "\"}}");
+        send(
+                token == null
+                        ? "{\"op\":2,\"d\":{\"project_id\":\"" + projectId + "\"}}"
+                        : "{\"op\":2,\"d\":{\"project_id\":\"" + projectId + "\",\"token\":\"" + token + "\"}}");
         Received init = nextDispatch();
         if (!"INIT".equals(init.event())) {
             throw new AssertionError("expected INIT, got " + init.raw());

@@ -37,25 +37,32 @@ class TlsAndAdminTests {
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        HttpClient client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(ssl)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
 
-        try (LeapServer server = LeapServer.builder().tls(keyStore, password).build().start()) {
+        try (LeapServer server =
+                LeapServer.builder().tls(keyStore, password).build().start()) {
             assertThat(server.wsUrl().getScheme()).isEqualTo("wss");
             assertThat(server.apiUrl().getScheme()).isEqualTo("https");
-            HttpResponse<String> rest = client.send(HttpRequest.newBuilder(
-                    URI.create("https://localhost:" + server.port() + "/v1/channels"))
-                    .header("Authorization", server.projectToken()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> rest = client.send(
+                    HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/v1/channels"))
+                            .header("Authorization", server.projectToken())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(rest.statusCode()).isEqualTo(200);
 
             CompletableFuture<String> hello = new CompletableFuture<>();
-            WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create("wss://localhost:" + server.port() + "/ws"),
-                    new WebSocket.Listener() {
+            WebSocket ws = client.newWebSocketBuilder()
+                    .buildAsync(URI.create("wss://localhost:" + server.port() + "/ws"), new WebSocket.Listener() {
                         @Override
                         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                             hello.complete(data.toString());
                             return null;
                         }
-                    }).join();
+                    })
+                    .join();
             assertThat(hello.get(10, java.util.concurrent.TimeUnit.SECONDS)).startsWith("{\"op\":1");
             ws.abort();
         } finally {
@@ -66,7 +73,9 @@ class TlsAndAdminTests {
     static HttpResponse<String> admin(LeapServer server, String method, String path, String body, String auth)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.apiUrl() + "/admin/" + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (auth != null) {
             b.header("Authorization", auth);
         }
@@ -75,43 +84,80 @@ class TlsAndAdminTests {
 
     @Test
     void adminApiExposesFaultInjection() throws Exception {
-        try (LeapServer server = LeapServer.builder().adminApi(true).taggedHeartbeatInterval(Duration.ZERO).build().start()) {
+        try (LeapServer server = LeapServer.builder()
+                .adminApi(true)
+                .taggedHeartbeatInterval(Duration.ZERO)
+                .build()
+                .start()) {
             String ptk = server.projectToken();
             assertThat(admin(server, "GET", "stats", null, null).statusCode()).isEqualTo(401);
             TestSocket socket = TestSocket.connect(server, "compression=none");
-            String cid = socket.identify(server.projectId(), null).data().path("cid").asString();
-            JsonNode list = TestSocket.JSON.readTree(admin(server, "GET", "connections", null, ptk).body());
-            assertThat(list.path("data").path("connections").get(0).path("cid").asString()).isEqualTo(cid);
+            String cid =
+                    socket.identify(server.projectId(), null).data().path("cid").asString();
+            JsonNode list = TestSocket.JSON.readTree(
+                    admin(server, "GET", "connections", null, ptk).body());
+            assertThat(list.path("data").path("connections").get(0).path("cid").asString())
+                    .isEqualTo(cid);
 
-            assertThat(admin(server, "PUT", "heartbeat-acks", "{\"enabled\":false}", ptk).statusCode()).isEqualTo(204);
+            assertThat(admin(server, "PUT", "heartbeat-acks", "{\"enabled\":false}", ptk)
+                            .statusCode())
+                    .isEqualTo(204);
             socket.send("{\"op\":3}");
             socket.dispatch("ghost", "SUBSCRIBE", "null");
             assertThat(socket.next().event()).isEqualTo("UNAVAILABLE"); // no ack before it
-            assertThat(admin(server, "PUT", "heartbeat-acks", "{\"enabled\":true}", ptk).statusCode()).isEqualTo(204);
-            HttpResponse<String> probe = admin(server, "POST", "connections/" + cid + "/tagged-heartbeat",
-                    "{\"timeout_ms\":200}", ptk);
+            assertThat(admin(server, "PUT", "heartbeat-acks", "{\"enabled\":true}", ptk)
+                            .statusCode())
+                    .isEqualTo(204);
+            HttpResponse<String> probe =
+                    admin(server, "POST", "connections/" + cid + "/tagged-heartbeat", "{\"timeout_ms\":200}", ptk);
             assertThat(probe.statusCode()).isEqualTo(200);
-            assertThat(TestSocket.JSON.readTree(probe.body()).path("data").path("heartbeat").path("outcome").asString())
+            assertThat(TestSocket.JSON
+                            .readTree(probe.body())
+                            .path("data")
+                            .path("heartbeat")
+                            .path("outcome")
+                            .asString())
                     .isEqualTo("timed_out");
             assertThat(socket.next().json().path("op").asInt()).isEqualTo(3);
 
-            assertThat(admin(server, "POST", "rest-faults", "{\"count\":1,\"status\":500}", ptk).statusCode()).isEqualTo(204);
-            HttpResponse<String> failed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(server.apiUrl() + "/v1/channels")).header("Authorization", ptk).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            assertThat(admin(server, "POST", "rest-faults", "{\"count\":1,\"status\":500}", ptk)
+                            .statusCode())
+                    .isEqualTo(204);
+            HttpResponse<String> failed = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(server.apiUrl() + "/v1/channels"))
+                                    .header("Authorization", ptk)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(failed.statusCode()).isEqualTo(500);
             assertThat(failed.body()).contains("\"code\":\"internal_error\"");
 
-            JsonNode stats = TestSocket.JSON.readTree(admin(server, "GET", "stats", null, ptk).body());
-            assertThat(stats.path("data").path("stats").path("connection_attempts").asInt()).isEqualTo(1);
-            assertThat(stats.path("data").path("stats").path("rest_requests").asInt()).isEqualTo(1);
+            JsonNode stats = TestSocket.JSON.readTree(
+                    admin(server, "GET", "stats", null, ptk).body());
+            assertThat(stats.path("data")
+                            .path("stats")
+                            .path("connection_attempts")
+                            .asInt())
+                    .isEqualTo(1);
+            assertThat(stats.path("data").path("stats").path("rest_requests").asInt())
+                    .isEqualTo(1);
 
-            assertThat(admin(server, "POST", "connections/nope/close", "{\"code\":4000}", ptk).statusCode()).isEqualTo(404);
-            assertThat(admin(server, "POST", "connections/" + cid + "/close", "{\"code\":4\"}", ptk).statusCode())
+            assertThat(admin(server, "POST", "connections/nope/close", "{\"code\":4000}", ptk)
+                            .statusCode())
+                    .isEqualTo(404);
+            assertThat(admin(server, "POST", "connections/" + cid + "/close", "{\"code\":4\"}", ptk)
+                            .statusCode())
                     .isEqualTo(400);
-            assertThat(admin(server, "POST", "connections/" + cid + "/redirect", "{\"url\":\"wss://x.example/ws\"}", ptk)
-                    .statusCode()).isEqualTo(204);
-            assertThat(socket.awaitClose()).isEqualTo(new TestSocket.Closed(4006, "wss://x.example/ws?compression=none"));
+            assertThat(admin(
+                                    server,
+                                    "POST",
+                                    "connections/" + cid + "/redirect",
+                                    "{\"url\":\"wss://x.example/ws\"}",
+                                    ptk)
+                            .statusCode())
+                    .isEqualTo(204);
+            assertThat(socket.awaitClose())
+                    .isEqualTo(new TestSocket.Closed(4006, "wss://x.example/ws?compression=none"));
             await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 0);
         }
     }
@@ -119,18 +165,32 @@ class TlsAndAdminTests {
     @Test
     void adminApiIsOffByDefault() throws Exception {
         try (LeapServer server = LeapServer.builder().build().start()) {
-            assertThat(admin(server, "GET", "stats", null, server.projectToken()).statusCode()).isEqualTo(404);
+            assertThat(admin(server, "GET", "stats", null, server.projectToken())
+                            .statusCode())
+                    .isEqualTo(404);
         }
     }
 
     @Test
     void standaloneOptionsAndEnvironment() {
-        LeapServer fromEnv = LeapServerMain.configure(new String[0], Map.of("LEAP_PORT", "0", "LEAP_PROJECT_ID",
-                "project_env", "LEAP_PROJECT_TOKEN", "ptk_env", "LEAP_HEARTBEAT_INTERVAL", "5s")).build();
+        LeapServer fromEnv = LeapServerMain.configure(
+                        new String[0],
+                        Map.of(
+                                "LEAP_PORT",
+                                "0",
+                                "LEAP_PROJECT_ID",
+                                "project_env",
+                                "LEAP_PROJECT_TOKEN",
+                                "ptk_env",
+                                "LEAP_HEARTBEAT_INTERVAL",
+                                "5s"))
+                .build();
         assertThat(fromEnv.projectId()).isEqualTo("project_env");
         assertThat(fromEnv.projectToken()).isEqualTo("ptk_env");
-        LeapServer fromArgs = LeapServerMain.configure(new String[] {"--port", "0", "--project-id=project_arg",
-                "--heartbeat-interval", "250"}, Map.of("LEAP_PROJECT_ID", "project_env")).build();
+        LeapServer fromArgs = LeapServerMain.configure(
+                        new String[] {"--port", "0", "--project-id=project_arg", "--heartbeat-interval", "250"},
+                        Map.of("LEAP_PROJECT_ID", "project_env"))
+                .build();
         assertThat(fromArgs.projectId()).isEqualTo("project_arg");
         assertThat(fromArgs.projectToken()).startsWith("ptk_");
         try (LeapServer running = fromArgs.start()) {
@@ -166,7 +226,8 @@ class TlsAndAdminTests {
                     .isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> server.publish("missing", "e", null))
                     .isInstanceOf(java.util.NoSuchElementException.class);
-            assertThatThrownBy(() -> server.closeConnection("conn_x", 1005, "")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> server.closeConnection("conn_x", 1005, ""))
+                    .isInstanceOf(IllegalArgumentException.class);
         } finally {
             server.close();
         }

@@ -1,5 +1,10 @@
 package io.leap.benchmarks.jmh;
 
+import io.leap.client.LeapClient;
+import io.leap.client.ReconnectPolicy;
+import io.leap.client.transport.WebSocketConnection;
+import io.leap.client.transport.WebSocketHandler;
+import io.leap.client.transport.WebSocketTransport;
 import java.net.URI;
 import java.nio.CharBuffer;
 import java.time.Duration;
@@ -8,12 +13,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.leap.client.LeapClient;
-import io.leap.client.ReconnectPolicy;
-import io.leap.client.transport.WebSocketConnection;
-import io.leap.client.transport.WebSocketHandler;
-import io.leap.client.transport.WebSocketTransport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -48,101 +47,100 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class DispatchBenchmark {
 
-	static final int BATCH = 1000;
+    static final int BATCH = 1000;
 
-	private static final char[] ACK = "{\"op\":4}".toCharArray();
+    private static final char[] ACK = "{\"op\":4}".toCharArray();
 
-	@Param({ "1", "8" })
-	public int listeners;
+    @Param({"1", "8"})
+    public int listeners;
 
-	private LeapClient client;
+    private LeapClient client;
 
-	private WebSocketHandler handler;
+    private WebSocketHandler handler;
 
-	private AtomicLong[] received;
+    private AtomicLong[] received;
 
-	private long expected;
+    private long expected;
 
-	private char[] frame;
+    private char[] frame;
 
-	/** The client sent a heartbeat; the benchmark thread (the only one feeding frames) answers it. */
-	private final AtomicBoolean heartbeatPending = new AtomicBoolean();
+    /** The client sent a heartbeat; the benchmark thread (the only one feeding frames) answers it. */
+    private final AtomicBoolean heartbeatPending = new AtomicBoolean();
 
-	@Setup(Level.Trial)
-	public void setup() {
-		this.frame = BenchFrames.messageJson().toCharArray();
-		WebSocketConnection connection = new WebSocketConnection() {
-			@Override
-			public CompletableFuture<Void> sendText(String text) {
-				if (text.equals("{\"op\":3}")) {
-					DispatchBenchmark.this.heartbeatPending.set(true);
-				}
-				return CompletableFuture.completedFuture(null);
-			}
+    @Setup(Level.Trial)
+    public void setup() {
+        this.frame = BenchFrames.messageJson().toCharArray();
+        WebSocketConnection connection = new WebSocketConnection() {
+            @Override
+            public CompletableFuture<Void> sendText(String text) {
+                if (text.equals("{\"op\":3}")) {
+                    DispatchBenchmark.this.heartbeatPending.set(true);
+                }
+                return CompletableFuture.completedFuture(null);
+            }
 
-			@Override
-			public CompletableFuture<Void> close(int statusCode, String reason) {
-				return CompletableFuture.completedFuture(null);
-			}
+            @Override
+            public CompletableFuture<Void> close(int statusCode, String reason) {
+                return CompletableFuture.completedFuture(null);
+            }
 
-			@Override
-			public void abort() {
-			}
-		};
-		WebSocketTransport transport = (URI uri, WebSocketHandler h, Duration timeout) -> {
-			this.handler = h;
-			h.onOpen(connection);
-			return CompletableFuture.completedFuture(connection);
-		};
-		this.client = LeapClient.builder("project_bench")
-			.url(URI.create("ws://in-memory/ws?encoding=json"))
-			.transport(transport)
-			.reconnectPolicy(ReconnectPolicy.none())
-			.build();
-		this.received = new AtomicLong[this.listeners];
-		for (int i = 0; i < this.listeners; i++) {
-			AtomicLong counter = new AtomicLong();
-			this.received[i] = counter;
-			this.client.addMessageListener((message) -> {
-				if (message.event() != null) {
-					counter.lazySet(counter.get() + 1);
-				}
-			});
-		}
-		CompletableFuture<?> init = this.client.connectAsync();
-		push("{\"op\":1,\"d\":{\"heartbeat_interval\":600000}}".toCharArray());
-		push("{\"op\":0,\"d\":{\"c\":null,\"u\":true,\"e\":\"INIT\",\"d\":{\"cid\":\"c1\",\"scope\":\"project\",\"channels\":[]}}}"
-			.toCharArray());
-		init.join();
-	}
+            @Override
+            public void abort() {}
+        };
+        WebSocketTransport transport = (URI uri, WebSocketHandler h, Duration timeout) -> {
+            this.handler = h;
+            h.onOpen(connection);
+            return CompletableFuture.completedFuture(connection);
+        };
+        this.client = LeapClient.builder("project_bench")
+                .url(URI.create("ws://in-memory/ws?encoding=json"))
+                .transport(transport)
+                .reconnectPolicy(ReconnectPolicy.none())
+                .build();
+        this.received = new AtomicLong[this.listeners];
+        for (int i = 0; i < this.listeners; i++) {
+            AtomicLong counter = new AtomicLong();
+            this.received[i] = counter;
+            this.client.addMessageListener((message) -> {
+                if (message.event() != null) {
+                    counter.lazySet(counter.get() + 1);
+                }
+            });
+        }
+        CompletableFuture<?> init = this.client.connectAsync();
+        push("{\"op\":1,\"d\":{\"heartbeat_interval\":600000}}".toCharArray());
+        push(
+                "{\"op\":0,\"d\":{\"c\":null,\"u\":true,\"e\":\"INIT\",\"d\":{\"cid\":\"c1\",\"scope\":\"project\",\"channels\":[]}}}"
+                        .toCharArray());
+        init.join();
+    }
 
-	private void push(char[] text) {
-		CompletionStage<?> stage = this.handler.onText(CharBuffer.wrap(text), true);
-		if (stage != null) {
-			stage.toCompletableFuture().join();
-		}
-	}
+    private void push(char[] text) {
+        CompletionStage<?> stage = this.handler.onText(CharBuffer.wrap(text), true);
+        if (stage != null) {
+            stage.toCompletableFuture().join();
+        }
+    }
 
-	@TearDown(Level.Trial)
-	public void tearDown() {
-		this.client.close();
-	}
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        this.client.close();
+    }
 
-	@Benchmark
-	@OperationsPerInvocation(BATCH)
-	public void dispatch() {
-		if (this.heartbeatPending.getAndSet(false)) {
-			push(ACK);
-		}
-		for (int i = 0; i < BATCH; i++) {
-			push(this.frame);
-		}
-		this.expected += BATCH;
-		for (AtomicLong counter : this.received) {
-			while (counter.get() < this.expected) {
-				Thread.yield();
-			}
-		}
-	}
-
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void dispatch() {
+        if (this.heartbeatPending.getAndSet(false)) {
+            push(ACK);
+        }
+        for (int i = 0; i < BATCH; i++) {
+            push(this.frame);
+        }
+        this.expected += BATCH;
+        for (AtomicLong counter : this.received) {
+            while (counter.get() < this.expected) {
+                Thread.yield();
+            }
+        }
+    }
 }

@@ -1,12 +1,11 @@
 package io.leap.client.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
-
 import io.leap.benchmarks.jmh.BenchFrames;
 import io.leap.benchmarks.load.Payloads.Tick;
 import io.leap.client.LeapMessage;
 import io.leap.client.internal.codec.RawJson;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,41 +36,40 @@ import tools.jackson.databind.json.JsonMapper;
 @Fork(1)
 public class PayloadConversionBenchmark {
 
-	private final JsonMapper mapper = DefaultLeapClient.defaultMapper();
+    private final JsonMapper mapper = DefaultLeapClient.defaultMapper();
 
-	private RawJson raw;
+    private RawJson raw;
 
-	private JsonNode dataNode;
+    private JsonNode dataNode;
 
-	@Setup
-	public void setup() {
-		byte[] data = BenchFrames.dataJson().getBytes(StandardCharsets.UTF_8);
-		this.raw = RawJson.of(data, 0, data.length);
-		this.dataNode = this.mapper.readTree(data);
-	}
+    @Setup
+    public void setup() {
+        byte[] data = BenchFrames.dataJson().getBytes(StandardCharsets.UTF_8);
+        this.raw = RawJson.of(data, 0, data.length);
+        this.dataNode = this.mapper.readTree(data);
+    }
 
-	private LeapMessage message() {
-		return new DefaultLeapMessage(this.mapper, "bench", "price.updated", false, false, "cid", this.raw);
-	}
+    private LeapMessage message() {
+        return new DefaultLeapMessage(this.mapper, "bench", "price.updated", false, false, "cid", this.raw);
+    }
 
-	@Benchmark
-	public Tick toRecord() {
-		return message().data(Tick.class);
-	}
+    @Benchmark
+    public Tick toRecord() {
+        return message().data(Tick.class);
+    }
 
-	@Benchmark
-	public JsonNode toTree() {
-		return message().data();
-	}
+    @Benchmark
+    public JsonNode toTree() {
+        return message().data();
+    }
 
-	@Benchmark
-	public String rawText() {
-		return message().rawData();
-	}
+    @Benchmark
+    public String rawText() {
+        return message().rawData();
+    }
 
-	@Benchmark
-	public Tick baselineTreeToRecord() {
-		return this.mapper.treeToValue(this.dataNode, Tick.class);
-	}
-
+    @Benchmark
+    public Tick baselineTreeToRecord() {
+        return this.mapper.treeToValue(this.dataNode, Tick.class);
+    }
 }

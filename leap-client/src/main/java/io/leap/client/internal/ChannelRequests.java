@@ -38,9 +38,16 @@ final class ChannelRequests {
     private final ConnectionStateMachine lifecycle;
     private final SubscriptionTable subscriptions;
 
-    ChannelRequests(int clientId, ClientConfig config, JsonMapper mapper, Frames frames, Scheduler scheduler,
-                    ConnectionSupervisor supervisor, Object lock, ConnectionStateMachine lifecycle,
-                    SubscriptionTable subscriptions) {
+    ChannelRequests(
+            int clientId,
+            ClientConfig config,
+            JsonMapper mapper,
+            Frames frames,
+            Scheduler scheduler,
+            ConnectionSupervisor supervisor,
+            Object lock,
+            ConnectionStateMachine lifecycle,
+            SubscriptionTable subscriptions) {
         this.clientId = clientId;
         this.config = config;
         this.mapper = mapper;
@@ -95,8 +102,8 @@ final class ChannelRequests {
                 return;
             }
         }
-        p.future.completeExceptionally(new LeapTimeoutException("No answer to SUBSCRIBE '" + p.channelId + "' within "
-                + timeout.toMillis() + " ms"));
+        p.future.completeExceptionally(new LeapTimeoutException(
+                "No answer to SUBSCRIBE '" + p.channelId + "' within " + timeout.toMillis() + " ms"));
     }
 
     CompletableFuture<Void> unsubscribeAsync(String channelId) {
@@ -120,7 +127,9 @@ final class ChannelRequests {
                     pending = null;
                 } else {
                     PendingUnsubscribe u = subscriptions.addUnsubscribe(channelId);
-                    u.timer = scheduler.schedule(() -> unsubscribeTimedOut(u), config.subscribeTimeout().toNanos());
+                    u.timer = scheduler.schedule(
+                            () -> unsubscribeTimedOut(u),
+                            config.subscribeTimeout().toNanos());
                     pending = u;
                     sendOn = c;
                 }
@@ -144,8 +153,8 @@ final class ChannelRequests {
                 return;
             }
         }
-        u.future.completeExceptionally(new LeapTimeoutException("No answer to UNSUBSCRIBE '" + u.channelId
-                + "' within " + config.subscribeTimeout().toMillis() + " ms"));
+        u.future.completeExceptionally(new LeapTimeoutException("No answer to UNSUBSCRIBE '" + u.channelId + "' within "
+                + config.subscribeTimeout().toMillis() + " ms"));
     }
 
     CompletableFuture<Void> publishAsync(String channelId, String event, Object data) {
@@ -157,8 +166,8 @@ final class ChannelRequests {
         try {
             text = frames.message(channelId, event, data);
         } catch (JacksonException e) {
-            return CompletableFuture.failedFuture(new LeapException("Cannot serialise message data: "
-                    + e.getOriginalMessage(), e));
+            return CompletableFuture.failedFuture(
+                    new LeapException("Cannot serialise message data: " + e.getOriginalMessage(), e));
         }
         return sendDispatch(text);
     }
@@ -169,12 +178,12 @@ final class ChannelRequests {
         try {
             tree = mapper.valueToTree(state);
         } catch (JacksonException | IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(new LeapException("Cannot serialise channel state: " + e.getMessage(),
-                    e));
+            return CompletableFuture.failedFuture(
+                    new LeapException("Cannot serialise channel state: " + e.getMessage(), e));
         }
         if (tree == null || !tree.isObject()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "Channel state must serialise to a JSON object"));
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException("Channel state must serialise to a JSON object"));
         }
         return sendDispatch(frames.dispatch(channelId, Protocol.SET_CHANNEL_STATE, tree));
     }
@@ -187,8 +196,8 @@ final class ChannelRequests {
             }
             c = supervisor.current();
             if (c == null || !c.usable()) {
-                return CompletableFuture.failedFuture(new LeapConnectException("Not connected (state "
-                        + lifecycle.state() + ")"));
+                return CompletableFuture.failedFuture(
+                        new LeapConnectException("Not connected (state " + lifecycle.state() + ")"));
             }
         }
         return c.send(text);
@@ -234,7 +243,9 @@ final class ChannelRequests {
                 return;
             }
             for (String channel : subscriptions.retry(conn)) {
-                log.atDebug().addKeyValue("client", clientId).addKeyValue("channel", channel)
+                log.atDebug()
+                        .addKeyValue("client", clientId)
+                        .addKeyValue("channel", channel)
                         .log("Asking again for a wanted channel");
                 conn.send(frames.dispatch(channel, Protocol.SUBSCRIBE, null));
             }

@@ -18,13 +18,28 @@ import tools.jackson.databind.json.JsonMapper;
  * Immutable client settings, built by {@link io.leap.client.LeapClient.Builder}. Internal API. {@link #toString()}
  * redacts the token.
  */
-public record ClientConfig(String projectId, String token, URI url, JsonMapper jsonMapper,
-                           ReconnectPolicy reconnectPolicy, Duration heartbeatAckTimeout, Duration readTimeoutGrace,
-                           Duration helloTimeout, Duration connectTimeout, Duration subscribeTimeout,
-                           Executor deliveryExecutor, int bufferSize, OverflowPolicy overflowPolicy,
-                           WebSocketTransport transport, boolean ownsTransport, LeapClientObserver observer,
-                           int maxMessageSize, Set<String> redirectAllowedHosts, Supplier<String> tokenProvider,
-                           boolean retryInitialConnect, Duration subscriptionRetryInterval) {
+public record ClientConfig(
+        String projectId,
+        String token,
+        URI url,
+        JsonMapper jsonMapper,
+        ReconnectPolicy reconnectPolicy,
+        Duration heartbeatAckTimeout,
+        Duration readTimeoutGrace,
+        Duration helloTimeout,
+        Duration connectTimeout,
+        Duration subscribeTimeout,
+        Executor deliveryExecutor,
+        int bufferSize,
+        OverflowPolicy overflowPolicy,
+        WebSocketTransport transport,
+        boolean ownsTransport,
+        LeapClientObserver observer,
+        int maxMessageSize,
+        Set<String> redirectAllowedHosts,
+        Supplier<String> tokenProvider,
+        boolean retryInitialConnect,
+        Duration subscriptionRetryInterval) {
 
     /** @return whether connections authenticate (a token or a token provider), so the server keeps subscriptions */
     public boolean authenticated() {
@@ -33,9 +48,22 @@ public record ClientConfig(String projectId, String token, URI url, JsonMapper j
 
     /** @return the public, secret-free view of these settings */
     public LeapClientOptions options() {
-        return new LeapClientOptions(projectId, url, authenticated(), reconnectPolicy, retryInitialConnect,
-                heartbeatAckTimeout, readTimeoutGrace, helloTimeout, connectTimeout, subscribeTimeout,
-                subscriptionRetryInterval, bufferSize, overflowPolicy, maxMessageSize, redirectAllowedHosts);
+        return new LeapClientOptions(
+                projectId,
+                url,
+                authenticated(),
+                reconnectPolicy,
+                retryInitialConnect,
+                heartbeatAckTimeout,
+                readTimeoutGrace,
+                helloTimeout,
+                connectTimeout,
+                subscribeTimeout,
+                subscriptionRetryInterval,
+                bufferSize,
+                overflowPolicy,
+                maxMessageSize,
+                redirectAllowedHosts);
     }
 
     /**
@@ -54,7 +82,8 @@ public record ClientConfig(String projectId, String token, URI url, JsonMapper j
         List<String> params = new ArrayList<>();
         boolean replaced = false;
         String query = url.getRawQuery();
-        if (query == null || !(query.equals("encoding") || query.startsWith("encoding=") || query.contains("&encoding"))) {
+        if (query == null
+                || !(query.equals("encoding") || query.startsWith("encoding=") || query.contains("&encoding"))) {
             params.add("encoding=json");
         }
         if (query != null && !query.isEmpty()) {
@@ -83,8 +112,8 @@ public record ClientConfig(String projectId, String token, URI url, JsonMapper j
 
     @Override
     public String toString() {
-        return "ClientConfig[projectId=" + projectId + ", token=" + (token == null ? tokenProvider == null ? "none"
-                : "<provider>" : "<redacted>") + ", url="
+        return "ClientConfig[projectId=" + projectId + ", token="
+                + (token == null ? tokenProvider == null ? "none" : "<provider>" : "<redacted>") + ", url="
                 + url + ", reconnectPolicy=" + reconnectPolicy + ", bufferSize=" + bufferSize + ", overflowPolicy="
                 + overflowPolicy + "]";
     }

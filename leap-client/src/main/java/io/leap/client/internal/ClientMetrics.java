@@ -47,8 +47,17 @@ final class ClientMetrics {
     }
 
     ClientStats snapshot(ConnectionState state, long buffered) {
-        return new ClientStats(state, framesReceived.sum(), dispatches.sum(), messages.sum(), reconnects.sum(),
-                listenerErrors.sum(), dropped.sum(), buffered, decodeErrors.sum(), lastRtt);
+        return new ClientStats(
+                state,
+                framesReceived.sum(),
+                dispatches.sum(),
+                messages.sum(),
+                reconnects.sum(),
+                listenerErrors.sum(),
+                dropped.sum(),
+                buffered,
+                decodeErrors.sum(),
+                lastRtt);
     }
 
     void onDispatch(String event) {
@@ -80,7 +89,10 @@ final class ClientMetrics {
 
     void onListenerError(String listener, Throwable error) {
         listenerErrors.increment();
-        log.atWarn().addKeyValue("client", clientId).addKeyValue("listener", listener).setCause(error)
+        log.atWarn()
+                .addKeyValue("client", clientId)
+                .addKeyValue("listener", listener)
+                .setCause(error)
                 .log("Listener threw; it keeps receiving events");
         try {
             observer.onListenerError(error);
@@ -91,7 +103,9 @@ final class ClientMetrics {
 
     void onDropped(String listener, long count) {
         dropped.add(count);
-        log.atDebug().addKeyValue("client", clientId).addKeyValue("listener", listener)
+        log.atDebug()
+                .addKeyValue("client", clientId)
+                .addKeyValue("listener", listener)
                 .log("Listener buffer full; event dropped");
         try {
             observer.onDropped(count);
@@ -120,14 +134,20 @@ final class ClientMetrics {
         }
         if (summary > 0) {
             warningsLogged.incrementAndGet();
-            log.atWarn().addKeyValue("client", clientId).addKeyValue("skipped", summary)
-                    .log("Skipped {} more undecodable frames in the last {} s", summary,
+            log.atWarn()
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("skipped", summary)
+                    .log(
+                            "Skipped {} more undecodable frames in the last {} s",
+                            summary,
                             TimeUnit.NANOSECONDS.toSeconds(DECODE_WARNING_PERIOD_NANOS));
         }
         if (logThis) {
             warningsLogged.incrementAndGet();
-            log.atWarn().addKeyValue("client", clientId)
-                    .log("Skipped an undecodable frame: {} (further ones within {} s are counted and summed up)",
+            log.atWarn()
+                    .addKeyValue("client", clientId)
+                    .log(
+                            "Skipped an undecodable frame: {} (further ones within {} s are counted and summed up)",
                             Redaction.redactText(e.getMessage()),
                             TimeUnit.NANOSECONDS.toSeconds(DECODE_WARNING_PERIOD_NANOS));
         }
@@ -148,7 +168,9 @@ final class ClientMetrics {
         }
         if (summary > 0) {
             warningsLogged.incrementAndGet();
-            log.atWarn().addKeyValue("client", clientId).addKeyValue("skipped", summary)
+            log.atWarn()
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("skipped", summary)
                     .log("Skipped {} more undecodable frames", summary);
         }
     }

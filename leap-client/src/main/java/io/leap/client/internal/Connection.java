@@ -63,6 +63,7 @@ final class Connection implements WebSocketHandler {
     volatile boolean authRetry;
     /** Guarded by the client's lock. */
     Scheduler.Timer helloTimer = Scheduler.NONE;
+
     private boolean released;
 
     Connection(URI uri, FrameDecoder decoder, Owner owner, LinkMonitorFactory monitors) {

@@ -64,8 +64,9 @@ final class ConnectionStateMachine {
      * @return whether {@code connect()} may start a first connection now
      */
     boolean canStart(boolean reconnectPending) {
-        return !closed && (state == ConnectionState.IDLE
-                || (state == ConnectionState.ERRORED && !running && !reconnectPending));
+        return !closed
+                && (state == ConnectionState.IDLE
+                        || (state == ConnectionState.ERRORED && !running && !reconnectPending));
     }
 
     /** A connection attempt begins. */
@@ -93,7 +94,11 @@ final class ConnectionStateMachine {
         if (!willReconnect) {
             running = false;
         }
-        transition(ConnectionState.ERRORED, error, willReconnect, willReconnect ? clock.now().plus(delay) : null);
+        transition(
+                ConnectionState.ERRORED,
+                error,
+                willReconnect,
+                willReconnect ? clock.now().plus(delay) : null);
     }
 
     /** @return {@code false} if already closed; otherwise moves to CLOSED for good */
@@ -108,18 +113,24 @@ final class ConnectionStateMachine {
     }
 
     private void transition(ConnectionState next, Throwable error, boolean willReconnect, Instant nextAttemptAt) {
-        ConnectionStateChange change = new ConnectionStateChange(state, next, error, willReconnect, nextAttemptAt,
-                clock.now());
+        ConnectionStateChange change =
+                new ConnectionStateChange(state, next, error, willReconnect, nextAttemptAt, clock.now());
         state = next;
         lastChange = change;
         publisher.accept(change);
         if (next == ConnectionState.ERRORED) {
-            log.atInfo().addKeyValue("client", clientId).addKeyValue("previous", change.previous())
-                    .addKeyValue("willReconnect", willReconnect).addKeyValue("nextAttemptAt", nextAttemptAt)
+            log.atInfo()
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("previous", change.previous())
+                    .addKeyValue("willReconnect", willReconnect)
+                    .addKeyValue("nextAttemptAt", nextAttemptAt)
                     .log("Connection lost: {}", error == null ? "unknown cause" : error.getMessage());
         } else {
-            log.atDebug().addKeyValue("client", clientId).addKeyValue("previous", change.previous())
-                    .addKeyValue("current", next).log("Connection state changed");
+            log.atDebug()
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("previous", change.previous())
+                    .addKeyValue("current", next)
+                    .log("Connection state changed");
         }
     }
 }

@@ -80,13 +80,21 @@ final class ConnectionSupervisor {
     private String nextToken;
     /** Whether the next attempt is the single retry after a 4001 with a new token. */
     private boolean authRetry;
+
     private Scheduler.Timer subscriptionRetryTask = Scheduler.NONE;
     // --- end guarded ---
     private volatile InitInfo init;
 
-    ConnectionSupervisor(int clientId, ClientConfig config, JsonMapper mapper, Frames frames,
-                         WebSocketTransport transport, Scheduler scheduler, Executor delivery, ClientMetrics metrics,
-                         ListenerRegistry listeners) {
+    ConnectionSupervisor(
+            int clientId,
+            ClientConfig config,
+            JsonMapper mapper,
+            Frames frames,
+            WebSocketTransport transport,
+            Scheduler scheduler,
+            Executor delivery,
+            ClientMetrics metrics,
+            ListenerRegistry listeners) {
         this.clientId = clientId;
         this.config = config;
         this.mapper = mapper;
@@ -98,11 +106,15 @@ final class ConnectionSupervisor {
         this.tokens = new TokenSource(clientId, config);
         this.dispatcher = new Dispatcher(clientId, mapper, frames, listeners, metrics, events);
         this.lifecycle = new ConnectionStateMachine(clientId, scheduler, listeners::publishState);
-        this.reconnects = new ReconnectScheduler(clientId, config.reconnectPolicy(), config.url(),
-                config.redirectAllowedHosts(), () -> ThreadLocalRandom.current().nextDouble());
+        this.reconnects = new ReconnectScheduler(
+                clientId,
+                config.reconnectPolicy(),
+                config.url(),
+                config.redirectAllowedHosts(),
+                () -> ThreadLocalRandom.current().nextDouble());
         this.subscriptions = new SubscriptionTable(config.authenticated(), config.subscriptionRetryInterval() != null);
-        this.channels = new ChannelRequests(clientId, config, mapper, frames, scheduler, this, lock, lifecycle,
-                subscriptions);
+        this.channels =
+                new ChannelRequests(clientId, config, mapper, frames, scheduler, this, lock, lifecycle, subscriptions);
     }
 
     /** @return the current connection (caller holds the lock) */
@@ -148,8 +160,7 @@ final class ConnectionSupervisor {
      * @param conn       the attempt
      * @param identified completes when Identify was sent (on any attempt, with retryInitialConnect)
      */
-    record FirstAttempt(Connection conn, CompletableFuture<Void> identified) {
-    }
+    record FirstAttempt(Connection conn, CompletableFuture<Void> identified) {}
 
     /** Starts the first connection for a blocking {@code connect()}. */
     FirstAttempt startFirst() {
@@ -179,7 +190,8 @@ final class ConnectionSupervisor {
                 if (lifecycle.state() == ConnectionState.CONNECTED && i != null) {
                     return CompletableFuture.completedFuture(i);
                 }
-                return initFuture != null ? initFuture.copy()
+                return initFuture != null
+                        ? initFuture.copy()
                         : CompletableFuture.failedFuture(new IllegalStateException("Already " + lifecycle.state()));
             }
             conn = beginFirstAttempt(false);
@@ -195,8 +207,8 @@ final class ConnectionSupervisor {
                 throw new LeapClosedException("The client is closed");
             }
             if (!lifecycle.canStart(reconnectTask != null)) {
-                throw new IllegalStateException("The client is already "
-                        + lifecycle.state().name().toLowerCase(Locale.ROOT));
+                throw new IllegalStateException(
+                        "The client is already " + lifecycle.state().name().toLowerCase(Locale.ROOT));
             }
             // With retryInitialConnect, a failed first attempt is retried like a lost connection.
             lifecycle.running(config.retryInitialConnect());
@@ -207,16 +219,21 @@ final class ConnectionSupervisor {
             if (initFuture == null || initFuture.isDone()) {
                 initFuture = new CompletableFuture<>();
             }
-            log.atDebug().addKeyValue("client", clientId).addKeyValue("url", config.url())
-                    .addKeyValue("blocking", blocking).log("Connecting");
+            log.atDebug()
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("url", config.url())
+                    .addKeyValue("blocking", blocking)
+                    .log("Connecting");
             return startAttempt(config.url());
         }
     }
 
     /** Creates the next connection and moves to CONNECTING. Caller holds the lock, then calls {@link #open}. */
     private Connection startAttempt(URI uri) {
-        Connection conn = new Connection(uri,
-                new FrameDecoder(new EnvelopeParser(mapper.tokenStreamFactory()), config.maxMessageSize()), events,
+        Connection conn = new Connection(
+                uri,
+                new FrameDecoder(new EnvelopeParser(mapper.tokenStreamFactory()), config.maxMessageSize()),
+                events,
                 link -> new LinkMonitor(scheduler, config.heartbeatAckTimeout(), config.readTimeoutGrace(), link));
         conn.authRetry = authRetry;
         current = conn;
@@ -234,7 +251,10 @@ final class ConnectionSupervisor {
             try {
                 token = tokens.current();
             } catch (RuntimeException e) {
-                lost(conn, new LeapConnectException("The token provider failed: " + Connection.describe(e), e), -1,
+                lost(
+                        conn,
+                        new LeapConnectException("The token provider failed: " + Connection.describe(e), e),
+                        -1,
                         null);
                 return;
             }
@@ -248,10 +268,14 @@ final class ConnectionSupervisor {
         }
         opening.whenComplete((ws, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                lost(conn, new LeapConnectException("Could not open " + conn.uri + ": " + Connection.describe(cause),
-                        cause), -1, null);
+                Throwable cause =
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                lost(
+                        conn,
+                        new LeapConnectException(
+                                "Could not open " + conn.uri + ": " + Connection.describe(cause), cause),
+                        -1,
+                        null);
             } else if (conn.dead) {
                 ws.abort();
             }
@@ -323,8 +347,8 @@ final class ConnectionSupervisor {
      * @param retryToken after a 4001: a different token from the provider, to try once; otherwise {@code null}
      * @param forced     {@link #reconnect()}: reconnect at once whatever the policy says
      */
-    private void lost(Connection conn, LeapException error, int closeCode, URI redirect, String retryToken,
-                      boolean forced) {
+    private void lost(
+            Connection conn, LeapException error, int closeCode, URI redirect, String retryToken, boolean forced) {
         WebSocketConnection socket;
         List<CompletableFuture<?>> toFail;
         CompletableFuture<InitInfo> initToFail = null;
@@ -341,14 +365,15 @@ final class ConnectionSupervisor {
             toFail = subscriptions.onLost(conn, conn.initReceived);
             boolean auth = error instanceof LeapAuthenticationException;
             boolean mayReconnect = lifecycle.running() && !auth;
-            ReconnectScheduler.Plan plan = reconnects.onLost(conn.uri, conn.initReceived, mayReconnect, redirect,
-                    scheduler.nanoTime());
+            ReconnectScheduler.Plan plan =
+                    reconnects.onLost(conn.uri, conn.initReceived, mayReconnect, redirect, scheduler.nanoTime());
             if (forced) {
                 lifecycle.running(true);
                 reconnects.reset();
                 plan = new ReconnectScheduler.Plan(true, Duration.ZERO, 1);
             } else if (auth && retryToken != null && lifecycle.running() && !lifecycle.closed()) {
-                log.atInfo().addKeyValue("client", clientId)
+                log.atInfo()
+                        .addKeyValue("client", clientId)
                         .log("Token rejected (4001); the token provider has a new one: trying it once");
                 nextToken = retryToken;
                 authRetry = true;
@@ -356,7 +381,8 @@ final class ConnectionSupervisor {
             }
             lifecycle.errored(error, plan.reconnect() ? plan.delay() : null);
             if (plan.reconnect()) {
-                reconnectTask = scheduler.schedule(this::reconnectNow, plan.delay().toNanos());
+                reconnectTask =
+                        scheduler.schedule(this::reconnectNow, plan.delay().toNanos());
             } else {
                 authRetry = false;
                 nextToken = null;
@@ -372,8 +398,8 @@ final class ConnectionSupervisor {
             firstToFail.completeExceptionally(error);
         }
         conn.identified.completeExceptionally(error);
-        LeapConnectException lostError = new LeapConnectException("Connection lost before the answer: "
-                + error.getMessage(), error);
+        LeapConnectException lostError =
+                new LeapConnectException("Connection lost before the answer: " + error.getMessage(), error);
         for (CompletableFuture<?> f : toFail) {
             f.completeExceptionally(lostError);
         }
@@ -384,8 +410,8 @@ final class ConnectionSupervisor {
             if (closeCode > 0) {
                 CompletableFuture<Void> closing;
                 try {
-                    closing = socket.close(closeCode, error.getMessage().length() > 100 ? "Client gave up"
-                            : error.getMessage());
+                    closing = socket.close(
+                            closeCode, error.getMessage().length() > 100 ? "Client gave up" : error.getMessage());
                 } catch (RuntimeException e) {
                     closing = CompletableFuture.failedFuture(e);
                 }
@@ -436,8 +462,11 @@ final class ConnectionSupervisor {
             }
             URI uri = reconnects.nextUri();
             metrics.onReconnect(Math.max(1, reconnects.attempt()));
-            log.atDebug().addKeyValue("client", clientId).addKeyValue("url", uri)
-                    .addKeyValue("attempt", reconnects.attempt()).log("Reconnecting");
+            log.atDebug()
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("url", uri)
+                    .addKeyValue("attempt", reconnects.attempt())
+                    .log("Reconnecting");
             conn = startAttempt(uri);
         }
         open(conn);
@@ -455,8 +484,13 @@ final class ConnectionSupervisor {
                 }
                 lifecycle.authenticating();
                 Duration helloTimeout = config.helloTimeout();
-                conn.helloTimer = scheduler.schedule(() -> lost(conn, new LeapConnectException("No Hello within "
-                        + helloTimeout.toMillis() + " ms of opening " + conn.uri), Protocol.CLOSE_NORMAL, null),
+                conn.helloTimer = scheduler.schedule(
+                        () -> lost(
+                                conn,
+                                new LeapConnectException(
+                                        "No Hello within " + helloTimeout.toMillis() + " ms of opening " + conn.uri),
+                                Protocol.CLOSE_NORMAL,
+                                null),
                         helloTimeout.toNanos());
             }
         }
@@ -474,7 +508,8 @@ final class ConnectionSupervisor {
         @Override
         public void closedByPeer(Connection conn, int code, String reason) {
             String shown = TokenSource.redact(reason, conn.token);
-            LeapException error = code == Protocol.CLOSE_INVALID_AUTH ? new LeapAuthenticationException(shown)
+            LeapException error = code == Protocol.CLOSE_INVALID_AUTH
+                    ? new LeapAuthenticationException(shown)
                     : new LeapCloseException(code, shown);
             URI redirect = code == Protocol.CLOSE_BAD_ROUTE ? reconnects.validateRedirect(reason) : null;
             String retryToken = code == Protocol.CLOSE_INVALID_AUTH ? tokens.afterRejection(conn) : null;
@@ -503,7 +538,10 @@ final class ConnectionSupervisor {
                 // Identify first (sends are queued in call order), then anything that must follow it.
                 conn.send(frames.identify(config.projectId(), conn.token)).whenComplete((v, e) -> {
                     if (e != null) {
-                        lost(conn, new LeapConnectException("Could not send Identify: " + Connection.describe(e), e), -1,
+                        lost(
+                                conn,
+                                new LeapConnectException("Could not send Identify: " + Connection.describe(e), e),
+                                -1,
                                 null);
                     }
                 });
@@ -511,13 +549,17 @@ final class ConnectionSupervisor {
                 lifecycle.running(true);
                 if (heartbeatInterval > LinkMonitor.MAX_HEARTBEAT_INTERVAL_MS) {
                     // Larger values would overflow the nanosecond deadlines and drop the connection at once.
-                    log.atWarn().addKeyValue("client", clientId).addKeyValue("heartbeat_interval", heartbeatInterval)
+                    log.atWarn()
+                            .addKeyValue("client", clientId)
+                            .addKeyValue("heartbeat_interval", heartbeatInterval)
                             .log("Hello with an implausible heartbeat_interval: using one day");
                 }
                 if (heartbeatInterval > 0) {
                     conn.monitor.start(heartbeatInterval);
                 } else {
-                    log.atWarn().addKeyValue("client", clientId).addKeyValue("heartbeat_interval", heartbeatInterval)
+                    log.atWarn()
+                            .addKeyValue("client", clientId)
+                            .addKeyValue("heartbeat_interval", heartbeatInterval)
                             .log("Hello without a positive heartbeat_interval: no heartbeats on this connection");
                 }
                 resubscribe = subscriptions.onHello(conn);
@@ -549,8 +591,8 @@ final class ConnectionSupervisor {
                 Duration retry = config.subscriptionRetryInterval();
                 if (retry != null) {
                     subscriptionRetryTask.cancel();
-                    subscriptionRetryTask = scheduler.scheduleWithFixedDelay(() -> channels.retry(conn),
-                            retry.toNanos(), retry.toNanos());
+                    subscriptionRetryTask = scheduler.scheduleWithFixedDelay(
+                            () -> channels.retry(conn), retry.toNanos(), retry.toNanos());
                 }
                 lifecycle.connected();
                 initDone = initFuture;
@@ -561,8 +603,11 @@ final class ConnectionSupervisor {
                     conn.send(frames.dispatch(channel, Protocol.UNSUBSCRIBE, null));
                 }
             }
-            log.atDebug().addKeyValue("client", clientId).addKeyValue("cid", info.connectionId())
-                    .addKeyValue("scope", info.scope()).addKeyValue("channels", info.channels().size())
+            log.atDebug()
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("cid", info.connectionId())
+                    .addKeyValue("scope", info.scope())
+                    .addKeyValue("channels", info.channels().size())
                     .log("Connected (INIT)");
             for (Map.Entry<PendingSubscribe, Channel> e : plan.complete()) {
                 completeAsync(e.getKey().future, e.getValue());

@@ -19,8 +19,8 @@ import io.leap.client.LeapException;
 import io.leap.client.LeapMessage;
 import io.leap.client.LeapSubscriptionException;
 import io.leap.client.LeapTimeoutException;
-import io.leap.client.ListenerRegistration;
 import io.leap.client.ListenerOptions;
+import io.leap.client.ListenerRegistration;
 import io.leap.client.MessageListener;
 import io.leap.client.internal.codec.Frames;
 import io.leap.client.transport.JdkWebSocketTransport;
@@ -92,16 +92,21 @@ public final class DefaultLeapClient implements LeapClient {
             idleParkNanos = 0;
         } else {
             // One thread per listener that currently has work; idle threads end after a while.
-            this.ownedDelivery = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
-                    new SynchronousQueue<>(), new NamedThreadFactory(threadPrefix + "-delivery"));
+            this.ownedDelivery = new ThreadPoolExecutor(
+                    0,
+                    Integer.MAX_VALUE,
+                    10,
+                    TimeUnit.SECONDS,
+                    new SynchronousQueue<>(),
+                    new NamedThreadFactory(threadPrefix + "-delivery"));
             delivery = ownedDelivery;
             idleParkNanos = IDLE_PARK_NANOS;
         }
         this.metrics = new ClientMetrics(clientId, config.observer(), scheduler);
-        this.listeners = new ListenerRegistry(metrics, delivery, idleParkNanos, config.bufferSize(),
-                config.overflowPolicy());
-        this.supervisor = new ConnectionSupervisor(clientId, config, mapper, new Frames(mapper), transport, scheduler,
-                delivery, metrics, listeners);
+        this.listeners =
+                new ListenerRegistry(metrics, delivery, idleParkNanos, config.bufferSize(), config.overflowPolicy());
+        this.supervisor = new ConnectionSupervisor(
+                clientId, config, mapper, new Frames(mapper), transport, scheduler, delivery, metrics, listeners);
         this.channels = supervisor.channels;
     }
 
@@ -112,7 +117,8 @@ public final class DefaultLeapClient implements LeapClient {
         ConnectionSupervisor.FirstAttempt first = supervisor.startFirst();
         Connection conn = first.conn();
         CompletableFuture<Void> identified = first.identified();
-        long waitMs = config.retryInitialConnect() ? Long.MAX_VALUE
+        long waitMs = config.retryInitialConnect()
+                ? Long.MAX_VALUE
                 : config.connectTimeout().plus(config.helloTimeout()).toMillis() + 5_000;
         try {
             identified.get(waitMs, TimeUnit.MILLISECONDS);
@@ -123,8 +129,8 @@ public final class DefaultLeapClient implements LeapClient {
             }
             throw new LeapConnectException("Could not connect to " + conn.uri + ": " + cause, cause);
         } catch (TimeoutException e) {
-            LeapConnectException error = new LeapConnectException("Could not connect to " + conn.uri + " within "
-                    + waitMs + " ms");
+            LeapConnectException error =
+                    new LeapConnectException("Could not connect to " + conn.uri + " within " + waitMs + " ms");
             supervisor.abandon(conn, error);
             throw error;
         } catch (InterruptedException e) {
@@ -193,7 +199,6 @@ public final class DefaultLeapClient implements LeapClient {
         }
         log.atDebug().addKeyValue("client", clientId).log("Closed");
     }
-
 
     // ------------------------------------------------------------------------------------------------ queries
 
@@ -271,8 +276,8 @@ public final class DefaultLeapClient implements LeapClient {
             }
             throw new LeapException("Subscribe to '" + channelId + "' failed: " + cause, cause);
         } catch (TimeoutException e) {
-            throw new LeapTimeoutException("No answer to SUBSCRIBE '" + channelId + "' within " + timeout.toMillis()
-                    + " ms");
+            throw new LeapTimeoutException(
+                    "No answer to SUBSCRIBE '" + channelId + "' within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LeapException("Interrupted while subscribing to '" + channelId + "'");
@@ -306,7 +311,9 @@ public final class DefaultLeapClient implements LeapClient {
 
     @Override
     public void setChannelState(String channelId, Object state) {
-        await(setChannelStateAsync(channelId, state), config.connectTimeout(),
+        await(
+                setChannelStateAsync(channelId, state),
+                config.connectTimeout(),
                 "SET_CHANNEL_STATE of '" + channelId + "'");
     }
 

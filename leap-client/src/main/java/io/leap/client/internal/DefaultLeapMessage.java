@@ -18,8 +18,14 @@ final class DefaultLeapMessage implements LeapMessage {
     private final RawJson raw;
     private volatile JsonNode tree;
 
-    DefaultLeapMessage(ObjectMapper mapper, String channelId, String event, boolean unicast, boolean direct,
-                       String connectionId, RawJson raw) {
+    DefaultLeapMessage(
+            ObjectMapper mapper,
+            String channelId,
+            String event,
+            boolean unicast,
+            boolean direct,
+            String connectionId,
+            RawJson raw) {
         this.mapper = mapper;
         this.channelId = channelId;
         this.event = event;

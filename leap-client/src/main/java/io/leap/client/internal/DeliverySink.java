@@ -67,6 +67,7 @@ class DeliverySink<T> implements Runnable, ListenerRegistration {
     private boolean scheduled;
     /** The drain thread while it is parked waiting for work; the producer that clears it must unpark it. */
     private Thread waiter;
+
     private long demand;
     private boolean cancelled;
     private boolean completing;
@@ -75,6 +76,7 @@ class DeliverySink<T> implements Runnable, ListenerRegistration {
     private volatile long dropped;
     /** Written only by the thread delivering (one at a time). */
     private volatile long delivered;
+
     private boolean paused;
     /** drain() was called: no new items; the sink cancels itself once the buffer is empty. */
     private volatile boolean draining;
@@ -84,14 +86,22 @@ class DeliverySink<T> implements Runnable, ListenerRegistration {
     private volatile Thread runner;
     /** Drain-thread only: moving average of the waits for the next item (adapts the busy-wait). */
     private long gapAverageNanos = MAX_GAP_NANOS;
+
     private long gapStart;
 
     /**
      * @param idleParkNanos how long the drain task waits (parked) for more work before giving its thread back; 0 for
      *                      executors shared with other work, where it must not hold a thread while idle
      */
-    DeliverySink(String name, int capacity, OverflowPolicy policy, Executor executor, long idleParkNanos,
-                 Consumer<? super T> consumer, Hooks hooks, boolean unboundedDemand) {
+    DeliverySink(
+            String name,
+            int capacity,
+            OverflowPolicy policy,
+            Executor executor,
+            long idleParkNanos,
+            Consumer<? super T> consumer,
+            Hooks hooks,
+            boolean unboundedDemand) {
         this(name, capacity, policy, executor, idleParkNanos, consumer, hooks, unboundedDemand, null, false);
     }
 
@@ -99,9 +109,17 @@ class DeliverySink<T> implements Runnable, ListenerRegistration {
      * @param filter items it rejects are ignored ({@code null}: all pass)
      * @param inline deliver on the producer's thread when nothing is buffered
      */
-    DeliverySink(String name, int capacity, OverflowPolicy policy, Executor executor, long idleParkNanos,
-                 Consumer<? super T> consumer, Hooks hooks, boolean unboundedDemand, Predicate<? super T> filter,
-                 boolean inline) {
+    DeliverySink(
+            String name,
+            int capacity,
+            OverflowPolicy policy,
+            Executor executor,
+            long idleParkNanos,
+            Consumer<? super T> consumer,
+            Hooks hooks,
+            boolean unboundedDemand,
+            Predicate<? super T> filter,
+            boolean inline) {
         this.filter = filter;
         this.inline = inline && unboundedDemand;
         this.name = name;
@@ -414,8 +432,7 @@ class DeliverySink<T> implements Runnable, ListenerRegistration {
     }
 
     /** Called when the stream ends for good (client closed). Subclasses signal their subscriber. */
-    void onComplete() {
-    }
+    void onComplete() {}
 
     private void safeComplete() {
         try {

@@ -54,8 +54,13 @@ final class Dispatcher {
     private final ClientMetrics metrics;
     private final Session session;
 
-    Dispatcher(int clientId, ObjectMapper mapper, Frames frames, ListenerRegistry listeners, ClientMetrics metrics,
-               Session session) {
+    Dispatcher(
+            int clientId,
+            ObjectMapper mapper,
+            Frames frames,
+            ListenerRegistry listeners,
+            ClientMetrics metrics,
+            Session session) {
         this.clientId = clientId;
         this.mapper = mapper;
         this.frames = frames;
@@ -96,7 +101,9 @@ final class Dispatcher {
                 }
                 return null;
             default:
-                log.atDebug().addKeyValue("client", clientId).addKeyValue("op", env.op)
+                log.atDebug()
+                        .addKeyValue("client", clientId)
+                        .addKeyValue("op", env.op)
                         .log("Payload with unknown or missing op ignored");
                 return null;
         }
@@ -112,7 +119,9 @@ final class Dispatcher {
         switch (event) {
             case Protocol.MESSAGE, Protocol.DIRECT_MESSAGE -> {
                 if (!env.messageParsed) {
-                    log.atDebug().addKeyValue("client", clientId).addKeyValue("event", event)
+                    log.atDebug()
+                            .addKeyValue("client", clientId)
+                            .addKeyValue("event", event)
                             .log("Message whose data is not an object delivered as UnknownEvent");
                     return event(conn, new ChannelEvent.UnknownEvent(env.channel, event, tree(env.data), env.unicast));
                 }
@@ -120,8 +129,14 @@ final class Dispatcher {
                 if (listeners.noMessageListeners()) {
                     return null;
                 }
-                LeapMessage m = new DefaultLeapMessage(mapper, env.channel, env.messageEvent, env.unicast,
-                        Protocol.DIRECT_MESSAGE.equals(event), conn.cid, env.messageData);
+                LeapMessage m = new DefaultLeapMessage(
+                        mapper,
+                        env.channel,
+                        env.messageEvent,
+                        env.unicast,
+                        Protocol.DIRECT_MESSAGE.equals(event),
+                        conn.cid,
+                        env.messageData);
                 return paused(conn, ListenerRegistry.offerAll(listeners.messageSinks, m));
             }
             case Protocol.INIT -> {
@@ -140,7 +155,8 @@ final class Dispatcher {
                     ch = new Channel(id, null, ChannelType.UNKNOWN, NullNode.getInstance(), 0);
                 }
                 return session.onAvailable(conn, id, ch)
-                        ? event(conn, new ChannelEvent.ChannelAvailable(id, ch, env.unicast)) : null;
+                        ? event(conn, new ChannelEvent.ChannelAvailable(id, ch, env.unicast))
+                        : null;
             }
             case Protocol.UNAVAILABLE -> {
                 String id = env.channel;
@@ -152,11 +168,14 @@ final class Dispatcher {
                 boolean graceful = d.path("graceful").asBoolean(false);
                 String errorCode = text(d, "error_code");
                 return session.onUnavailable(conn, id, errorCode)
-                        ? event(conn, new ChannelEvent.ChannelUnavailable(id, graceful, errorCode, env.unicast)) : null;
+                        ? event(conn, new ChannelEvent.ChannelUnavailable(id, graceful, errorCode, env.unicast))
+                        : null;
             }
             case Protocol.STATE_UPDATE -> {
-                return event(conn, new ChannelEvent.StateUpdate(env.channel, nullToNode(tree(env.data).get("state")),
-                        env.unicast));
+                return event(
+                        conn,
+                        new ChannelEvent.StateUpdate(
+                                env.channel, nullToNode(tree(env.data).get("state")), env.unicast));
             }
             case Protocol.TOKEN_STATE_UPDATE -> {
                 JsonNode state = nullToNode(tree(env.data).get("state"));
@@ -171,11 +190,20 @@ final class Dispatcher {
             }
             case Protocol.PIPE_ROOM_UNAVAILABLE -> {
                 JsonNode d = tree(env.data);
-                return event(conn, new ChannelEvent.PipeRoomUnavailable(env.channel, text(d, "join_token"),
-                        d.path("graceful").asBoolean(false), text(d, "error_code"), d, env.unicast));
+                return event(
+                        conn,
+                        new ChannelEvent.PipeRoomUnavailable(
+                                env.channel,
+                                text(d, "join_token"),
+                                d.path("graceful").asBoolean(false),
+                                text(d, "error_code"),
+                                d,
+                                env.unicast));
             }
             default -> {
-                log.atDebug().addKeyValue("client", clientId).addKeyValue("event", event)
+                log.atDebug()
+                        .addKeyValue("client", clientId)
+                        .addKeyValue("event", event)
                         .log("Unknown dispatch event delivered as UnknownEvent");
                 return event(conn, new ChannelEvent.UnknownEvent(env.channel, event, tree(env.data), env.unicast));
             }
@@ -204,7 +232,11 @@ final class Dispatcher {
             }
         }
         String cid = text(d, "cid");
-        return new InitInfo(cid == null ? "" : cid, text(d, "scope"), nullToNode(d.get("metadata")), channels,
+        return new InitInfo(
+                cid == null ? "" : cid,
+                text(d, "scope"),
+                nullToNode(d.get("metadata")),
+                channels,
                 d.path("connection_count").asInt(1));
     }
 
@@ -239,7 +271,11 @@ final class Dispatcher {
         if (id == null) {
             return null;
         }
-        return new Channel(id, text(c, "project_id"), ChannelType.fromWireValue(text(c, "type")), nullToNode(c.get("state")),
+        return new Channel(
+                id,
+                text(c, "project_id"),
+                ChannelType.fromWireValue(text(c, "type")),
+                nullToNode(c.get("state")),
                 c.path("capabilities").asLong(0));
     }
 }

@@ -70,7 +70,8 @@ final class LinkMonitor {
         ackTimeoutNanos = ackTimeout != null ? ackTimeout.toNanos() : Math.min(interval, MAX_ACK_TIMEOUT_NANOS);
         nextHeartbeatAt = scheduler.nanoTime();
         started = true;
-        long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
+        long tick = Math.max(
+                TimeUnit.MILLISECONDS.toNanos(5),
                 Math.min(TimeUnit.SECONDS.toNanos(1), Math.min(interval, ackTimeoutNanos) / 4));
         if (!stopped) {
             ticker = scheduler.scheduleWithFixedDelay(this::tick, 0, tick);
@@ -137,15 +138,15 @@ final class LinkMonitor {
                 long sent = heartbeatSentAt;
                 long since = lastRead - sent > 0 ? lastRead : sent;
                 if (now - since > ackTimeoutNanos) {
-                    fail(new LeapTimeoutException("No heartbeat ack within "
-                            + TimeUnit.NANOSECONDS.toMillis(ackTimeoutNanos) + " ms"));
+                    fail(new LeapTimeoutException(
+                            "No heartbeat ack within " + TimeUnit.NANOSECONDS.toMillis(ackTimeoutNanos) + " ms"));
                     return;
                 }
             }
             long silence = now - lastRead;
             if (silence > intervalNanos + graceNanos) {
-                fail(new LeapTimeoutException("Nothing received for " + TimeUnit.NANOSECONDS.toMillis(silence)
-                        + " ms"));
+                fail(new LeapTimeoutException(
+                        "Nothing received for " + TimeUnit.NANOSECONDS.toMillis(silence) + " ms"));
                 return;
             }
         }

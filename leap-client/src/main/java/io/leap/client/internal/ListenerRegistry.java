@@ -6,8 +6,8 @@ import io.leap.client.ConnectionStateChange;
 import io.leap.client.ConnectionStateListener;
 import io.leap.client.DeliveryMode;
 import io.leap.client.LeapMessage;
-import io.leap.client.ListenerRegistration;
 import io.leap.client.ListenerOptions;
+import io.leap.client.ListenerRegistration;
 import io.leap.client.MessageListener;
 import io.leap.client.OverflowPolicy;
 import java.util.ArrayList;
@@ -42,8 +42,12 @@ final class ListenerRegistry {
      * @param idleParkNanos how long a sink's drain task keeps its (dedicated) delivery thread while idle; 0 on a
      *                      user's executor
      */
-    ListenerRegistry(ClientMetrics metrics, Executor delivery, long idleParkNanos, int defaultBufferSize,
-                     OverflowPolicy defaultPolicy) {
+    ListenerRegistry(
+            ClientMetrics metrics,
+            Executor delivery,
+            long idleParkNanos,
+            int defaultBufferSize,
+            OverflowPolicy defaultPolicy) {
         this.metrics = metrics;
         this.delivery = delivery;
         this.idleParkNanos = idleParkNanos;
@@ -53,20 +57,26 @@ final class ListenerRegistry {
 
     ListenerRegistration addMessageListener(MessageListener listener, ListenerOptions options) {
         Objects.requireNonNull(listener, "listener");
-        return register(messageSinks, newSink(name(options, listener), options, listener::onMessage,
-                messageFilter(options)));
+        return register(
+                messageSinks, newSink(name(options, listener), options, listener::onMessage, messageFilter(options)));
     }
 
     ListenerRegistration addChannelEventListener(ChannelEventListener listener, ListenerOptions options) {
         Objects.requireNonNull(listener, "listener");
-        return register(eventSinks, newSink(name(options, listener), options, listener::onEvent,
-                eventFilter(options)));
+        return register(eventSinks, newSink(name(options, listener), options, listener::onEvent, eventFilter(options)));
     }
 
     ListenerRegistration addConnectionStateListener(ConnectionStateListener listener) {
         Objects.requireNonNull(listener, "listener");
-        DeliverySink<ConnectionStateChange> sink = new DeliverySink<>(listener.getClass().getName(), Integer.MAX_VALUE,
-                OverflowPolicy.BLOCK, delivery, idleParkNanos, listener::onStateChange, hooks, true);
+        DeliverySink<ConnectionStateChange> sink = new DeliverySink<>(
+                listener.getClass().getName(),
+                Integer.MAX_VALUE,
+                OverflowPolicy.BLOCK,
+                delivery,
+                idleParkNanos,
+                listener::onStateChange,
+                hooks,
+                true);
         return register(stateSinks, sink);
     }
 
@@ -156,7 +166,9 @@ final class ListenerRegistry {
     }
 
     private static String name(ListenerOptions options, Object listener) {
-        return options != null && options.name() != null ? options.name() : listener.getClass().getName();
+        return options != null && options.name() != null
+                ? options.name()
+                : listener.getClass().getName();
     }
 
     private static Predicate<LeapMessage> messageFilter(ListenerOptions o) {
@@ -173,23 +185,35 @@ final class ListenerRegistry {
         return e -> o.accepts(e.channelId(), e.eventName());
     }
 
-    private <T> DeliverySink<T> newSink(String name, ListenerOptions options, Consumer<T> consumer,
-                                        Predicate<? super T> filter) {
+    private <T> DeliverySink<T> newSink(
+            String name, ListenerOptions options, Consumer<T> consumer, Predicate<? super T> filter) {
         ListenerOptions o = options == null ? ListenerOptions.defaults() : options;
         int size = o.bufferSize() > 0 ? o.bufferSize() : defaultBufferSize;
         OverflowPolicy policy = o.overflowPolicy() != null ? o.overflowPolicy() : defaultPolicy;
-        return new DeliverySink<>(name, size, policy, delivery, idleParkNanos, consumer, hooks, true, filter,
+        return new DeliverySink<>(
+                name,
+                size,
+                policy,
+                delivery,
+                idleParkNanos,
+                consumer,
+                hooks,
+                true,
+                filter,
                 o.deliveryMode() == DeliveryMode.INLINE);
     }
 
-    private <T> void subscribeFlow(CopyOnWriteArrayList<DeliverySink<T>> list, ListenerOptions options,
-                                   Predicate<? super T> filter, Flow.Subscriber<? super T> subscriber) {
+    private <T> void subscribeFlow(
+            CopyOnWriteArrayList<DeliverySink<T>> list,
+            ListenerOptions options,
+            Predicate<? super T> filter,
+            Flow.Subscriber<? super T> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
         ListenerOptions o = options == null ? ListenerOptions.defaults() : options;
         int size = o.bufferSize() > 0 ? o.bufferSize() : defaultBufferSize;
         OverflowPolicy policy = o.overflowPolicy() != null ? o.overflowPolicy() : defaultPolicy;
-        FlowSink<T> sink = new FlowSink<>(name(o, subscriber), size, policy, delivery, idleParkNanos, subscriber, hooks,
-                filter);
+        FlowSink<T> sink =
+                new FlowSink<>(name(o, subscriber), size, policy, delivery, idleParkNanos, subscriber, hooks, filter);
         try {
             subscriber.onSubscribe(sink);
         } catch (Throwable e) {
@@ -204,8 +228,15 @@ final class ListenerRegistry {
     private static final class FlowSink<T> extends DeliverySink<T> implements Flow.Subscription {
         private final Flow.Subscriber<? super T> subscriber;
 
-        FlowSink(String name, int capacity, OverflowPolicy policy, Executor executor, long idleParkNanos,
-                 Flow.Subscriber<? super T> subscriber, Hooks hooks, Predicate<? super T> filter) {
+        FlowSink(
+                String name,
+                int capacity,
+                OverflowPolicy policy,
+                Executor executor,
+                long idleParkNanos,
+                Flow.Subscriber<? super T> subscriber,
+                Hooks hooks,
+                Predicate<? super T> filter) {
             super(name, capacity, policy, executor, idleParkNanos, subscriber::onNext, hooks, false, filter, false);
             this.subscriber = subscriber;
         }
@@ -214,8 +245,8 @@ final class ListenerRegistry {
         public void request(long n) {
             if (n <= 0) {
                 cancel();
-                subscriber.onError(new IllegalArgumentException("request(n) needs n > 0 (Reactive Streams §3.9), was "
-                        + n));
+                subscriber.onError(
+                        new IllegalArgumentException("request(n) needs n > 0 (Reactive Streams §3.9), was " + n));
                 return;
             }
             super.request(n);

@@ -51,8 +51,7 @@ public final class Protocol {
     /** Client dispatch: replace a channel's state. */
     public static final String SET_CHANNEL_STATE = "SET_CHANNEL_STATE";
 
-    private Protocol() {
-    }
+    private Protocol() {}
 
     /**
      * @param event a dispatch event name

@@ -48,8 +48,12 @@ final class ReconnectScheduler {
      * @param redirectAllowedHosts hosts a 4006 may send the client to, or {@code null} for any
      * @param random               jitter source, uniform in [0, 1)
      */
-    ReconnectScheduler(int clientId, ReconnectPolicy policy, URI configuredUrl, Set<String> redirectAllowedHosts,
-                       DoubleSupplier random) {
+    ReconnectScheduler(
+            int clientId,
+            ReconnectPolicy policy,
+            URI configuredUrl,
+            Set<String> redirectAllowedHosts,
+            DoubleSupplier random) {
         this.clientId = clientId;
         this.policy = policy;
         this.configuredUrl = configuredUrl;
@@ -96,7 +100,9 @@ final class ReconnectScheduler {
         if (!initReceived && redirectUrl != null && lostUri.equals(redirectUrl)) {
             redirectFailures++;
             if (redirectFailures >= MAX_REDIRECT_FAILURES) {
-                log.atWarn().addKeyValue("client", clientId).addKeyValue("redirect", redirectUrl)
+                log.atWarn()
+                        .addKeyValue("client", clientId)
+                        .addKeyValue("redirect", redirectUrl)
                         .addKeyValue("failures", redirectFailures)
                         .log("Redirect target failed repeatedly; falling back to the configured URL");
                 redirectUrl = null;
@@ -134,19 +140,27 @@ final class ReconnectScheduler {
         try {
             uri = new URI(reason.trim());
         } catch (Exception e) {
-            log.atWarn().addKeyValue("client", clientId).addKeyValue("reason", Redaction.redactText(reason))
+            log.atWarn()
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("reason", Redaction.redactText(reason))
                     .log("Ignoring 4006 redirect: reason is not a URL");
             return null;
         }
         String scheme = uri.getScheme();
-        if (!uri.isAbsolute() || uri.getHost() == null
+        if (!uri.isAbsolute()
+                || uri.getHost() == null
                 || !("ws".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme))) {
-            log.atWarn().addKeyValue("client", clientId).addKeyValue("reason", Redaction.redactText(reason))
+            log.atWarn()
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("reason", Redaction.redactText(reason))
                     .log("Ignoring 4006 redirect: not an absolute ws/wss URL");
             return null;
         }
-        if (redirectAllowedHosts != null && redirectAllowedHosts.stream().noneMatch(h -> h.equalsIgnoreCase(uri.getHost()))) {
-            log.atWarn().addKeyValue("client", clientId).addKeyValue("host", uri.getHost())
+        if (redirectAllowedHosts != null
+                && redirectAllowedHosts.stream().noneMatch(h -> h.equalsIgnoreCase(uri.getHost()))) {
+            log.atWarn()
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("host", uri.getHost())
                     .log("Ignoring 4006 redirect: host not in the allow-list");
             return null;
         }

@@ -13,8 +13,7 @@ public final class Redaction {
     private static final Pattern SECRET =
             Pattern.compile("(?<![A-Za-z0-9])(leap_token_|ptk_|pat_|bearer_)[^\\s\"',;/?&#)\\]}]+");
 
-    private Redaction() {
-    }
+    private Redaction() {}
 
     /**
      * Redacts one secret, keeping only its kind, e.g. {@code leap_token_***}.

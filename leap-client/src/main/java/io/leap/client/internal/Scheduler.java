@@ -19,7 +19,7 @@ interface Scheduler {
     }
 
     /** A timer that does nothing when cancelled. */
-    Timer NONE = () -> { };
+    Timer NONE = () -> {};
 
     /** @return a monotonic time in nanoseconds, as {@link System#nanoTime()} */
     long nanoTime();
@@ -78,8 +78,8 @@ interface Scheduler {
         @Override
         public Timer scheduleWithFixedDelay(Runnable task, long initialDelayNanos, long delayNanos) {
             try {
-                ScheduledFuture<?> f = executor.scheduleWithFixedDelay(task, initialDelayNanos, delayNanos,
-                        TimeUnit.NANOSECONDS);
+                ScheduledFuture<?> f =
+                        executor.scheduleWithFixedDelay(task, initialDelayNanos, delayNanos, TimeUnit.NANOSECONDS);
                 return () -> f.cancel(false);
             } catch (RejectedExecutionException e) {
                 return NONE;

@@ -62,8 +62,8 @@ final class SubscriptionTable {
      * @param unsubscribe channels to UNSUBSCRIBE now (given up while disconnected, still listed by the server)
      * @param complete    pending requests the INIT already answers, with their channel
      */
-    record InitPlan(List<String> subscribe, List<String> unsubscribe, List<Map.Entry<PendingSubscribe, Channel>> complete) {
-    }
+    record InitPlan(
+            List<String> subscribe, List<String> unsubscribe, List<Map.Entry<PendingSubscribe, Channel>> complete) {}
 
     /**
      * The outcome of an AVAILABLE or UNAVAILABLE.
@@ -72,8 +72,7 @@ final class SubscriptionTable {
      * @param unsubscribe the unsubscribe request it answers, or {@code null}
      * @param dispatch    whether listeners get the event (it is not an answer to a request of this client)
      */
-    record Answer(PendingSubscribe subscribe, PendingUnsubscribe unsubscribe, boolean dispatch) {
-    }
+    record Answer(PendingSubscribe subscribe, PendingUnsubscribe unsubscribe, boolean dispatch) {}
 
     private final boolean persistent;
     private final boolean retryRefused;
@@ -81,12 +80,14 @@ final class SubscriptionTable {
     private final Map<String, String> refused = new HashMap<>();
     /** Channels with a periodic retry SUBSCRIBE in flight (their refusal is not dispatched again). */
     private final Set<String> retrying = new HashSet<>();
+
     private final Set<String> wanted = new LinkedHashSet<>();
     private final Set<String> toUnsubscribe = new HashSet<>();
     private final Map<String, PendingSubscribe> pendingSubscribes = new HashMap<>();
     private final Map<String, PendingUnsubscribe> pendingUnsubscribes = new HashMap<>();
     /** SUBSCRIBEs sent on the current connection without an answer yet. */
     private final Set<String> awaiting = new HashSet<>();
+
     private final Set<String> held = ConcurrentHashMap.newKeySet();
 
     /** @param persistent whether the server keeps subscriptions across connections (a token is used) */

@@ -48,8 +48,9 @@ final class TokenSource {
             String candidate = current();
             return candidate != null && !candidate.equals(conn.token) ? candidate : null;
         } catch (RuntimeException e) {
-            log.atWarn().addKeyValue("client", clientId).log("The token provider failed after a 4001: {}",
-                    Connection.describe(e));
+            log.atWarn()
+                    .addKeyValue("client", clientId)
+                    .log("The token provider failed after a 4001: {}", Connection.describe(e));
             return null;
         }
     }
@@ -61,7 +62,8 @@ final class TokenSource {
      */
     static String redact(String text, String token) {
         String bare = token != null && token.startsWith(PREFIX) && token.length() > PREFIX.length() + 3
-                ? token.substring(PREFIX.length()) : null;
+                ? token.substring(PREFIX.length())
+                : null;
         return Redaction.redactText(text, token, bare);
     }
 }

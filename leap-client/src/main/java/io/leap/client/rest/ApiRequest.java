@@ -12,8 +12,8 @@ import java.util.List;
  * @param body       the JSON body, or {@code null} for none
  * @param secrets    values to redact from server messages (e.g. the Leap token in the path)
  */
-record ApiRequest(String method, String operation, String rawPath, List<String[]> query, byte[] body,
-                  List<String> secrets) {
+record ApiRequest(
+        String method, String operation, String rawPath, List<String[]> query, byte[] body, List<String> secrets) {
 
     /** GET, PUT and DELETE are idempotent; POST and PATCH are not. */
     boolean idempotent() {

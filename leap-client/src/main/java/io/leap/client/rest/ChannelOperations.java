@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -92,8 +91,8 @@ public final class ChannelOperations {
      * @return the created channel
      */
     public CompletableFuture<LeapChannel> createAsync(String channelId, ChannelType type, Object state) {
-        ApiRequest req = calls.request("PUT", CHANNELS + "/{channel_id}", channelPath(channelId),
-                calls.createChannelBody(type, state));
+        ApiRequest req = calls.request(
+                "PUT", CHANNELS + "/{channel_id}", channelPath(channelId), calls.createChannelBody(type, state));
         calls.requireProjectForCreation(req.operation());
         return calls.call(req, this::channel);
     }
@@ -142,8 +141,8 @@ public final class ChannelOperations {
             if (error == null) {
                 return Optional.of(channel);
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof LeapApiException lae && lae.isNotFound()) {
                 return Optional.empty();
             }
@@ -192,8 +191,10 @@ public final class ChannelOperations {
      */
     public CompletableFuture<List<LeapChannel>> listAsync() {
         ApiRequest req = calls.request("GET", CHANNELS, CHANNELS, null);
-        return calls.call(req, (op, r) ->
-                List.copyOf(calls.wire.channels(op, r, calls.wire.data(op, r, "channels").get("channels"))));
+        return calls.call(
+                req,
+                (op, r) -> List.copyOf(calls.wire.channels(
+                        op, r, calls.wire.data(op, r, "channels").get("channels"))));
     }
 
     /**
@@ -257,8 +258,8 @@ public final class ChannelOperations {
      * @return a sequential stream of non-empty pages
      */
     public Stream<ChannelPage> streamPages(ChannelListOptions options) {
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(pages(options),
-                Spliterator.ORDERED | Spliterator.NONNULL), false);
+        return StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(pages(options), Spliterator.ORDERED | Spliterator.NONNULL), false);
     }
 
     /**
@@ -306,9 +307,12 @@ public final class ChannelOperations {
      * @return the state
      */
     public CompletableFuture<LeapState> getStateAsync(String channelId) {
-        ApiRequest req = calls.request("GET", CHANNELS + "/{channel_id}/state", channelPath(channelId) + "/state",
-                null);
-        return calls.call(req, (op, r) -> calls.wire.state(op, r, calls.wire.data(op, r, "state").get("state")));
+        ApiRequest req =
+                calls.request("GET", CHANNELS + "/{channel_id}/state", channelPath(channelId) + "/state", null);
+        return calls.call(
+                req,
+                (op, r) ->
+                        calls.wire.state(op, r, calls.wire.data(op, r, "state").get("state")));
     }
 
     /**
@@ -391,8 +395,8 @@ public final class ChannelOperations {
      */
     public CompletableFuture<Void> publishAsync(String channelId, String event, Object data) {
         String path = channelPath(channelId) + "/messages";
-        return calls.callNoContent(calls.request("POST", CHANNELS + "/{channel_id}/messages", path,
-                calls.messageBody(event, data)));
+        return calls.callNoContent(
+                calls.request("POST", CHANNELS + "/{channel_id}/messages", path, calls.messageBody(event, data)));
     }
 
     // ------------------------------------------------------------------------------------------- subscribers
@@ -462,10 +466,12 @@ public final class ChannelOperations {
      * @return the subscribed tokens
      */
     public CompletableFuture<List<LeapToken>> listTokensAsync(String channelId) {
-        ApiRequest req = calls.request("GET", CHANNELS + "/{channel_id}/tokens", channelPath(channelId) + "/tokens",
-                null);
-        return calls.call(req, (op, r) ->
-                List.copyOf(calls.wire.tokens(op, r, calls.wire.data(op, r, "tokens").get("tokens"))));
+        ApiRequest req =
+                calls.request("GET", CHANNELS + "/{channel_id}/tokens", channelPath(channelId) + "/tokens", null);
+        return calls.call(
+                req,
+                (op, r) -> List.copyOf(calls.wire.tokens(
+                        op, r, calls.wire.data(op, r, "tokens").get("tokens"))));
     }
 
     // ------------------------------------------------------------------------------------------------- stats
@@ -488,9 +494,12 @@ public final class ChannelOperations {
      * @return the stats
      */
     public CompletableFuture<ChannelStats> getStatsAsync(String channelId) {
-        ApiRequest req = calls.request("GET", CHANNELS + "/{channel_id}/stats", channelPath(channelId) + "/stats",
-                null);
-        return calls.call(req, (op, r) -> calls.wire.stats(op, r, calls.wire.data(op, r, "stats").get("stats")));
+        ApiRequest req =
+                calls.request("GET", CHANNELS + "/{channel_id}/stats", channelPath(channelId) + "/stats", null);
+        return calls.call(
+                req,
+                (op, r) ->
+                        calls.wire.stats(op, r, calls.wire.data(op, r, "stats").get("stats")));
     }
 
     private LeapChannel channel(String op, HttpCaller.Response r) {

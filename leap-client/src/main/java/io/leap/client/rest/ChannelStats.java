@@ -5,5 +5,4 @@ package io.leap.client.rest;
  *
  * @param onlineCount the number of live socket connections subscribed to the channel
  */
-public record ChannelStats(long onlineCount) {
-}
+public record ChannelStats(long onlineCount) {}

@@ -22,10 +22,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,8 +45,15 @@ final class HttpCaller {
     private final RetryPolicy retryPolicy;
     private final String userAgent;
 
-    HttpCaller(HttpClient http, JsonMapper mapper, String baseUrl, String credential, String projectId,
-               Duration requestTimeout, RetryPolicy retryPolicy, String userAgent) {
+    HttpCaller(
+            HttpClient http,
+            JsonMapper mapper,
+            String baseUrl,
+            String credential,
+            String projectId,
+            Duration requestTimeout,
+            RetryPolicy retryPolicy,
+            String userAgent) {
         this.http = http;
         this.mapper = mapper;
         this.baseUrl = baseUrl;
@@ -60,8 +65,7 @@ final class HttpCaller {
     }
 
     /** A successful (2xx) response. */
-    record Response(int status, byte[] body) {
-    }
+    record Response(int status, byte[] body) {}
 
     /**
      * Sends the request, retrying as the policy allows. The future completes with a 2xx response, or exceptionally
@@ -81,8 +85,12 @@ final class HttpCaller {
         return result;
     }
 
-    private void attempt(ApiRequest request, HttpRequest httpRequest, int attempt, CompletableFuture<Response> result,
-                         AtomicReference<CompletableFuture<?>> inFlight) {
+    private void attempt(
+            ApiRequest request,
+            HttpRequest httpRequest,
+            int attempt,
+            CompletableFuture<Response> result,
+            AtomicReference<CompletableFuture<?>> inFlight) {
         if (result.isDone()) {
             return;
         }
@@ -90,8 +98,14 @@ final class HttpCaller {
         try {
             exchange = http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
         } catch (RuntimeException e) {
-            result.completeExceptionally(new LeapApiException(request.operation(), 0, CONNECTION_FAILED_CODE,
-                    "request could not be sent: " + e.getClass().getSimpleName(), null, attempt, e));
+            result.completeExceptionally(new LeapApiException(
+                    request.operation(),
+                    0,
+                    CONNECTION_FAILED_CODE,
+                    "request could not be sent: " + e.getClass().getSimpleName(),
+                    null,
+                    attempt,
+                    e));
             return;
         }
         inFlight.set(exchange);
@@ -117,9 +131,13 @@ final class HttpCaller {
 
     private static final String CONNECTION_FAILED_CODE = LeapApiException.CONNECTION_FAILED;
 
-    private void onFailure(ApiRequest request, HttpRequest httpRequest, int attempt,
-                           CompletableFuture<Response> result, AtomicReference<CompletableFuture<?>> inFlight,
-                           Throwable error) {
+    private void onFailure(
+            ApiRequest request,
+            HttpRequest httpRequest,
+            int attempt,
+            CompletableFuture<Response> result,
+            AtomicReference<CompletableFuture<?>> inFlight,
+            Throwable error) {
         if (error instanceof CancellationException) {
             result.cancel(false);
             return;
@@ -129,19 +147,23 @@ final class HttpCaller {
         String code = timeout ? LeapApiException.TIMEOUT : CONNECTION_FAILED_CODE;
         String message = timeout
                 ? "no response within " + requestTimeout
-                : connectFailure ? "could not connect: " + describe(error, secrets(request))
+                : connectFailure
+                        ? "could not connect: " + describe(error, secrets(request))
                         : "connection failed: " + describe(error, secrets(request));
         boolean retryable = error instanceof IOException && !timeout && (connectFailure || request.idempotent());
         if (retryable && scheduleRetry(request, httpRequest, attempt, result, inFlight, null, code)) {
             return;
         }
-        result.completeExceptionally(
-                new LeapApiException(request.operation(), 0, code, message, null, attempt, error));
+        result.completeExceptionally(new LeapApiException(request.operation(), 0, code, message, null, attempt, error));
     }
 
-    private void onResponse(ApiRequest request, HttpRequest httpRequest, int attempt,
-                            CompletableFuture<Response> result, AtomicReference<CompletableFuture<?>> inFlight,
-                            HttpResponse<byte[]> response) {
+    private void onResponse(
+            ApiRequest request,
+            HttpRequest httpRequest,
+            int attempt,
+            CompletableFuture<Response> result,
+            AtomicReference<CompletableFuture<?>> inFlight,
+            HttpResponse<byte[]> response) {
         int status = response.statusCode();
         byte[] body = response.body() == null ? new byte[0] : response.body();
         if (status >= 200 && status < 300) {
@@ -149,23 +171,34 @@ final class HttpCaller {
             return;
         }
         Duration retryAfter = retryAfter(response);
-        if (request.idempotent() && isRetryableStatus(status)
+        if (request.idempotent()
+                && isRetryableStatus(status)
                 && scheduleRetry(request, httpRequest, attempt, result, inFlight, retryAfter, "HTTP " + status)) {
             return;
         }
         result.completeExceptionally(toException(request, status, body, retryAfter, attempt));
     }
 
-    private boolean scheduleRetry(ApiRequest request, HttpRequest httpRequest, int attempt,
-                                  CompletableFuture<Response> result, AtomicReference<CompletableFuture<?>> inFlight,
-                                  Duration retryAfter, String reason) {
+    private boolean scheduleRetry(
+            ApiRequest request,
+            HttpRequest httpRequest,
+            int attempt,
+            CompletableFuture<Response> result,
+            AtomicReference<CompletableFuture<?>> inFlight,
+            Duration retryAfter,
+            String reason) {
         Duration delay = retryPolicy.delayBeforeRetry(attempt, retryAfter);
         if (delay == null) {
             return false;
         }
         if (log.isDebugEnabled()) {
-            log.debug("{} got {}; retry {}/{} in {} ms", request.operation(), reason, attempt,
-                    retryPolicy.maxRetries(), delay.toMillis());
+            log.debug(
+                    "{} got {}; retry {}/{} in {} ms",
+                    request.operation(),
+                    reason,
+                    attempt,
+                    retryPolicy.maxRetries(),
+                    delay.toMillis());
         }
         CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS)
                 .execute(() -> attempt(request, httpRequest, attempt + 1, result, inFlight));
@@ -176,8 +209,8 @@ final class HttpCaller {
         return status == 429 || status == 502 || status == 503 || status == 504;
     }
 
-    private LeapApiException toException(ApiRequest request, int status, byte[] body, Duration retryAfter,
-                                         int attempts) {
+    private LeapApiException toException(
+            ApiRequest request, int status, byte[] body, Duration retryAfter, int attempts) {
         String[] secrets = secrets(request);
         String code = null;
         String message = null;
@@ -194,8 +227,12 @@ final class HttpCaller {
             code = c != null && c.isString() ? Redaction.redactText(c.stringValue(), secrets) : null;
             message = m != null && m.isString() ? Redaction.redactText(m.stringValue(), secrets) : null;
         } else if (body.length > 0) {
-            String text = new String(body, 0, Math.min(body.length, MAX_ERROR_SNIPPET * 4),
-                    java.nio.charset.StandardCharsets.UTF_8).strip();
+            String text = new String(
+                            body,
+                            0,
+                            Math.min(body.length, MAX_ERROR_SNIPPET * 4),
+                            java.nio.charset.StandardCharsets.UTF_8)
+                    .strip();
             if (text.length() > MAX_ERROR_SNIPPET) {
                 text = text.substring(0, MAX_ERROR_SNIPPET) + "...";
             }
@@ -212,7 +249,10 @@ final class HttpCaller {
 
     /** Parses {@code Retry-After}: delta-seconds or an HTTP date; {@code null} if absent or invalid. */
     static Duration retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").map(HttpCaller::parseRetryAfter).orElse(null);
+        return response.headers()
+                .firstValue("Retry-After")
+                .map(HttpCaller::parseRetryAfter)
+                .orElse(null);
     }
 
     static Duration parseRetryAfter(String value) {
@@ -228,7 +268,8 @@ final class HttpCaller {
             }
         }
         try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at =
+                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             Duration d = Duration.between(Instant.now(), at);
             return d.isNegative() ? Duration.ZERO : d;
         } catch (DateTimeParseException e) {
@@ -287,8 +328,8 @@ final class HttpCaller {
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new LeapApiException(operation, 0, LeapApiException.INTERRUPTED, "interrupted while waiting", null,
-                    0, e);
+            throw new LeapApiException(
+                    operation, 0, LeapApiException.INTERRUPTED, "interrupted while waiting", null, 0, e);
         } catch (ExecutionException e) {
             Throwable cause = unwrap(e);
             if (cause instanceof LeapApiException lae) {

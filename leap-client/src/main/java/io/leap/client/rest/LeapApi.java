@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -70,8 +69,8 @@ public final class LeapApi {
         this.retryPolicy = b.retryPolicy;
         this.redactedCredential = Redaction.redactSecret(b.credential);
         HttpClient http = b.httpClient != null ? b.httpClient : b.newHttpClient(connectTimeout);
-        HttpCaller caller = new HttpCaller(http, mapper, baseUrl.toString(), b.credential, projectId, requestTimeout,
-                retryPolicy, b.userAgent);
+        HttpCaller caller = new HttpCaller(
+                http, mapper, baseUrl.toString(), b.credential, projectId, requestTimeout, retryPolicy, b.userAgent);
         RestCalls calls = new RestCalls(caller, mapper, projectId, b.credentialKind);
         this.channels = new ChannelOperations(calls);
         this.tokens = new TokenOperations(calls);
@@ -223,8 +222,8 @@ public final class LeapApi {
             Objects.requireNonNull(baseUrl, "baseUrl");
             String scheme = baseUrl.getScheme();
             if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-                throw new IllegalArgumentException("baseUrl must be an absolute http or https URL, e.g. "
-                        + "https://api.hop.io");
+                throw new IllegalArgumentException(
+                        "baseUrl must be an absolute http or https URL, e.g. " + "https://api.hop.io");
             }
             if (baseUrl.getRawAuthority() == null || baseUrl.getHost() == null) {
                 throw new IllegalArgumentException("baseUrl has no host");
@@ -243,8 +242,8 @@ public final class LeapApi {
                 throw new IllegalArgumentException("baseUrl must be the origin without /v1 (e.g. https://api.hop.io);"
                         + " the client appends /v1/... itself");
             }
-            this.baseUrl = URI.create(scheme.toLowerCase(java.util.Locale.ROOT) + "://" + baseUrl.getRawAuthority()
-                    + path);
+            this.baseUrl =
+                    URI.create(scheme.toLowerCase(java.util.Locale.ROOT) + "://" + baseUrl.getRawAuthority() + path);
             return this;
         }
 

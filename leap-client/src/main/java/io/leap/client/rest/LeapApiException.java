@@ -1,10 +1,9 @@
 package io.leap.client.rest;
 
-import java.time.Duration;
-import java.util.Optional;
-
 import io.leap.client.LeapException;
 import io.leap.client.internal.Redaction;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A failed Channels REST API call.
@@ -57,10 +56,22 @@ public class LeapApiException extends LeapException {
      * @param attempts     how many requests were sent (1 when not retried)
      * @param cause        the underlying exception, or {@code null}
      */
-    public LeapApiException(String operation, int statusCode, String errorCode, String errorMessage,
-                            Duration retryAfter, int attempts, Throwable cause) {
-        super(format(operation, statusCode, Redaction.redactText(errorCode), Redaction.redactText(errorMessage),
-                attempts), cause);
+    public LeapApiException(
+            String operation,
+            int statusCode,
+            String errorCode,
+            String errorMessage,
+            Duration retryAfter,
+            int attempts,
+            Throwable cause) {
+        super(
+                format(
+                        operation,
+                        statusCode,
+                        Redaction.redactText(errorCode),
+                        Redaction.redactText(errorMessage),
+                        attempts),
+                cause);
         this.operation = operation;
         this.statusCode = statusCode;
         this.errorCode = Redaction.redactText(errorCode);

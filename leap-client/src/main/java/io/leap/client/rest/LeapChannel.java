@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param createdAt    when the channel was created, or {@code null} if the response lacks it
  * @param project      the project the channel belongs to, or {@code null} if the response lacks it
  */
-public record LeapChannel(String id, ChannelType type, LeapState state, long capabilities, Instant createdAt,
-                          LeapProject project) {
+public record LeapChannel(
+        String id, ChannelType type, LeapState state, long capabilities, Instant createdAt, LeapProject project) {
 
     /**
      * Validates the components.

@@ -13,5 +13,4 @@ import java.time.Instant;
  * @param type      {@code regular} or {@code personal}
  * @param createdAt when the project was created
  */
-public record LeapProject(String id, String name, String namespace, String tier, String type, Instant createdAt) {
-}
+public record LeapProject(String id, String name, String namespace, String tier, String type, Instant createdAt) {}

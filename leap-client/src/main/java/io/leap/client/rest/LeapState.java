@@ -2,7 +2,6 @@ package io.leap.client.rest;
 
 import java.util.Map;
 import java.util.Objects;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
@@ -117,7 +116,7 @@ public final class LeapState {
      * @return the state as a map
      */
     public Map<String, Object> asMap() {
-        return as(new TypeReference<Map<String, Object>>() { });
+        return as(new TypeReference<Map<String, Object>>() {});
     }
 
     /**
@@ -133,8 +132,8 @@ public final class LeapState {
         try {
             return mapper.treeToValue(node, type);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("cannot convert state to " + type.getName() + ": "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot convert state to " + type.getName() + ": " + e.getOriginalMessage(), e);
         }
     }
 
@@ -151,8 +150,8 @@ public final class LeapState {
         try {
             return mapper.treeToValue(node, type);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("cannot convert state to " + type.getType() + ": "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot convert state to " + type.getType() + ": " + e.getOriginalMessage(), e);
         }
     }
 

@@ -4,7 +4,6 @@ import io.leap.client.ChannelType;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -67,15 +66,25 @@ final class RestCalls {
 
     ApiRequest tokenRequest(String method, String suffix, String token, byte[] body) {
         requireId(token, "token");
-        return new ApiRequest(method, method + " " + TOKENS + "/{token}" + suffix,
-                TOKENS + "/" + UriEncoding.encode(token) + suffix, List.of(), body, List.of(token));
+        return new ApiRequest(
+                method,
+                method + " " + TOKENS + "/{token}" + suffix,
+                TOKENS + "/" + UriEncoding.encode(token) + suffix,
+                List.of(),
+                body,
+                List.of(token));
     }
 
     ApiRequest subscriberRequest(String method, String channelId, String token) {
         String path = channelPath(channelId);
         requireId(token, "token");
-        return new ApiRequest(method, method + " " + CHANNELS + "/{channel_id}/subscribers/{token}",
-                path + "/subscribers/" + UriEncoding.encode(token), List.of(), null, List.of(token));
+        return new ApiRequest(
+                method,
+                method + " " + CHANNELS + "/{channel_id}/subscribers/{token}",
+                path + "/subscribers/" + UriEncoding.encode(token),
+                List.of(),
+                null,
+                List.of(token));
     }
 
     static String channelPath(String channelId) {
@@ -158,8 +167,8 @@ final class RestCalls {
         try {
             return mapper.valueToTree(value);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("cannot serialise " + value.getClass().getName() + " to JSON: "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot serialise " + value.getClass().getName() + " to JSON: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -1,12 +1,11 @@
 package io.leap.client.rest;
 
+import io.leap.client.Backoff;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
-
-import io.leap.client.Backoff;
 
 /**
  * When and how long {@link LeapApi} waits before retrying a failed call. Immutable.
@@ -31,12 +30,13 @@ public final class RetryPolicy {
 
     private static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(30);
     private static final RetryPolicy NONE = new RetryPolicy(0, null, Duration.ZERO);
-    private static final RetryPolicy DEFAULT = new RetryPolicy(3,
-            Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(5)), DEFAULT_MAX_RETRY_AFTER);
+    private static final RetryPolicy DEFAULT = new RetryPolicy(
+            3, Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(5)), DEFAULT_MAX_RETRY_AFTER);
 
     private final int maxRetries;
     /** {@code null} for {@link #none()}. */
     private final Backoff backoff;
+
     private final Duration maxRetryAfter;
 
     private RetryPolicy(int maxRetries, Backoff backoff, Duration maxRetryAfter) {
@@ -177,7 +177,8 @@ public final class RetryPolicy {
 
     @Override
     public String toString() {
-        return backoff == null ? "RetryPolicy[none]"
+        return backoff == null
+                ? "RetryPolicy[none]"
                 : "RetryPolicy[maxRetries=" + maxRetries + ", " + backoff + ", maxRetryAfter=" + maxRetryAfter + "]";
     }
 }

@@ -108,8 +108,10 @@ public final class TokenOperations {
      */
     public CompletableFuture<List<LeapToken>> listAsync() {
         ApiRequest req = calls.request("GET", TOKENS, TOKENS, null);
-        return calls.call(req, (op, r) ->
-                List.copyOf(calls.wire.tokens(op, r, calls.wire.data(op, r, "tokens").get("tokens"))));
+        return calls.call(
+                req,
+                (op, r) -> List.copyOf(calls.wire.tokens(
+                        op, r, calls.wire.data(op, r, "tokens").get("tokens"))));
     }
 
     /**

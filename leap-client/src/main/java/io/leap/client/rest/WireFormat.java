@@ -6,7 +6,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,10 +41,16 @@ final class WireFormat {
         return data;
     }
 
-    private static LeapApiException invalid(String operation, HttpCaller.Response response, String what,
-                                            Throwable cause) {
-        return new LeapApiException(operation, response.status(), LeapApiException.INVALID_RESPONSE,
-                "unexpected response: " + what, null, 1, cause);
+    private static LeapApiException invalid(
+            String operation, HttpCaller.Response response, String what, Throwable cause) {
+        return new LeapApiException(
+                operation,
+                response.status(),
+                LeapApiException.INVALID_RESPONSE,
+                "unexpected response: " + what,
+                null,
+                1,
+                cause);
     }
 
     LeapChannel channel(String operation, HttpCaller.Response response, JsonNode node) {
@@ -57,10 +62,13 @@ final class WireFormat {
             throw invalid(operation, response, "channel without id", null);
         }
         JsonNode capabilities = node.get("capabilities");
-        return new LeapChannel(id, ChannelType.fromWireValue(text(node, "type")),
+        return new LeapChannel(
+                id,
+                ChannelType.fromWireValue(text(node, "type")),
                 state(operation, response, node.get("state")),
                 capabilities != null && capabilities.canConvertToLong() ? capabilities.longValue() : 0L,
-                instant(text(node, "created_at")), project(node.get("project")));
+                instant(text(node, "created_at")),
+                project(node.get("project")));
     }
 
     List<LeapChannel> channels(String operation, HttpCaller.Response response, JsonNode array) {
@@ -83,7 +91,10 @@ final class WireFormat {
             throw invalid(operation, response, "token without id", null);
         }
         JsonNode online = node.get("is_online");
-        return new LeapToken(id, state(operation, response, node.get("state")), text(node, "project_id"),
+        return new LeapToken(
+                id,
+                state(operation, response, node.get("state")),
+                text(node, "project_id"),
                 online != null && online.isBoolean() && online.booleanValue());
     }
 
@@ -117,8 +128,13 @@ final class WireFormat {
         if (node == null || !node.isObject()) {
             return null;
         }
-        return new LeapProject(text(node, "id"), text(node, "name"), text(node, "namespace"), text(node, "tier"),
-                text(node, "type"), instant(text(node, "created_at")));
+        return new LeapProject(
+                text(node, "id"),
+                text(node, "name"),
+                text(node, "namespace"),
+                text(node, "tier"),
+                text(node, "type"),
+                instant(text(node, "created_at")));
     }
 
     static String text(JsonNode node, String field) {

@@ -73,7 +73,8 @@ public final class JdkWebSocketTransport implements WebSocketTransport {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(handler, "handler");
         Adapter adapter = new Adapter(handler);
-        return httpClient.newWebSocketBuilder()
+        return httpClient
+                .newWebSocketBuilder()
                 .connectTimeout(timeout)
                 .buildAsync(uri, adapter)
                 .orTimeout(timeout.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS)
@@ -111,8 +112,7 @@ public final class JdkWebSocketTransport implements WebSocketTransport {
         private SSLParameters sslParameters;
         private ProxySelector proxy;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * TLS context for {@code wss://}, e.g. one trusting a private CA. Default: {@link SSLContext#getDefault()}.
@@ -269,8 +269,7 @@ public final class JdkWebSocketTransport implements WebSocketTransport {
         private final AtomicBoolean closing = new AtomicBoolean();
         private volatile CompletableFuture<Void> closeFuture;
 
-        private record PendingSend(Supplier<CompletableFuture<WebSocket>> op, CompletableFuture<Void> result) {
-        }
+        private record PendingSend(Supplier<CompletableFuture<WebSocket>> op, CompletableFuture<Void> result) {}
 
         @Override
         public CompletableFuture<Void> sendText(String text) {

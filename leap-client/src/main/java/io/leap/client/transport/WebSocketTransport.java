@@ -39,6 +39,5 @@ public interface WebSocketTransport extends AutoCloseable {
      * created itself. Default: nothing.
      */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

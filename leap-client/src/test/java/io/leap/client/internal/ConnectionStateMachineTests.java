@@ -27,10 +27,20 @@ class ConnectionStateMachineTests {
         machine.running(true);
         LeapConnectException error = new LeapConnectException("gone");
         machine.errored(error, Duration.ofMillis(250));
-        assertThat(published).extracting(ConnectionStateChange::current).containsExactly(ConnectionState.CONNECTING,
-                ConnectionState.AUTHENTICATING, ConnectionState.CONNECTED, ConnectionState.ERRORED);
-        assertThat(published).extracting(ConnectionStateChange::previous).containsExactly(ConnectionState.IDLE,
-                ConnectionState.CONNECTING, ConnectionState.AUTHENTICATING, ConnectionState.CONNECTED);
+        assertThat(published)
+                .extracting(ConnectionStateChange::current)
+                .containsExactly(
+                        ConnectionState.CONNECTING,
+                        ConnectionState.AUTHENTICATING,
+                        ConnectionState.CONNECTED,
+                        ConnectionState.ERRORED);
+        assertThat(published)
+                .extracting(ConnectionStateChange::previous)
+                .containsExactly(
+                        ConnectionState.IDLE,
+                        ConnectionState.CONNECTING,
+                        ConnectionState.AUTHENTICATING,
+                        ConnectionState.CONNECTED);
         ConnectionStateChange errored = published.get(3);
         assertThat(errored.error()).isSameAs(error);
         assertThat(errored.willReconnect()).isTrue();
@@ -58,7 +68,8 @@ class ConnectionStateMachineTests {
         assertThat(machine.close()).isFalse();
         assertThat(machine.state()).isEqualTo(ConnectionState.CLOSED);
         assertThat(machine.canStart(false)).isFalse();
-        assertThat(published).extracting(ConnectionStateChange::current)
+        assertThat(published)
+                .extracting(ConnectionStateChange::current)
                 .containsExactly(ConnectionState.CONNECTING, ConnectionState.CLOSED);
     }
 }

@@ -27,7 +27,9 @@ class DefaultLeapClientDefectTests {
     }
 
     private FakeTransport.FakeConnection connected(String token) {
-        LeapClient.Builder b = LeapClient.builder("project_t").url(URI.create("ws://fake/ws")).transport(transport)
+        LeapClient.Builder b = LeapClient.builder("project_t")
+                .url(URI.create("ws://fake/ws"))
+                .transport(transport)
                 .reconnectPolicy(ReconnectPolicy.none());
         if (token != null) {
             b.token(token);
@@ -49,7 +51,9 @@ class DefaultLeapClientDefectTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == ConnectionState.ERRORED);
         Throwable error = client.lastStateChange().error();
         assertThat(error).isInstanceOf(LeapCloseException.class);
-        assertThat(error.getMessage()).doesNotContain("0123456789abcdef").doesNotContain("zzz9")
+        assertThat(error.getMessage())
+                .doesNotContain("0123456789abcdef")
+                .doesNotContain("zzz9")
                 .contains("leap_token_***");
         assertThat(((LeapCloseException) error).reason()).doesNotContain("0123456789abcdef");
         assertThat(new LeapCloseException(4000, "x leap_token_abc y").getMessage())
@@ -66,7 +70,9 @@ class DefaultLeapClientDefectTests {
         assertThat(((DefaultLeapClient) client).decodeWarningsLogged()).isEqualTo(1);
         assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
         client.close();
-        assertThat(((DefaultLeapClient) client).decodeWarningsLogged()).as("the summary of 499, on close").isEqualTo(2);
+        assertThat(((DefaultLeapClient) client).decodeWarningsLogged())
+                .as("the summary of 499, on close")
+                .isEqualTo(2);
     }
 
     @Test

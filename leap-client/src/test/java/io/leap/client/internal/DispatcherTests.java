@@ -34,8 +34,8 @@ class DispatcherTests {
     private final ListenerRegistry registry = new ListenerRegistry(metrics, Runnable::run, 0, 16, OverflowPolicy.BLOCK);
     private final List<String> session = new ArrayList<>();
     private boolean answers;
-    private final Dispatcher dispatcher = new Dispatcher(1, mapper, new Frames(mapper), registry, metrics,
-            new Dispatcher.Session() {
+    private final Dispatcher dispatcher =
+            new Dispatcher(1, mapper, new Frames(mapper), registry, metrics, new Dispatcher.Session() {
                 @Override
                 public void onHello(Connection conn, long interval) {
                     session.add("hello " + interval);
@@ -43,7 +43,8 @@ class DispatcherTests {
 
                 @Override
                 public void onInit(Connection conn, InitInfo info) {
-                    session.add("init " + info.connectionId() + " " + info.channels().stream().map(Channel::id).toList());
+                    session.add("init " + info.connectionId() + " "
+                            + info.channels().stream().map(Channel::id).toList());
                 }
 
                 @Override
@@ -63,8 +64,10 @@ class DispatcherTests {
                     session.add("token " + state);
                 }
             });
-    private final Connection conn = new Connection(URI.create("ws://h/ws"),
-            new FrameDecoder(new EnvelopeParser(mapper.tokenStreamFactory()), 1 << 20), new NoOwner(),
+    private final Connection conn = new Connection(
+            URI.create("ws://h/ws"),
+            new FrameDecoder(new EnvelopeParser(mapper.tokenStreamFactory()), 1 << 20),
+            new NoOwner(),
             link -> new LinkMonitor(clock, null, Duration.ofSeconds(5), link));
 
     private CompletionStage<?> handle(String json) {
@@ -84,12 +87,15 @@ class DispatcherTests {
     void initAndSubscriptionAnswersGoToTheSession() {
         List<ChannelEvent> events = new ArrayList<>();
         registry.addChannelEventListener(events::add, ListenerOptions.defaults());
-        handle("{\"op\":0,\"d\":{\"c\":null,\"e\":\"INIT\",\"d\":{\"cid\":\"c1\",\"channels\":[{\"id\":\"a\",\"type\":\"public\","
-                + "\"state\":{}}]}}}");
+        handle(
+                "{\"op\":0,\"d\":{\"c\":null,\"e\":\"INIT\",\"d\":{\"cid\":\"c1\",\"channels\":[{\"id\":\"a\",\"type\":\"public\","
+                        + "\"state\":{}}]}}}");
         answers = true;
-        handle("{\"op\":0,\"d\":{\"c\":\"b\",\"e\":\"AVAILABLE\",\"d\":{\"channel\":{\"id\":\"b\",\"type\":\"private\"}}}}");
+        handle(
+                "{\"op\":0,\"d\":{\"c\":\"b\",\"e\":\"AVAILABLE\",\"d\":{\"channel\":{\"id\":\"b\",\"type\":\"private\"}}}}");
         answers = false;
-        handle("{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"UNAVAILABLE\",\"d\":{\"graceful\":true,\"error_code\":\"GONE\"}}}");
+        handle(
+                "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"UNAVAILABLE\",\"d\":{\"graceful\":true,\"error_code\":\"GONE\"}}}");
         assertThat(session).containsExactly("init c1 [a]", "available b PRIVATE", "unavailable x GONE");
         assertThat(events).singleElement().isEqualTo(new ChannelEvent.ChannelUnavailable("x", true, "GONE", false));
     }
@@ -109,7 +115,8 @@ class DispatcherTests {
         assertThat(messages).extracting(LeapMessage::event).containsExactly("chat", "dm");
         assertThat(messages.get(1).isDirect()).isTrue();
         assertThat(messages.get(0).data().path("t").asInt()).isEqualTo(1);
-        assertThat(events).extracting(e -> e.getClass().getSimpleName())
+        assertThat(events)
+                .extracting(e -> e.getClass().getSimpleName())
                 .containsExactly("StateUpdate", "TokenStateUpdate", "UnknownEvent", "UnknownEvent");
         assertThat(session).containsExactly("token {\"v\":2}");
         assertThat(metrics.messages.sum()).isEqualTo(2);
@@ -119,36 +126,37 @@ class DispatcherTests {
     @Test
     void aFullBlockingListenerPausesTheLinkMonitorUntilThereIsRoom() {
         List<ChannelEvent> events = new ArrayList<>();
-        var handle = registry.addChannelEventListener(events::add,
-                ListenerOptions.defaults().withBufferSize(1));
+        var handle = registry.addChannelEventListener(
+                events::add, ListenerOptions.defaults().withBufferSize(1));
         // a sink on a direct executor drains at once, so only a listener that has not run yet can be full:
         // simulate with a Flow subscriber that requests nothing
         List<Object> received = new ArrayList<>();
-        registry.channelEvents(ListenerOptions.defaults().withBufferSize(1)).subscribe(new java.util.concurrent.Flow.Subscriber<>() {
-            java.util.concurrent.Flow.Subscription s;
+        registry.channelEvents(ListenerOptions.defaults().withBufferSize(1))
+                .subscribe(new java.util.concurrent.Flow.Subscriber<>() {
+                    java.util.concurrent.Flow.Subscription s;
 
-            @Override
-            public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
-                this.s = s;
-                received.add(s);
-            }
+                    @Override
+                    public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                        this.s = s;
+                        received.add(s);
+                    }
 
-            @Override
-            public void onNext(ChannelEvent item) {
-                received.add(item);
-            }
+                    @Override
+                    public void onNext(ChannelEvent item) {
+                        received.add(item);
+                    }
 
-            @Override
-            public void onError(Throwable t) {
-            }
+                    @Override
+                    public void onError(Throwable t) {}
 
-            @Override
-            public void onComplete() {
-            }
-        });
+                    @Override
+                    public void onComplete() {}
+                });
         assertThat(handle(stateUpdate(1))).isNull();
         CompletionStage<?> wait = handle(stateUpdate(2));
-        assertThat(wait).as("second event overflows the subscriber's buffer of 1").isNotNull();
+        assertThat(wait)
+                .as("second event overflows the subscriber's buffer of 1")
+                .isNotNull();
         assertThat(wait.toCompletableFuture()).isNotDone();
         assertThat(conn.monitor.paused()).isTrue();
         ((java.util.concurrent.Flow.Subscription) received.get(0)).request(2);
@@ -164,7 +172,7 @@ class DispatcherTests {
 
     @Test
     void undecodableEventDataIsADecodeError() {
-        registry.addChannelEventListener(e -> { }, ListenerOptions.defaults());
+        registry.addChannelEventListener(e -> {}, ListenerOptions.defaults());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> dispatcher.handle(conn, brokenEnvelope()))
                 .isInstanceOf(DecodeException.class);
     }
@@ -179,8 +187,7 @@ class DispatcherTests {
 
     private static final class NoOwner implements Connection.Owner {
         @Override
-        public void opened(Connection conn) {
-        }
+        public void opened(Connection conn) {}
 
         @Override
         public CompletionStage<?> received(Connection conn, Envelope envelope) {
@@ -188,19 +195,15 @@ class DispatcherTests {
         }
 
         @Override
-        public void undecodable(DecodeException error) {
-        }
+        public void undecodable(DecodeException error) {}
 
         @Override
-        public void closedByPeer(Connection conn, int code, String reason) {
-        }
+        public void closedByPeer(Connection conn, int code, String reason) {}
 
         @Override
-        public void failed(Connection conn, Throwable error) {
-        }
+        public void failed(Connection conn, Throwable error) {}
 
         @Override
-        public void linkDead(Connection conn, LeapTimeoutException reason) {
-        }
+        public void linkDead(Connection conn, LeapTimeoutException reason) {}
     }
 }

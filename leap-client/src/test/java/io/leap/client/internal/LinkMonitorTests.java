@@ -44,7 +44,8 @@ class LinkMonitorTests {
             clock.advance(Duration.ofMillis(1_000));
         }
         assertThat(heartbeats).hasSize(4);
-        assertThat(heartbeats.get(1) - heartbeats.get(0)).isEqualTo(Duration.ofSeconds(2).toNanos());
+        assertThat(heartbeats.get(1) - heartbeats.get(0))
+                .isEqualTo(Duration.ofSeconds(2).toNanos());
         assertThat(deaths).isEmpty();
     }
 
@@ -54,7 +55,8 @@ class LinkMonitorTests {
         assertThat(timeoutFor(30_000)).isEqualTo(Duration.ofSeconds(10).toNanos());
         LinkMonitor configured = monitor(Duration.ofMillis(750));
         configured.start(30_000);
-        assertThat(configured.ackTimeoutNanos()).isEqualTo(Duration.ofMillis(750).toNanos());
+        assertThat(configured.ackTimeoutNanos())
+                .isEqualTo(Duration.ofMillis(750).toNanos());
     }
 
     private long timeoutFor(long interval) {
@@ -73,7 +75,9 @@ class LinkMonitorTests {
         clock.advance(Duration.ofMillis(900));
         assertThat(deaths).isEmpty();
         clock.advance(Duration.ofMillis(400));
-        assertThat(deaths).singleElement().extracting(Throwable::getMessage)
+        assertThat(deaths)
+                .singleElement()
+                .extracting(Throwable::getMessage)
                 .isEqualTo("No heartbeat ack within 1000 ms");
         clock.advance(Duration.ofSeconds(60));
         assertThat(deaths).hasSize(1);
@@ -102,7 +106,10 @@ class LinkMonitorTests {
         clock.advance(Duration.ofMillis(5_900));
         assertThat(deaths).isEmpty();
         clock.advance(Duration.ofMillis(400));
-        assertThat(deaths).singleElement().extracting(Throwable::getMessage).asString()
+        assertThat(deaths)
+                .singleElement()
+                .extracting(Throwable::getMessage)
+                .asString()
                 .startsWith("Nothing received for ");
     }
 

@@ -35,8 +35,15 @@ class ReconnectSchedulerTests {
             assertThat(plan.attempt()).isEqualTo(i + 1);
             delays.add(plan.delay());
         }
-        assertThat(delays).containsExactly(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200),
-                Duration.ofMillis(400), Duration.ofMillis(800), Duration.ofSeconds(1), Duration.ofSeconds(1));
+        assertThat(delays)
+                .containsExactly(
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(200),
+                        Duration.ofMillis(400),
+                        Duration.ofMillis(800),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1));
         assertThat(s.nextUri()).isEqualTo(HOME);
     }
 
@@ -46,7 +53,9 @@ class ReconnectSchedulerTests {
         s.onLost(HOME, false, true, null, 0);
         s.onLost(HOME, false, true, null, 0);
         s.onConnected(SECOND);
-        assertThat(s.onLost(HOME, true, true, null, 2 * SECOND).attempt()).as("short-lived").isEqualTo(3);
+        assertThat(s.onLost(HOME, true, true, null, 2 * SECOND).attempt())
+                .as("short-lived")
+                .isEqualTo(3);
         s.onConnected(3 * SECOND);
         ReconnectScheduler.Plan plan = s.onLost(HOME, true, true, null, 40 * SECOND);
         assertThat(plan.attempt()).as("stable for 37 s").isEqualTo(1);
@@ -60,7 +69,10 @@ class ReconnectSchedulerTests {
         assertThat(s.onLost(HOME, false, true, null, 0).reconnect()).isTrue();
         assertThat(s.onLost(HOME, false, true, null, 0).reconnect()).isFalse();
         assertThat(scheduler(policy, null).onLost(HOME, true, false, null, 0)).isEqualTo(ReconnectScheduler.Plan.STOP);
-        assertThat(scheduler(ReconnectPolicy.none(), null).onLost(HOME, true, true, null, 0).reconnect()).isFalse();
+        assertThat(scheduler(ReconnectPolicy.none(), null)
+                        .onLost(HOME, true, true, null, 0)
+                        .reconnect())
+                .isFalse();
     }
 
     @Test

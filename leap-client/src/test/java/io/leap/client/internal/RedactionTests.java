@@ -14,8 +14,8 @@ class RedactionTests {
 
     @Test
     void findsSecretsGluedByUnderscoresOrPunctuationButNotInsideWords() {
-        assertThat(Redaction.redactText("bad_leap_token_abc,\"ptk_q\"/x?pat_1&")).isEqualTo(
-                "bad_leap_token_***,\"ptk_***\"/x?pat_***&");
+        assertThat(Redaction.redactText("bad_leap_token_abc,\"ptk_q\"/x?pat_1&"))
+                .isEqualTo("bad_leap_token_***,\"ptk_***\"/x?pat_***&");
         assertThat(Redaction.redactText("compat_mode sleap_token_x")).isEqualTo("compat_mode sleap_token_x");
     }
 

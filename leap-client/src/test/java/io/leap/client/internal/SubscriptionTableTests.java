@@ -32,7 +32,9 @@ class SubscriptionTableTests {
         t.giveUp("c");
         t.unsubscribeLater("c");
         SubscriptionTable.PendingSubscribe d = t.addSubscribe("d", null);
-        assertThat(t.onHello(conn2)).as("a token's subscriptions survive: nothing resent on Hello").isEmpty();
+        assertThat(t.onHello(conn2))
+                .as("a token's subscriptions survive: nothing resent on Hello")
+                .isEmpty();
         // the server still holds a and c (b was dropped server-side)
         SubscriptionTable.InitPlan plan = t.onInit(conn2, List.of(channel("a"), channel("c")));
         assertThat(plan.subscribe()).containsExactlyInAnyOrder("b", "d");
@@ -127,8 +129,9 @@ class SubscriptionTableTests {
         assertThat(t.onUnavailable("r", "NOT_GRANTED").subscribe()).isSameAs(refusedReq);
         assertThat(t.subscribeTimedOut(silentReq)).isTrue();
         assertThat(t.wanted()).containsExactlyInAnyOrder("r", "s");
-        assertThat(t.status("r")).isEqualTo(new io.leap.client.ChannelStatus("r",
-                io.leap.client.ChannelStatus.State.REFUSED, "NOT_GRANTED"));
+        assertThat(t.status("r"))
+                .isEqualTo(new io.leap.client.ChannelStatus(
+                        "r", io.leap.client.ChannelStatus.State.REFUSED, "NOT_GRANTED"));
         assertThat(t.status("s").state()).isEqualTo(io.leap.client.ChannelStatus.State.PENDING);
         // "s" is still awaited on this connection (its SUBSCRIBE went out): only "r" is retried now
         assertThat(t.retry(conn1)).containsExactly("r");

@@ -65,8 +65,10 @@ class ClientFrameFuzzTests {
     }
 
     private LeapClient.Builder builder() {
-        return LeapClient.builder("project_1").url(URI.create("ws://scripted/ws?encoding=json&compression=zlib"))
-                .transport(transport).reconnectPolicy(ReconnectPolicy.none());
+        return LeapClient.builder("project_1")
+                .url(URI.create("ws://scripted/ws?encoding=json&compression=zlib"))
+                .transport(transport)
+                .reconnectPolicy(ReconnectPolicy.none());
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -93,13 +95,17 @@ class ClientFrameFuzzTests {
             assertThat(client.state()).as("seed %d case %d (%s)", seed, i, f).isEqualTo(ConnectionState.CONNECTED);
         }
         assertThat(transport.connections).as("seed %d: connections", seed).hasSize(1);
-        assertThat(c.closeCode).as("seed %d: the client closed the socket", seed).isEqualTo(-1);
+        assertThat(c.closeCode)
+                .as("seed %d: the client closed the socket", seed)
+                .isEqualTo(-1);
         assertThat(c.aborted).isFalse();
         // still decoding and dispatching, in text and in zlib
         c.text(FakeTransport.message("sentinel", "sentinel-text", "{\"ok\":1}"));
         c.binary(FakeTransport.zlib(FakeTransport.message("sentinel", "sentinel-zlib", "[1,2,3]")));
         await().atMost(WAIT).until(() -> seen.contains("sentinel-text") && seen.contains("sentinel-zlib"));
-        assertThat(client.stats().decodeErrors()).as("seed %d: some frames were undecodable", seed).isPositive();
+        assertThat(client.stats().decodeErrors())
+                .as("seed %d: some frames were undecodable", seed)
+                .isPositive();
         assertThat(client.stats().buffered()).isZero();
     }
 
@@ -115,8 +121,19 @@ class ClientFrameFuzzTests {
 
     /** The first Hello sets the heartbeat timers: a hostile or broken interval must not kill (or spin) the link. */
     @ParameterizedTest(name = "heartbeat_interval {0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"9223372036854775807", "92233720368547758070", "1e999",
-        "1.7e308", "-5", "0", "\"30000\"", "null", "[30000]", "4611686018427387904"})
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "9223372036854775807",
+                "92233720368547758070",
+                "1e999",
+                "1.7e308",
+                "-5",
+                "0",
+                "\"30000\"",
+                "null",
+                "[30000]",
+                "4611686018427387904"
+            })
     void hostileHeartbeatIntervalInHelloDoesNotKillTheConnection(String interval) {
         client = builder().build();
         CompletableFuture<InitInfo> init = client.connectAsync();
@@ -127,7 +144,9 @@ class ClientFrameFuzzTests {
         int sentAfterInit = c.sent.size();
         await().during(Duration.ofMillis(600)).atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED);
         assertThat(transport.connections).hasSize(1);
-        assertThat(c.sent.size() - sentAfterInit).as("heartbeats sent in 600 ms").isLessThan(5);
+        assertThat(c.sent.size() - sentAfterInit)
+                .as("heartbeats sent in 600 ms")
+                .isLessThan(5);
     }
 
     // ------------------------------------------------------------------------------------------------ size limits
@@ -140,7 +159,8 @@ class ClientFrameFuzzTests {
         client.addMessageListener(m -> seen.add(m.event()));
         byte[] bomb = zeros(64 * 1024 * 1024); // 64 MiB of spaces -> ~64 KiB compressed
         long allocated = allocatedBy(() -> c.binary(bomb));
-        assertThat(allocated).as("bytes allocated while refusing a %d-byte bomb", bomb.length)
+        assertThat(allocated)
+                .as("bytes allocated while refusing a %d-byte bomb", bomb.length)
                 .isLessThan(4L * limit);
         assertThat(client.stats().decodeErrors()).isEqualTo(1);
         c.binary(FakeTransport.zlib(FakeTransport.message("x", "after", "{}")));
@@ -229,13 +249,49 @@ class ClientFrameFuzzTests {
             "{\"op\":0,\"d\":{\"c\":\"game\",\"u\":false,\"e\":\"NEW_EVENT\",\"d\":[1,2,3]}}",
         };
         private static final String[] VALUES = {
-            "null", "true", "false", "0", "-1", "1e999", "-1e999", "123456789012345678901234567890",
-            "9223372036854775808", "-9223372036854775809", "1.7976931348623157e309", "0.0000000001e-400", "\"\"",
-            "\"\\ud800\"", "\"\\u0000\"", "\"MESSAGE\"", "\"INIT\"", "[]", "{}", "[[[[[]]]]]", "{\"d\":{\"d\":{}}}",
-            "\"" + "s".repeat(5000) + "\"", "NaN", "Infinity", "01", "1.", "\"unterminated", "'single'",
+            "null",
+            "true",
+            "false",
+            "0",
+            "-1",
+            "1e999",
+            "-1e999",
+            "123456789012345678901234567890",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "1.7976931348623157e309",
+            "0.0000000001e-400",
+            "\"\"",
+            "\"\\ud800\"",
+            "\"\\u0000\"",
+            "\"MESSAGE\"",
+            "\"INIT\"",
+            "[]",
+            "{}",
+            "[[[[[]]]]]",
+            "{\"d\":{\"d\":{}}}",
+            "\"" + "s".repeat(5000) + "\"",
+            "NaN",
+            "Infinity",
+            "01",
+            "1.",
+            "\"unterminated",
+            "'single'",
         };
-        private static final String[] KEYS = {"\"op\"", "\"d\"", "\"e\"", "\"c\"", "\"u\"", "\"heartbeat_interval\"",
-            "\"tag\"", "\"channel\"", "\"state\"", "\"channels\"", "\"error_code\"", "\"cid\""};
+        private static final String[] KEYS = {
+            "\"op\"",
+            "\"d\"",
+            "\"e\"",
+            "\"c\"",
+            "\"u\"",
+            "\"heartbeat_interval\"",
+            "\"tag\"",
+            "\"channel\"",
+            "\"state\"",
+            "\"channels\"",
+            "\"error_code\"",
+            "\"cid\""
+        };
 
         private final Random random;
 

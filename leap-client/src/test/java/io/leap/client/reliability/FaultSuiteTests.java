@@ -18,9 +18,9 @@ import io.leap.client.LeapCloseException;
 import io.leap.client.LeapMessage;
 import io.leap.client.LeapTimeoutException;
 import io.leap.client.ListenerOptions;
+import io.leap.client.ListenerRegistration;
 import io.leap.client.OverflowPolicy;
 import io.leap.client.ReconnectPolicy;
-import io.leap.client.ListenerRegistration;
 import io.leap.client.reliability.Reliability.Recorder;
 import io.leap.client.transport.JdkWebSocketTransport;
 import io.leap.client.transport.WebSocketConnection;
@@ -53,7 +53,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -104,14 +103,17 @@ class FaultSuiteTests {
     }
 
     private static void awaitNewConnection(LeapClient client, String oldCid) {
-        await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED
-                && !cid(client).equals(oldCid));
+        await().atMost(WAIT)
+                .until(() -> client.state() == ConnectionState.CONNECTED
+                        && !cid(client).equals(oldCid));
     }
 
     /** Every change's {@code previous} is the prior change's {@code current}, and times never go back. */
     private static void assertChained(List<ConnectionStateChange> list) {
         for (int i = 1; i < list.size(); i++) {
-            assertThat(list.get(i).previous()).as("change %d previous", i).isEqualTo(list.get(i - 1).current());
+            assertThat(list.get(i).previous())
+                    .as("change %d previous", i)
+                    .isEqualTo(list.get(i - 1).current());
             assertThat(list.get(i).at()).isAfterOrEqualTo(list.get(i - 1).at());
         }
     }
@@ -123,9 +125,12 @@ class FaultSuiteTests {
     void scenario01ServerRestartMidStream() throws Exception {
         int port = Reliability.freePort();
         String project = "project_restart";
-        AtomicReference<LeapServer> current = new AtomicReference<>(
-                LeapServer.builder().port(port).projectId(project).heartbeatInterval(Duration.ofMillis(300)).build()
-                        .start());
+        AtomicReference<LeapServer> current = new AtomicReference<>(LeapServer.builder()
+                .port(port)
+                .projectId(project)
+                .heartbeatInterval(Duration.ofMillis(300))
+                .build()
+                .start());
         current.get().createChannel("game", ChannelType.UNPROTECTED, Map.of());
         closeables.add(() -> current.get().close());
         // the proxy lets the test hold reconnects back until the new server has its channel again
@@ -134,7 +139,9 @@ class FaultSuiteTests {
                 .stableAfter(Duration.ofMillis(100));
         LeapClient client = track(LeapClient.builder(project)
                 .url(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws?encoding=json&compression=zlib"))
-                .reconnectPolicy(policy).connectTimeout(Duration.ofSeconds(2)).build());
+                .reconnectPolicy(policy)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build());
         Recorder<ConnectionStateChange> changes = new Recorder<>();
         Recorder<Integer> delivered = new Recorder<>();
         client.addConnectionStateListener(changes::add);
@@ -150,27 +157,31 @@ class FaultSuiteTests {
         ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
         ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(daemon("restart-publisher"));
         closeables.add(publisher::shutdownNow);
-        publisher.scheduleAtFixedRate(() -> {
-            gate.readLock().lock();
-            try {
-                LeapServer s = current.get();
-                for (int i = 0; i < 5; i++) {
-                    int n = seq.getAndIncrement();
+        publisher.scheduleAtFixedRate(
+                () -> {
+                    gate.readLock().lock();
                     try {
-                        boolean subscribed = s.onlineCount("game") == 1;
-                        s.publish("game", "n", Map.of("n", n));
-                        published.add(n);
-                        if (subscribed) {
-                            expected.add(n);
+                        LeapServer s = current.get();
+                        for (int i = 0; i < 5; i++) {
+                            int n = seq.getAndIncrement();
+                            try {
+                                boolean subscribed = s.onlineCount("game") == 1;
+                                s.publish("game", "n", Map.of("n", n));
+                                published.add(n);
+                                if (subscribed) {
+                                    expected.add(n);
+                                }
+                            } catch (IllegalStateException | IllegalArgumentException e) {
+                                // server stopped, or the new one has no channel yet: not published
+                            }
                         }
-                    } catch (IllegalStateException | IllegalArgumentException e) {
-                        // server stopped, or the new one has no channel yet: not published
+                    } finally {
+                        gate.readLock().unlock();
                     }
-                }
-            } finally {
-                gate.readLock().unlock();
-            }
-        }, 0, 2, TimeUnit.MILLISECONDS);
+                },
+                0,
+                2,
+                TimeUnit.MILLISECONDS);
         await().atMost(WAIT).until(() -> delivered.size() > 200);
 
         int changesBefore = changes.size();
@@ -184,17 +195,27 @@ class FaultSuiteTests {
         int lastOfFirstServer = seq.get();
         await().atMost(WAIT).until(() -> client.state() != ConnectionState.CONNECTED);
         // the client keeps trying while nothing listens
-        await().atMost(WAIT).until(() -> changes.snapshot().stream().skip(changesBefore)
-                .filter(c -> c.current() == ConnectionState.ERRORED).count() >= 3);
+        await().atMost(WAIT)
+                .until(() -> changes.snapshot().stream()
+                                .skip(changesBefore)
+                                .filter(c -> c.current() == ConnectionState.ERRORED)
+                                .count()
+                        >= 3);
 
-        LeapServer second = LeapServer.builder().port(port).projectId(project)
-                .heartbeatInterval(Duration.ofMillis(300)).build().start();
+        LeapServer second = LeapServer.builder()
+                .port(port)
+                .projectId(project)
+                .heartbeatInterval(Duration.ofMillis(300))
+                .build()
+                .start();
         second.createChannel("game", ChannelType.UNPROTECTED, Map.of());
         current.set(second);
         Instant healed = Instant.now();
         proxy.refuseConnections(false);
-        await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED
-                && client.channels().contains("game") && second.onlineCount("game") == 1);
+        await().atMost(WAIT)
+                .until(() -> client.state() == ConnectionState.CONNECTED
+                        && client.channels().contains("game")
+                        && second.onlineCount("game") == 1);
         Instant reconnected = client.lastStateChange().at();
         int expectedAtResubscribe = expected.size();
         await().atMost(WAIT).until(() -> expected.size() > expectedAtResubscribe + 300);
@@ -208,8 +229,11 @@ class FaultSuiteTests {
             assertThat(got.get(i)).as("delivery order/duplicates at %d", i).isGreaterThan(got.get(i - 1));
         }
         assertThat(published).containsAll(got);
-        assertThat(expected.stream().filter(n -> n < lastOfFirstServer).count()).as("from the first server").isPositive();
-        assertThat(expected.stream().filter(n -> n >= lastOfFirstServer).count()).as("from the second server")
+        assertThat(expected.stream().filter(n -> n < lastOfFirstServer).count())
+                .as("from the first server")
+                .isPositive();
+        assertThat(expected.stream().filter(n -> n >= lastOfFirstServer).count())
+                .as("from the second server")
                 .isGreaterThan(300);
 
         // state changes, in order: connected -> errored(willReconnect) -> (connecting -> errored)* -> connecting ->
@@ -218,14 +242,15 @@ class FaultSuiteTests {
         assertChained(list);
         List<ConnectionStateChange> outage = list.subList(changesBefore, list.size());
         assertThat(outage.get(0).current()).isEqualTo(ConnectionState.ERRORED);
-        assertThat(outage.get(0).error()).isInstanceOfSatisfying(LeapCloseException.class,
-                e -> assertThat(e.code()).isEqualTo(1001));
+        assertThat(outage.get(0).error())
+                .isInstanceOfSatisfying(
+                        LeapCloseException.class, e -> assertThat(e.code()).isEqualTo(1001));
         List<ConnectionState> tail = states(outage.subList(outage.size() - 3, outage.size()));
-        assertThat(tail).containsExactly(ConnectionState.CONNECTING, ConnectionState.AUTHENTICATING,
-                ConnectionState.CONNECTED);
+        assertThat(tail)
+                .containsExactly(ConnectionState.CONNECTING, ConnectionState.AUTHENTICATING, ConnectionState.CONNECTED);
         for (int i = 0; i < outage.size() - 3; i++) {
-            assertThat(outage.get(i).current()).isEqualTo(i % 2 == 0 ? ConnectionState.ERRORED
-                    : ConnectionState.CONNECTING);
+            assertThat(outage.get(i).current())
+                    .isEqualTo(i % 2 == 0 ? ConnectionState.ERRORED : ConnectionState.CONNECTING);
         }
         Duration maxDelay = Duration.ZERO;
         for (ConnectionStateChange c : outage) {
@@ -239,10 +264,18 @@ class FaultSuiteTests {
         Duration recovery = Duration.between(healed, reconnected);
         // the first attempt after the heal is due within the backoff bound; allow generous scheduling slack
         assertThat(recovery).isLessThan(policy.max().plusSeconds(5));
-        report(String.format("scenario 1: %d attempts during the outage, max scheduled delay %d ms (bound %d ms), "
+        report(String.format(
+                "scenario 1: %d attempts during the outage, max scheduled delay %d ms (bound %d ms), "
                         + "connected %d ms after the new server accepted; %d messages expected, %d delivered, 0 lost, "
-                        + "0 duplicated", outage.stream().filter(c -> c.current() == ConnectionState.CONNECTING).count(),
-                maxDelay.toMillis(), policy.max().toMillis(), recovery.toMillis(), expected.size(), got.size()));
+                        + "0 duplicated",
+                outage.stream()
+                        .filter(c -> c.current() == ConnectionState.CONNECTING)
+                        .count(),
+                maxDelay.toMillis(),
+                policy.max().toMillis(),
+                recovery.toMillis(),
+                expected.size(),
+                got.size()));
     }
 
     // ------------------------------------------------------------------------------------------------ scenario 2
@@ -255,8 +288,11 @@ class FaultSuiteTests {
         LeapServer server = track(Reliability.server(interval));
         server.createChannel("game", ChannelType.UNPROTECTED, Map.of());
         FaultProxy proxy = track(FaultProxy.start(server.wsUrl()));
-        LeapClient client = track(LeapClient.builder(server.projectId()).url(json(proxy.rewrite(server.wsUrl())))
-                .reconnectPolicy(Reliability.FAST).readTimeoutGrace(grace).connectTimeout(Duration.ofSeconds(1))
+        LeapClient client = track(LeapClient.builder(server.projectId())
+                .url(json(proxy.rewrite(server.wsUrl())))
+                .reconnectPolicy(Reliability.FAST)
+                .readTimeoutGrace(grace)
+                .connectTimeout(Duration.ofSeconds(1))
                 .build());
         Recorder<ConnectionStateChange> changes = new Recorder<>();
         Recorder<LeapMessage> messages = new Recorder<>();
@@ -269,30 +305,46 @@ class FaultSuiteTests {
 
         Instant holed = Instant.now();
         proxy.blackHole();
-        await().atMost(WAIT).until(() -> changes.snapshot().stream().skip(seen)
-                .anyMatch(c -> c.current() == ConnectionState.ERRORED));
-        ConnectionStateChange detected = changes.snapshot().stream().skip(seen)
-                .filter(c -> c.current() == ConnectionState.ERRORED).findFirst().orElseThrow();
+        await().atMost(WAIT)
+                .until(() ->
+                        changes.snapshot().stream().skip(seen).anyMatch(c -> c.current() == ConnectionState.ERRORED));
+        ConnectionStateChange detected = changes.snapshot().stream()
+                .skip(seen)
+                .filter(c -> c.current() == ConnectionState.ERRORED)
+                .findFirst()
+                .orElseThrow();
         Duration detection = Duration.between(holed, detected.at());
         assertThat(detected.error()).isInstanceOf(LeapTimeoutException.class);
         assertThat(detected.willReconnect()).isTrue();
         // the bound is interval + max(ack timeout = interval, grace); +1.5 s for a loaded machine's scheduling
         assertThat(detection).isLessThan(interval.plus(grace).plusMillis(1500));
         // attempts through the black hole fail (no upgrade answer) and are retried
-        await().atMost(WAIT).until(() -> changes.snapshot().stream().skip(seen)
-                .filter(c -> c.current() == ConnectionState.ERRORED).count() >= 2);
+        await().atMost(WAIT)
+                .until(() -> changes.snapshot().stream()
+                                .skip(seen)
+                                .filter(c -> c.current() == ConnectionState.ERRORED)
+                                .count()
+                        >= 2);
 
         Instant healed = Instant.now();
         proxy.heal();
         awaitNewConnection(client, before);
-        await().atMost(WAIT).until(() -> server.onlineCount("game") == 1 && client.channels().contains("game"));
+        await().atMost(WAIT)
+                .until(() ->
+                        server.onlineCount("game") == 1 && client.channels().contains("game"));
         Duration recovery = Duration.between(healed, client.lastStateChange().at());
         server.publish("game", "after", Map.of("ok", true));
-        await().atMost(WAIT).until(() -> messages.items.stream().anyMatch(m -> m.event().equals("after")));
+        await().atMost(WAIT)
+                .until(() -> messages.items.stream().anyMatch(m -> m.event().equals("after")));
         assertChained(changes.snapshot());
-        report(String.format("scenario 2: black hole detected after %d ms (heartbeat %d ms + grace %d ms) by \"%s\"; "
-                        + "reconnected %d ms after heal", detection.toMillis(), interval.toMillis(), grace.toMillis(),
-                detected.error().getMessage(), recovery.toMillis()));
+        report(String.format(
+                "scenario 2: black hole detected after %d ms (heartbeat %d ms + grace %d ms) by \"%s\"; "
+                        + "reconnected %d ms after heal",
+                detection.toMillis(),
+                interval.toMillis(),
+                grace.toMillis(),
+                detected.error().getMessage(),
+                recovery.toMillis()));
     }
 
     // ------------------------------------------------------------------------------------------------ scenario 3
@@ -310,15 +362,20 @@ class FaultSuiteTests {
 
         server.deleteToken(token); // D-8: 4001 Invalid auth
         await().atMost(WAIT).until(() -> client.state() == ConnectionState.ERRORED);
-        await().during(Duration.ofMillis(1500)).atMost(WAIT).until(() -> server.connectionAttempts() == attempts
-                && client.state() == ConnectionState.ERRORED);
+        await().during(Duration.ofMillis(1500))
+                .atMost(WAIT)
+                .until(() -> server.connectionAttempts() == attempts && client.state() == ConnectionState.ERRORED);
         ConnectionStateChange last = client.lastStateChange();
         assertThat(last.willReconnect()).isFalse();
         assertThat(last.nextAttemptAt()).isNull();
         assertThat(last.error()).isInstanceOf(LeapAuthenticationException.class).hasMessageContaining("Invalid auth");
         assertThat(client.stats().reconnects()).isZero();
-        assertThat(states(changes.snapshot())).containsExactly(ConnectionState.CONNECTING,
-                ConnectionState.AUTHENTICATING, ConnectionState.CONNECTED, ConnectionState.ERRORED);
+        assertThat(states(changes.snapshot()))
+                .containsExactly(
+                        ConnectionState.CONNECTING,
+                        ConnectionState.AUTHENTICATING,
+                        ConnectionState.CONNECTED,
+                        ConnectionState.ERRORED);
     }
 
     @Test
@@ -327,8 +384,11 @@ class FaultSuiteTests {
         LeapServer server = track(Reliability.server(Duration.ofMillis(300)));
         String token = server.createToken(Map.of());
         FaultProxy proxy = track(FaultProxy.start(server.wsUrl()));
-        LeapClient client = track(LeapClient.builder(server.projectId()).url(json(proxy.rewrite(server.wsUrl())))
-                .token(token).reconnectPolicy(Reliability.FAST).build());
+        LeapClient client = track(LeapClient.builder(server.projectId())
+                .url(json(proxy.rewrite(server.wsUrl())))
+                .token(token)
+                .reconnectPolicy(Reliability.FAST)
+                .build());
         client.connectAsync().get(15, TimeUnit.SECONDS);
 
         proxy.refuseConnections(true);
@@ -350,8 +410,11 @@ class FaultSuiteTests {
     @DisplayName("Scenario 4: 4006 redirect to a second server, kept, then fallback after 3 failures (D-15)")
     void scenario04RedirectAndFallback() throws Exception {
         LeapServer primary = track(Reliability.server(Duration.ofMillis(300)));
-        LeapServer secondary = track(LeapServer.builder().projectId(primary.projectId())
-                .heartbeatInterval(Duration.ofMillis(300)).build().start());
+        LeapServer secondary = track(LeapServer.builder()
+                .projectId(primary.projectId())
+                .heartbeatInterval(Duration.ofMillis(300))
+                .build()
+                .start());
         RecordingTransport transport = new RecordingTransport();
         LeapClient client = track(client(primary).transport(transport).build());
         Recorder<ConnectionStateChange> changes = new Recorder<>();
@@ -361,14 +424,20 @@ class FaultSuiteTests {
 
         String target = secondary.wsUrl() + "?encoding=json&compression=zlib";
         primary.redirect(cid(client), target);
-        await().atMost(WAIT).until(() -> secondary.connectionCount() == 1 && client.state() == ConnectionState.CONNECTED);
+        await().atMost(WAIT)
+                .until(() -> secondary.connectionCount() == 1 && client.state() == ConnectionState.CONNECTED);
         assertThat(transport.uris.get(1)).isEqualTo(URI.create(target));
         ConnectionStateChange redirected = changes.snapshot().stream()
-                .filter(c -> c.error() instanceof LeapCloseException e && e.code() == 4006).findFirst().orElseThrow();
+                .filter(c -> c.error() instanceof LeapCloseException e && e.code() == 4006)
+                .findFirst()
+                .orElseThrow();
         assertThat(redirected.willReconnect()).isTrue();
         // "at once" (§15.8): no backoff delay before following the redirect
-        assertThat(Duration.between(redirected.at(), redirected.nextAttemptAt())).isLessThan(Duration.ofMillis(50));
-        assertThat(secondary.connections()).extracting(ConnectionInfo::compressed).containsExactly(true);
+        assertThat(Duration.between(redirected.at(), redirected.nextAttemptAt()))
+                .isLessThan(Duration.ofMillis(50));
+        assertThat(secondary.connections())
+                .extracting(ConnectionInfo::compressed)
+                .containsExactly(true);
 
         // later reconnects keep using the redirect URL
         String second = cid(client);
@@ -411,20 +480,30 @@ class FaultSuiteTests {
         };
         assertThat(server.closeConnection(before, code, reason)).isTrue();
         awaitNewConnection(client, before);
-        await().atMost(WAIT).until(() -> server.onlineCount("game") == 1 && client.channels().contains("game"));
+        await().atMost(WAIT)
+                .until(() ->
+                        server.onlineCount("game") == 1 && client.channels().contains("game"));
         server.publish("game", "after", Map.of());
         await().atMost(WAIT).until(() -> messages.size() == 1);
         ConnectionStateChange errored = changes.snapshot().stream()
-                .filter(c -> c.current() == ConnectionState.ERRORED).findFirst().orElseThrow();
+                .filter(c -> c.current() == ConnectionState.ERRORED)
+                .findFirst()
+                .orElseThrow();
         assertThat(errored.error()).isInstanceOfSatisfying(LeapCloseException.class, e -> {
             assertThat(e.code()).isEqualTo(code);
             assertThat(e.getMessage()).contains(reason);
         });
         assertThat(errored.willReconnect()).isTrue();
         assertThat(client.stats().reconnects()).isEqualTo(1);
-        assertThat(states(changes.snapshot())).containsExactly(ConnectionState.CONNECTING,
-                ConnectionState.AUTHENTICATING, ConnectionState.CONNECTED, ConnectionState.ERRORED,
-                ConnectionState.CONNECTING, ConnectionState.AUTHENTICATING, ConnectionState.CONNECTED);
+        assertThat(states(changes.snapshot()))
+                .containsExactly(
+                        ConnectionState.CONNECTING,
+                        ConnectionState.AUTHENTICATING,
+                        ConnectionState.CONNECTED,
+                        ConnectionState.ERRORED,
+                        ConnectionState.CONNECTING,
+                        ConnectionState.AUTHENTICATING,
+                        ConnectionState.CONNECTED);
     }
 
     // ------------------------------------------------------------------------------------------------ scenario 6
@@ -434,7 +513,10 @@ class FaultSuiteTests {
     void scenario06ReconnectStorm() throws Exception {
         int count = 200;
         Duration window = Duration.ofMillis(1500);
-        LeapServer server = track(LeapServer.builder().heartbeatInterval(Duration.ofSeconds(5)).build().start());
+        LeapServer server = track(LeapServer.builder()
+                .heartbeatInterval(Duration.ofSeconds(5))
+                .build()
+                .start());
         HttpClient http = HttpClient.newBuilder().executor(Runnable::run).build();
         // Registered first so it is shut down last, after the clients. shutdownNow (JDK 21+), not close(): close()
         // waits for every open WebSocket of the client to end, and would hang if one were still open. On JDK 17 there
@@ -457,7 +539,10 @@ class FaultSuiteTests {
         });
         List<CompletableFuture<?>> connecting = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            LeapClient c = client(server).transport(transport).deliveryExecutor(delivery).reconnectPolicy(policy)
+            LeapClient c = client(server)
+                    .transport(transport)
+                    .deliveryExecutor(delivery)
+                    .reconnectPolicy(policy)
                     .build();
             c.addConnectionStateListener(s -> {
                 if (s.current() == ConnectionState.ERRORED) {
@@ -469,25 +554,34 @@ class FaultSuiteTests {
         }
         CompletableFuture.allOf(connecting.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
         await().atMost(WAIT).until(() -> server.connectionCount() == count);
-        Set<String> oldCids = Set.copyOf(server.connections().stream().map(ConnectionInfo::cid).toList());
+        Set<String> oldCids = Set.copyOf(
+                server.connections().stream().map(ConnectionInfo::cid).toList());
 
         Instant cutAt = Instant.now();
         server.cutAll();
-        await().atMost(Duration.ofSeconds(60)).until(() -> server.connections().stream()
-                .filter(ci -> !oldCids.contains(ci.cid()) && ci.identified()).count() == count);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> server.connections().stream()
+                                .filter(ci -> !oldCids.contains(ci.cid()) && ci.identified())
+                                .count()
+                        == count);
         await().atMost(WAIT).until(() -> clients.stream().allMatch(c -> c.state() == ConnectionState.CONNECTED));
 
         // what the clients scheduled (full jitter over [0, 1.5 s])
         assertThat(errored).hasSize(count);
-        long[] scheduled = errored.stream().mapToLong(c -> Duration.between(c.at(), c.nextAttemptAt()).toMillis())
-                .sorted().toArray();
+        long[] scheduled = errored.stream()
+                .mapToLong(c -> Duration.between(c.at(), c.nextAttemptAt()).toMillis())
+                .sorted()
+                .toArray();
         assertThat(scheduled[count - 1]).isLessThanOrEqualTo(window.toMillis());
         long scheduledSpread = scheduled[count * 9 / 10] - scheduled[count / 10];
         assertThat(scheduledSpread).as("p90 - p10 of scheduled delays").isGreaterThan(window.toMillis() / 3);
 
         // what the server saw: upgrade times of the new connections, relative to the cut
-        long[] arrivals = server.connections().stream().filter(ci -> !oldCids.contains(ci.cid()))
-                .mapToLong(ci -> Duration.between(cutAt, ci.connectedAt()).toMillis()).sorted().toArray();
+        long[] arrivals = server.connections().stream()
+                .filter(ci -> !oldCids.contains(ci.cid()))
+                .mapToLong(ci -> Duration.between(cutAt, ci.connectedAt()).toMillis())
+                .sorted()
+                .toArray();
         assertThat(arrivals).hasSize(count);
         long observedSpread = arrivals[count * 9 / 10] - arrivals[count / 10];
         int busiest = 0;
@@ -502,11 +596,21 @@ class FaultSuiteTests {
         // machine accepts connections (a stall bunches arrivals), so this bound only rules out a herd.
         assertThat(busiest).as("most reconnects within any 100 ms").isLessThan(count * 3 / 4);
         assertThat(clients).allMatch(c -> c.stats().reconnects() == 1);
-        report(String.format("scenario 6: %d clients cut at once; scheduled delays p10/p50/p90 = %d/%d/%d ms "
+        report(String.format(
+                "scenario 6: %d clients cut at once; scheduled delays p10/p50/p90 = %d/%d/%d ms "
                         + "(bound %d ms); server saw reconnects at p10/p50/p90/max = %d/%d/%d/%d ms after the cut, "
-                        + "busiest 100 ms window %d clients (%.0f%%)", count, scheduled[count / 10],
-                scheduled[count / 2], scheduled[count * 9 / 10], window.toMillis(), arrivals[count / 10],
-                arrivals[count / 2], arrivals[count * 9 / 10], arrivals[count - 1], busiest, 100.0 * busiest / count));
+                        + "busiest 100 ms window %d clients (%.0f%%)",
+                count,
+                scheduled[count / 10],
+                scheduled[count / 2],
+                scheduled[count * 9 / 10],
+                window.toMillis(),
+                arrivals[count / 10],
+                arrivals[count / 2],
+                arrivals[count * 9 / 10],
+                arrivals[count - 1],
+                busiest,
+                100.0 * busiest / count));
     }
 
     // ------------------------------------------------------------------------------------------------ scenario 7
@@ -537,20 +641,24 @@ class FaultSuiteTests {
                     public void onDropped(long count) {
                         observedDrops.addAndGet(count);
                     }
-                }).build());
+                })
+                .build());
         CountDownLatch release = new CountDownLatch(1);
         closeables.add(release::countDown);
         Recorder<Integer> slow = new Recorder<>();
         Recorder<Integer> fast = new Recorder<>();
-        ListenerRegistration slowSub = client.addMessageListener(m -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            slow.add(m.data().path("n").asInt());
-        }, ListenerOptions.defaults().withBufferSize(bufferSize).withOverflowPolicy(policy));
-        client.addMessageListener(m -> fast.add(m.data().path("n").asInt()),
+        ListenerRegistration slowSub = client.addMessageListener(
+                m -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    slow.add(m.data().path("n").asInt());
+                },
+                ListenerOptions.defaults().withBufferSize(bufferSize).withOverflowPolicy(policy));
+        client.addMessageListener(
+                m -> fast.add(m.data().path("n").asInt()),
                 ListenerOptions.defaults().withBufferSize(4096));
         client.connectAsync().get(15, TimeUnit.SECONDS);
         client.subscribe("game", Duration.ofSeconds(10));
@@ -564,8 +672,9 @@ class FaultSuiteTests {
         if (policy == OverflowPolicy.BLOCK) {
             // reading stops; the connection must survive a stall longer than heartbeat interval + grace
             await().atMost(WAIT).until(() -> client.stats().buffered() >= bufferSize);
-            await().during(Duration.ofMillis(1200)).atMost(WAIT).until(() -> fast.size() < total
-                    && client.state() == ConnectionState.CONNECTED);
+            await().during(Duration.ofMillis(1200))
+                    .atMost(WAIT)
+                    .until(() -> fast.size() < total && client.state() == ConnectionState.CONNECTED);
         } else {
             // the others get everything at once, heartbeats keep being acknowledged while the slow one is stuck
             await().atMost(WAIT).until(() -> fast.size() == total);
@@ -581,8 +690,10 @@ class FaultSuiteTests {
         assertThat(growth).as("heap growth while stalled").isLessThan(unbounded / 2);
 
         release.countDown();
-        await().atMost(WAIT).until(() -> fast.size() == total && slowSub.stats().queued() == 0
-                && slow.size() + slowSub.stats().dropped() == total);
+        await().atMost(WAIT)
+                .until(() -> fast.size() == total
+                        && slowSub.stats().queued() == 0
+                        && slow.size() + slowSub.stats().dropped() == total);
         List<Integer> all = IntStream.range(0, total).boxed().toList();
         assertThat(fast.snapshot()).containsExactlyElementsOf(all);
         assertThat(slow.snapshot()).isSorted().doesNotHaveDuplicates();
@@ -606,10 +717,18 @@ class FaultSuiteTests {
         assertThat(observedDrops.get()).isEqualTo(drops);
         assertThat(client.stats().reconnects()).isZero();
         assertThat(cid(client)).isEqualTo(cid);
-        report(String.format("scenario 7 (%s): %d x 16 KiB messages (%s) to a stuck listener with a %d-slot buffer: "
+        report(String.format(
+                "scenario 7 (%s): %d x 16 KiB messages (%s) to a stuck listener with a %d-slot buffer: "
                         + "heap growth while stalled %s, max buffered %d, dropped %d (counted exactly), heartbeat acks "
-                        + "during the stall %s", policy, total, mib(unbounded), bufferSize, mib(growth), maxBuffered,
-                drops, policy == OverflowPolicy.BLOCK ? "paused by design (reading stopped)" : "continued"));
+                        + "during the stall %s",
+                policy,
+                total,
+                mib(unbounded),
+                bufferSize,
+                mib(growth),
+                maxBuffered,
+                drops,
+                policy == OverflowPolicy.BLOCK ? "paused by design (reading stopped)" : "continued"));
     }
 
     // ------------------------------------------------------------------------------------------------ scenario 8
@@ -620,12 +739,14 @@ class FaultSuiteTests {
         LeapServer server = track(Reliability.server(Duration.ofMillis(300)));
         server.createChannel("game", ChannelType.UNPROTECTED, Map.of());
         AtomicInteger observedErrors = new AtomicInteger();
-        LeapClient client = track(client(server).observer(new LeapClientObserver() {
-            @Override
-            public void onListenerError(Throwable error) {
-                observedErrors.incrementAndGet();
-            }
-        }).build());
+        LeapClient client = track(client(server)
+                .observer(new LeapClientObserver() {
+                    @Override
+                    public void onListenerError(Throwable error) {
+                        observedErrors.incrementAndGet();
+                    }
+                })
+                .build());
         AtomicInteger messageCalls = new AtomicInteger();
         AtomicInteger eventCalls = new AtomicInteger();
         AtomicInteger stateCalls = new AtomicInteger();
@@ -664,27 +785,35 @@ class FaultSuiteTests {
         for (int i = 200; i < 300; i++) {
             server.publish("game", "n", Map.of("n", i));
         }
-        await().atMost(WAIT).until(() -> good.size() == 300 && messageCalls.get() == 300 && eventCalls.get() == 10
-                && stateCalls.get() == goodStates.size() && goodStates.size() == 7);
-        assertThat(good.snapshot()).containsExactlyElementsOf(IntStream.range(0, 300).boxed().toList());
+        await().atMost(WAIT)
+                .until(() -> good.size() == 300
+                        && messageCalls.get() == 300
+                        && eventCalls.get() == 10
+                        && stateCalls.get() == goodStates.size()
+                        && goodStates.size() == 7);
+        assertThat(good.snapshot())
+                .containsExactlyElementsOf(IntStream.range(0, 300).boxed().toList());
         long expectedErrors = 300 + 10 + 7;
-        await().atMost(WAIT).until(() -> client.stats().listenerErrors() == expectedErrors
-                && observedErrors.get() == expectedErrors);
+        await().atMost(WAIT)
+                .until(() ->
+                        client.stats().listenerErrors() == expectedErrors && observedErrors.get() == expectedErrors);
         assertThat(client.stats().dropped()).isZero();
     }
 
     // ------------------------------------------------------------------------------------------------ scenario 9
 
     @Test
-    @DisplayName("Scenario 9: subscribe/unsubscribe/publish/close from 16 threads: no deadlock, no leak, all futures done")
+    @DisplayName(
+            "Scenario 9: subscribe/unsubscribe/publish/close from 16 threads: no deadlock, no leak, all futures done")
     void scenario09ConcurrentOperations() throws Exception {
         LeapServer server = track(Reliability.server(Duration.ofMillis(300)));
         for (int i = 0; i < 8; i++) {
             server.createChannel("ch" + i, ChannelType.UNPROTECTED, Map.of());
         }
-        LeapClient client = track(client(server).subscribeTimeout(Duration.ofSeconds(3)).build());
+        LeapClient client =
+                track(client(server).subscribeTimeout(Duration.ofSeconds(3)).build());
         String prefix = Reliability.threadPrefix(client);
-        client.addMessageListener(m -> { });
+        client.addMessageListener(m -> {});
         client.connectAsync().get(15, TimeUnit.SECONDS);
 
         int threads = 16;
@@ -696,36 +825,38 @@ class FaultSuiteTests {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             long seed = 1000 + t;
-            Thread w = new Thread(() -> {
-                SplittableRandom random = new SplittableRandom(seed);
-                try {
-                    start.await();
-                    for (int i = 0; i < opsPerThread; i++) {
-                        String ch = "ch" + random.nextInt(8);
-                        int op = random.nextInt(100);
-                        if (op < 30) {
-                            futures.add(client.subscribeAsync(ch));
-                        } else if (op < 50) {
-                            futures.add(client.unsubscribeAsync(ch));
-                        } else if (op < 85) {
-                            futures.add(client.publishAsync(ch, "e", Map.of("i", i)));
-                        } else if (op < 92) {
-                            futures.add(client.setChannelStateAsync(ch, Map.of("i", i)));
-                        } else if (op < 99) {
-                            ListenerRegistration s = client.addMessageListener(m -> { });
-                            s.close();
-                        } else {
-                            client.stats();
-                            client.channels();
+            Thread w = new Thread(
+                    () -> {
+                        SplittableRandom random = new SplittableRandom(seed);
+                        try {
+                            start.await();
+                            for (int i = 0; i < opsPerThread; i++) {
+                                String ch = "ch" + random.nextInt(8);
+                                int op = random.nextInt(100);
+                                if (op < 30) {
+                                    futures.add(client.subscribeAsync(ch));
+                                } else if (op < 50) {
+                                    futures.add(client.unsubscribeAsync(ch));
+                                } else if (op < 85) {
+                                    futures.add(client.publishAsync(ch, "e", Map.of("i", i)));
+                                } else if (op < 92) {
+                                    futures.add(client.setChannelStateAsync(ch, Map.of("i", i)));
+                                } else if (op < 99) {
+                                    ListenerRegistration s = client.addMessageListener(m -> {});
+                                    s.close();
+                                } else {
+                                    client.stats();
+                                    client.channels();
+                                }
+                                if (done.incrementAndGet() == threads * opsPerThread / 2) {
+                                    client.close(); // from a worker, mid-way
+                                }
+                            }
+                        } catch (Throwable e) {
+                            unexpected.add(e);
                         }
-                        if (done.incrementAndGet() == threads * opsPerThread / 2) {
-                            client.close(); // from a worker, mid-way
-                        }
-                    }
-                } catch (Throwable e) {
-                    unexpected.add(e);
-                }
-            }, "fault-suite-worker-" + t);
+                    },
+                    "fault-suite-worker-" + t);
             w.setDaemon(true);
             workers.add(w);
             w.start();
@@ -735,8 +866,8 @@ class FaultSuiteTests {
         for (Thread w : workers) {
             w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             if (w.isAlive()) {
-                throw new AssertionError("worker " + w.getName() + " still running (deadlock?)\n"
-                        + Reliability.threadDump());
+                throw new AssertionError(
+                        "worker " + w.getName() + " still running (deadlock?)\n" + Reliability.threadDump());
             }
         }
         assertThat(ManagementFactory.getThreadMXBean().findDeadlockedThreads()).isNull();
@@ -744,12 +875,15 @@ class FaultSuiteTests {
         assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
         // every future completes (close fails what was pending)
         await().atMost(WAIT).until(() -> futures.stream().allMatch(CompletableFuture::isDone));
-        long failed = futures.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+        long failed = futures.stream()
+                .filter(CompletableFuture::isCompletedExceptionally)
+                .count();
         await().atMost(WAIT).until(() -> Reliability.threads(prefix).isEmpty());
         await().atMost(WAIT).until(() -> server.connectionCount() == 0);
-        report(String.format("scenario 9: %d operations from %d threads with close() mid-way: %d futures, all "
-                + "completed (%d exceptionally), no deadlock, no thread left", threads * opsPerThread, threads,
-                futures.size(), failed));
+        report(String.format(
+                "scenario 9: %d operations from %d threads with close() mid-way: %d futures, all "
+                        + "completed (%d exceptionally), no deadlock, no thread left",
+                threads * opsPerThread, threads, futures.size(), failed));
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
@@ -779,5 +913,4 @@ class FaultSuiteTests {
             delegate.close();
         }
     }
-
 }

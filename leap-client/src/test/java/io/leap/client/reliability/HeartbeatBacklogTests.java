@@ -41,9 +41,12 @@ class HeartbeatBacklogTests {
 
     @Test
     void ackBehindAStreamOfFramesIsNotADeadLink() {
-        client = LeapClient.builder("project_1").url(URI.create("ws://scripted/ws?encoding=json"))
-                .transport(transport).heartbeatAckTimeout(Duration.ofMillis(600))
-                .readTimeoutGrace(Duration.ofMillis(600)).build();
+        client = LeapClient.builder("project_1")
+                .url(URI.create("ws://scripted/ws?encoding=json"))
+                .transport(transport)
+                .heartbeatAckTimeout(Duration.ofMillis(600))
+                .readTimeoutGrace(Duration.ofMillis(600))
+                .build();
         Reliability.Recorder<ConnectionStateChange> changes = new Reliability.Recorder<>();
         client.addConnectionStateListener(changes::add);
         client.connectAsync();
@@ -55,15 +58,20 @@ class HeartbeatBacklogTests {
         // room for a loaded CI machine to delay the feeder)
         AtomicInteger pushed = new AtomicInteger();
         feeder = Executors.newSingleThreadScheduledExecutor();
-        feeder.scheduleAtFixedRate(() -> c.text(FakeTransport.message("x", "n",
-                String.valueOf(pushed.incrementAndGet()))), 0, 20, TimeUnit.MILLISECONDS);
+        feeder.scheduleAtFixedRate(
+                () -> c.text(FakeTransport.message("x", "n", String.valueOf(pushed.incrementAndGet()))),
+                0,
+                20,
+                TimeUnit.MILLISECONDS);
         await().during(Duration.ofMillis(2500)).atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED);
         assertThat(pushed.get()).isGreaterThan(30);
         // the data stops and the ack never comes: now it is a dead link
         feeder.shutdownNow();
         await().atMost(WAIT).until(() -> changes.items.stream().anyMatch(s -> s.current() == ConnectionState.ERRORED));
-        ConnectionStateChange errored = changes.items.stream().filter(s -> s.current() == ConnectionState.ERRORED)
-                .findFirst().orElseThrow();
+        ConnectionStateChange errored = changes.items.stream()
+                .filter(s -> s.current() == ConnectionState.ERRORED)
+                .findFirst()
+                .orElseThrow();
         assertThat(errored.error()).isInstanceOf(LeapTimeoutException.class);
         assertThat(errored.previous()).isEqualTo(ConnectionState.CONNECTED);
         assertThat(transport.connections.get(0).closeCode).isEqualTo(1000);

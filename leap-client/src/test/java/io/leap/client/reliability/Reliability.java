@@ -29,8 +29,7 @@ final class Reliability {
 
     private static final Pattern CLIENT_ID = Pattern.compile("LeapClient\\[id=(\\d+)");
 
-    private Reliability() {
-    }
+    private Reliability() {}
 
     static LeapServer server(Duration heartbeat) {
         return LeapServer.builder().heartbeatInterval(heartbeat).build().start();
@@ -41,7 +40,10 @@ final class Reliability {
     }
 
     static LeapClient.Builder client(LeapServer server) {
-        return LeapClient.builder(server.projectId()).url(json(server.wsUrl())).compression(false).reconnectPolicy(FAST);
+        return LeapClient.builder(server.projectId())
+                .url(json(server.wsUrl()))
+                .compression(false)
+                .reconnectPolicy(FAST);
     }
 
     static int freePort() {
@@ -62,14 +64,21 @@ final class Reliability {
     }
 
     static Set<String> threads(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> n.startsWith(prefix)).collect(Collectors.toSet());
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith(prefix))
+                .collect(Collectors.toSet());
     }
 
     static String threadDump() {
         StringBuilder sb = new StringBuilder();
         Thread.getAllStackTraces().forEach((t, st) -> {
-            sb.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+            sb.append('"')
+                    .append(t.getName())
+                    .append("\" ")
+                    .append(t.getState())
+                    .append('\n');
             for (StackTraceElement e : st) {
                 sb.append("    at ").append(e).append('\n');
             }

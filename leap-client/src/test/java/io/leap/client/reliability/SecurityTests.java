@@ -66,19 +66,28 @@ class SecurityTests {
     @Test
     void tokensNeverAppearInLogsExceptionsOrToStringAtTraceLevel() throws Exception {
         String ptk = "ptk_" + UUID.randomUUID().toString().replace("-", "");
-        LeapServer server = track(LeapServer.builder().projectToken(ptk).heartbeatInterval(Duration.ofMillis(200))
-                .build().start());
+        LeapServer server = track(LeapServer.builder()
+                .projectToken(ptk)
+                .heartbeatInterval(Duration.ofMillis(200))
+                .build()
+                .start());
         server.createChannel("open", ChannelType.UNPROTECTED, Map.of());
         String token = server.createToken(Map.of("role", "tester"));
-        List<String> secrets = List.of(token, token.substring("leap_token_".length()), ptk,
-                ptk.substring("ptk_".length()));
+        List<String> secrets =
+                List.of(token, token.substring("leap_token_".length()), ptk, ptk.substring("ptk_".length()));
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         List<String> texts = new CopyOnWriteArrayList<>();
 
-        try (DebugLogCapture logs = new DebugLogCapture("io.leap.client.LeapClient", "io.leap.client.rest.LeapApi",
-                "io.leap.client", "io.leap.server", "io.leap.server.testing.FaultProxy")) {
-            LeapClient.Builder builder = LeapClient.builder(server.projectId()).token(token)
-                    .url(json(server.wsUrl())).reconnectPolicy(Reliability.FAST)
+        try (DebugLogCapture logs = new DebugLogCapture(
+                "io.leap.client.LeapClient",
+                "io.leap.client.rest.LeapApi",
+                "io.leap.client",
+                "io.leap.server",
+                "io.leap.server.testing.FaultProxy")) {
+            LeapClient.Builder builder = LeapClient.builder(server.projectId())
+                    .token(token)
+                    .url(json(server.wsUrl()))
+                    .reconnectPolicy(Reliability.FAST)
                     .observer(new LeapClientObserver() {
                         @Override
                         public void onListenerError(Throwable error) {
@@ -127,14 +136,18 @@ class SecurityTests {
             texts.add(server.connections().toString());
 
             // a failing first connection with the same token
-            LeapClient unreachable = track(LeapClient.builder(server.projectId()).token(token)
-                    .url(URI.create("ws://127.0.0.1:" + Reliability.freePort() + "/ws")).build());
+            LeapClient unreachable = track(LeapClient.builder(server.projectId())
+                    .token(token)
+                    .url(URI.create("ws://127.0.0.1:" + Reliability.freePort() + "/ws"))
+                    .build());
             collect(errors, unreachable::connect);
             texts.add(unreachable.toString());
 
             // REST with the project token: success, injected failures, a wrong credential
-            LeapApi api = LeapApi.builder(ptk).baseUrl(server.apiUrl())
-                    .retryPolicy(RetryPolicy.exponential(2, Duration.ofMillis(5), Duration.ofMillis(10))).build();
+            LeapApi api = LeapApi.builder(ptk)
+                    .baseUrl(server.apiUrl())
+                    .retryPolicy(RetryPolicy.exponential(2, Duration.ofMillis(5), Duration.ofMillis(10)))
+                    .build();
             texts.add(api.toString());
             texts.add(api.channels().list().toString());
             server.failNextRequests(5, 500);
@@ -154,7 +167,9 @@ class SecurityTests {
 
             String log = logs.text();
             // the capture really saw DEBUG output of the whole journey
-            assertThat(log).contains("DEBUG io.leap.client.LeapClient").contains("Reconnecting")
+            assertThat(log)
+                    .contains("DEBUG io.leap.client.LeapClient")
+                    .contains("Reconnecting")
                     .contains("Invalid auth");
             assertThat(errors).hasSizeGreaterThan(8);
             for (String secret : secrets) {
@@ -163,7 +178,8 @@ class SecurityTests {
                     assertThat(text).as("toString").doesNotContain(secret);
                 }
                 for (Throwable error : errors) {
-                    assertThat(stackTrace(error)).as("exception %s", error.getClass().getSimpleName())
+                    assertThat(stackTrace(error))
+                            .as("exception %s", error.getClass().getSimpleName())
                             .doesNotContain(secret);
                 }
             }
@@ -173,8 +189,9 @@ class SecurityTests {
     }
 
     private static String awaitNewConnection(LeapClient client, String oldCid) {
-        await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED
-                && !client.init().orElseThrow().connectionId().equals(oldCid));
+        await().atMost(WAIT)
+                .until(() -> client.state() == ConnectionState.CONNECTED
+                        && !client.init().orElseThrow().connectionId().equals(oldCid));
         return client.init().orElseThrow().connectionId();
     }
 
@@ -199,12 +216,20 @@ class SecurityTests {
     @Test
     void wssWorksAgainstATlsServerWithATrustedTestCertificate() throws Exception {
         TestCertificates cert = TestCertificates.selfSigned("localhost", "127.0.0.1");
-        LeapServer server = track(LeapServer.builder().tls(cert.keyStore, TestCertificates.PASSWORD).build().start());
+        LeapServer server = track(LeapServer.builder()
+                .tls(cert.keyStore, TestCertificates.PASSWORD)
+                .build()
+                .start());
         server.createChannel("secure", ChannelType.UNPROTECTED, Map.of());
         assertThat(server.wsUrl().getScheme()).isEqualTo("wss");
-        HttpClient http = HttpClient.newBuilder().sslContext(cert.trustingContext()).build();
-        LeapClient client = track(LeapClient.builder(server.projectId()).url(server.wsUrl()).compression(true)
-                .transport(new JdkWebSocketTransport(http)).reconnectPolicy(Reliability.FAST).build());
+        HttpClient http =
+                HttpClient.newBuilder().sslContext(cert.trustingContext()).build();
+        LeapClient client = track(LeapClient.builder(server.projectId())
+                .url(server.wsUrl())
+                .compression(true)
+                .transport(new JdkWebSocketTransport(http))
+                .reconnectPolicy(Reliability.FAST)
+                .build());
         List<LeapMessage> messages = new CopyOnWriteArrayList<>();
         client.addMessageListener(messages::add);
         client.connect();
@@ -217,18 +242,28 @@ class SecurityTests {
         server.cut(cid);
         awaitNewConnection(client, cid);
         // and REST over https with the same trust
-        LeapApi api = LeapApi.builder(server.projectToken()).baseUrl(server.apiUrl()).httpClient(http).build();
+        LeapApi api = LeapApi.builder(server.projectToken())
+                .baseUrl(server.apiUrl())
+                .httpClient(http)
+                .build();
         assertThat(api.channels().get("secure").id()).isEqualTo("secure");
     }
 
     @Test
     void untrustedCertificateFailsConnectClearlyWithoutRetry() throws Exception {
         TestCertificates cert = TestCertificates.selfSigned("localhost", "127.0.0.1");
-        LeapServer server = track(LeapServer.builder().tls(cert.keyStore, TestCertificates.PASSWORD).build().start());
-        LeapClient client = track(LeapClient.builder(server.projectId()).url(server.wsUrl())
-                .reconnectPolicy(Reliability.FAST).build()); // default trust store: the test CA is unknown
+        LeapServer server = track(LeapServer.builder()
+                .tls(cert.keyStore, TestCertificates.PASSWORD)
+                .build()
+                .start());
+        LeapClient client = track(LeapClient.builder(server.projectId())
+                .url(server.wsUrl())
+                .reconnectPolicy(Reliability.FAST)
+                .build()); // default trust store: the test CA is unknown
         assertThatThrownBy(client::connect).isInstanceOfSatisfying(LeapConnectException.class, e -> {
-            assertThat(e.getMessage()).contains(server.wsUrl().toString()).containsIgnoringCase("SSLHandshakeException");
+            assertThat(e.getMessage())
+                    .contains(server.wsUrl().toString())
+                    .containsIgnoringCase("SSLHandshakeException");
             assertThat(causeOfType(e, SSLException.class)).isNotNull();
         });
         assertThat(client.state()).isEqualTo(ConnectionState.ERRORED);
@@ -241,10 +276,16 @@ class SecurityTests {
     @Test
     void certificateForAnotherHostFailsClearly() throws Exception {
         TestCertificates cert = TestCertificates.selfSigned("other.example");
-        LeapServer server = track(LeapServer.builder().tls(cert.keyStore, TestCertificates.PASSWORD).build().start());
-        HttpClient http = HttpClient.newBuilder().sslContext(cert.trustingContext()).build();
-        LeapClient client = track(LeapClient.builder(server.projectId()).url(server.wsUrl())
-                .transport(new JdkWebSocketTransport(http)).build());
+        LeapServer server = track(LeapServer.builder()
+                .tls(cert.keyStore, TestCertificates.PASSWORD)
+                .build()
+                .start());
+        HttpClient http =
+                HttpClient.newBuilder().sslContext(cert.trustingContext()).build();
+        LeapClient client = track(LeapClient.builder(server.projectId())
+                .url(server.wsUrl())
+                .transport(new JdkWebSocketTransport(http))
+                .build());
         assertThatThrownBy(client::connect).isInstanceOfSatisfying(LeapConnectException.class, e -> {
             Throwable ssl = causeOfType(e, SSLException.class);
             assertThat(ssl).isNotNull();
@@ -266,10 +307,13 @@ class SecurityTests {
     @Test
     void redirectTargetsAreValidatedAgainstSchemeAndHostAllowList() throws Exception {
         LeapServer primary = track(Reliability.server(Duration.ofSeconds(5)));
-        LeapServer target = track(LeapServer.builder().projectId(primary.projectId()).build().start());
+        LeapServer target = track(
+                LeapServer.builder().projectId(primary.projectId()).build().start());
         FaultSuiteTests.RecordingTransport transport = new FaultSuiteTests.RecordingTransport();
-        LeapClient client = track(Reliability.client(primary).transport(transport)
-                .redirectAllowedHosts(Set.of("127.0.0.1")).build());
+        LeapClient client = track(Reliability.client(primary)
+                .transport(transport)
+                .redirectAllowedHosts(Set.of("127.0.0.1"))
+                .build());
         List<ConnectionStateChange> changes = new CopyOnWriteArrayList<>();
         client.addConnectionStateListener(changes::add);
         client.connectAsync().get(15, TimeUnit.SECONDS);
@@ -291,8 +335,8 @@ class SecurityTests {
         // an allowed ws URL is followed at once
         primary.redirect(cid, "ws://127.0.0.1:" + target.port() + "/ws?encoding=json");
         await().atMost(WAIT).until(() -> target.connectionCount() == 1 && client.state() == ConnectionState.CONNECTED);
-        assertThat(transport.uris.get(4)).isEqualTo(URI.create("ws://127.0.0.1:" + target.port()
-                + "/ws?encoding=json"));
+        assertThat(transport.uris.get(4))
+                .isEqualTo(URI.create("ws://127.0.0.1:" + target.port() + "/ws?encoding=json"));
     }
 
     @Test

@@ -40,17 +40,21 @@ final class TestCertificates {
         KeyPair pair = generator.generateKeyPair();
         X500Name subject = new X500Name("CN=" + names[0]);
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-                new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofMinutes(5))),
-                Date.from(now.plus(Duration.ofDays(1))), subject, pair.getPublic());
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                subject,
+                new BigInteger(64, new SecureRandom()),
+                Date.from(now.minus(Duration.ofMinutes(5))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                subject,
+                pair.getPublic());
         GeneralName[] sans = new GeneralName[names.length];
         for (int i = 0; i < names.length; i++) {
             boolean ip = names[i].matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
             sans[i] = new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, names[i]);
         }
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+        X509Certificate cert = new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("leap", pair.getPrivate(), PASSWORD, new X509Certificate[] {cert});

@@ -49,7 +49,10 @@ class TlsAndProxyTests {
     }
 
     private LeapServer tlsServer(TestCertificates cert) {
-        return track(LeapServer.builder().tls(cert.keyStore, TestCertificates.PASSWORD).build().start());
+        return track(LeapServer.builder()
+                .tls(cert.keyStore, TestCertificates.PASSWORD)
+                .build()
+                .start());
     }
 
     private static String hostPort(URI url) {
@@ -59,8 +62,11 @@ class TlsAndProxyTests {
     /** Connects, subscribes to {@code channel} and checks that a published message arrives. */
     private void roundTrip(LeapServer server, JdkWebSocketTransport transport, String channel) {
         server.createChannel(channel, ChannelType.UNPROTECTED, Map.of());
-        LeapClient client = track(LeapClient.builder(server.projectId()).url(server.wsUrl()).transport(transport)
-                .reconnectPolicy(Reliability.FAST).build());
+        LeapClient client = track(LeapClient.builder(server.projectId())
+                .url(server.wsUrl())
+                .transport(transport)
+                .reconnectPolicy(Reliability.FAST)
+                .build());
         List<LeapMessage> messages = new CopyOnWriteArrayList<>();
         client.addMessageListener(messages::add);
         client.connect();
@@ -78,8 +84,10 @@ class TlsAndProxyTests {
         LeapServer server = tlsServer(cert);
         SSLParameters tls13 = new SSLParameters();
         tls13.setProtocols(new String[] {"TLSv1.3"});
-        JdkWebSocketTransport transport = track(JdkWebSocketTransport.builder().sslContext(cert.trustingContext())
-                .sslParameters(tls13).build());
+        JdkWebSocketTransport transport = track(JdkWebSocketTransport.builder()
+                .sslContext(cert.trustingContext())
+                .sslParameters(tls13)
+                .build());
         roundTrip(server, transport, "secure");
     }
 
@@ -90,10 +98,15 @@ class TlsAndProxyTests {
         SSLParameters noSharedSuite = new SSLParameters();
         noSharedSuite.setProtocols(new String[] {"TLSv1.2"});
         noSharedSuite.setCipherSuites(new String[] {"TLS_RSA_WITH_AES_128_CBC_SHA"}); // RSA key exchange, EC cert
-        JdkWebSocketTransport transport = track(JdkWebSocketTransport.builder().sslContext(cert.trustingContext())
-                .sslParameters(noSharedSuite).build());
-        LeapClient client = track(LeapClient.builder(server.projectId()).url(server.wsUrl()).transport(transport)
-                .reconnectPolicy(Reliability.FAST).build());
+        JdkWebSocketTransport transport = track(JdkWebSocketTransport.builder()
+                .sslContext(cert.trustingContext())
+                .sslParameters(noSharedSuite)
+                .build());
+        LeapClient client = track(LeapClient.builder(server.projectId())
+                .url(server.wsUrl())
+                .transport(transport)
+                .reconnectPolicy(Reliability.FAST)
+                .build());
         assertThatThrownBy(client::connect).isInstanceOf(LeapConnectException.class);
     }
 
@@ -101,7 +114,8 @@ class TlsAndProxyTests {
     void jdkTransportTunnelsWsThroughAnHttpProxy() {
         LeapServer server = track(LeapServer.builder().build().start());
         ConnectProxy proxy = track(ConnectProxy.start());
-        JdkWebSocketTransport transport = track(JdkWebSocketTransport.builder().proxy(proxy.address()).build());
+        JdkWebSocketTransport transport =
+                track(JdkWebSocketTransport.builder().proxy(proxy.address()).build());
         roundTrip(server, transport, "proxied");
         assertThat(proxy.targets()).contains(hostPort(server.wsUrl()));
     }
@@ -111,8 +125,10 @@ class TlsAndProxyTests {
         TestCertificates cert = TestCertificates.selfSigned("localhost", "127.0.0.1");
         LeapServer server = tlsServer(cert);
         ConnectProxy proxy = track(ConnectProxy.start());
-        JdkWebSocketTransport transport = track(JdkWebSocketTransport.builder().sslContext(cert.trustingContext())
-                .proxy(proxy.address()).build());
+        JdkWebSocketTransport transport = track(JdkWebSocketTransport.builder()
+                .sslContext(cert.trustingContext())
+                .proxy(proxy.address())
+                .build());
         roundTrip(server, transport, "secure-proxied");
         assertThat(proxy.targets()).contains(hostPort(server.wsUrl()));
     }
@@ -121,9 +137,13 @@ class TlsAndProxyTests {
     void jdkTransportFailsClearlyWhenTheProxyIsDown() {
         LeapServer server = track(LeapServer.builder().build().start());
         InetSocketAddress nothing = new InetSocketAddress("127.0.0.1", Reliability.freePort());
-        JdkWebSocketTransport transport = track(JdkWebSocketTransport.builder().proxy(nothing).build());
-        LeapClient client = track(LeapClient.builder(server.projectId()).url(server.wsUrl()).transport(transport)
-                .reconnectPolicy(Reliability.FAST).build());
+        JdkWebSocketTransport transport =
+                track(JdkWebSocketTransport.builder().proxy(nothing).build());
+        LeapClient client = track(LeapClient.builder(server.projectId())
+                .url(server.wsUrl())
+                .transport(transport)
+                .reconnectPolicy(Reliability.FAST)
+                .build());
         assertThatThrownBy(client::connect).isInstanceOf(LeapConnectException.class);
         assertThat(server.connectionAttempts()).isZero();
     }
@@ -135,15 +155,22 @@ class TlsAndProxyTests {
         TestCertificates cert = TestCertificates.selfSigned("localhost", "127.0.0.1");
         LeapServer server = tlsServer(cert);
         assertThat(server.apiUrl().getScheme()).isEqualTo("https");
-        LeapApi api = LeapApi.builder(server.projectToken()).baseUrl(server.apiUrl())
-                .sslContext(cert.trustingContext()).build();
+        LeapApi api = LeapApi.builder(server.projectToken())
+                .baseUrl(server.apiUrl())
+                .sslContext(cert.trustingContext())
+                .build();
         api.channels().create("rest-tls", io.leap.client.ChannelType.PUBLIC, Map.of("a", 1));
         assertThat(api.channels().get("rest-tls").state().asMap()).isEqualTo(Map.of("a", 1));
 
-        LeapApi untrusting = LeapApi.builder(server.projectToken()).baseUrl(server.apiUrl())
-                .sslContext(SSLContext.getDefault()).retryPolicy(RetryPolicy.none()).build();
-        assertThatThrownBy(() -> untrusting.channels().get("rest-tls")).isInstanceOfSatisfying(
-                LeapApiException.class, e -> assertThat(e.errorCode()).isEqualTo(LeapApiException.CONNECTION_FAILED));
+        LeapApi untrusting = LeapApi.builder(server.projectToken())
+                .baseUrl(server.apiUrl())
+                .sslContext(SSLContext.getDefault())
+                .retryPolicy(RetryPolicy.none())
+                .build();
+        assertThatThrownBy(() -> untrusting.channels().get("rest-tls"))
+                .isInstanceOfSatisfying(
+                        LeapApiException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(LeapApiException.CONNECTION_FAILED));
     }
 
     @Test
@@ -152,25 +179,36 @@ class TlsAndProxyTests {
         LeapServer server = tlsServer(cert);
         SSLParameters tls13 = new SSLParameters();
         tls13.setProtocols(new String[] {"TLSv1.3"});
-        LeapApi api = LeapApi.builder(server.projectToken()).baseUrl(server.apiUrl())
-                .sslContext(cert.trustingContext()).sslParameters(tls13).build();
+        LeapApi api = LeapApi.builder(server.projectToken())
+                .baseUrl(server.apiUrl())
+                .sslContext(cert.trustingContext())
+                .sslParameters(tls13)
+                .build();
         assertThat(api.tokens().create().id()).isNotEmpty();
 
         SSLParameters noSharedSuite = new SSLParameters();
         noSharedSuite.setProtocols(new String[] {"TLSv1.2"});
         noSharedSuite.setCipherSuites(new String[] {"TLS_RSA_WITH_AES_128_CBC_SHA"}); // RSA key exchange, EC cert
-        LeapApi refused = LeapApi.builder(server.projectToken()).baseUrl(server.apiUrl())
-                .sslContext(cert.trustingContext()).sslParameters(noSharedSuite).retryPolicy(RetryPolicy.none())
+        LeapApi refused = LeapApi.builder(server.projectToken())
+                .baseUrl(server.apiUrl())
+                .sslContext(cert.trustingContext())
+                .sslParameters(noSharedSuite)
+                .retryPolicy(RetryPolicy.none())
                 .build();
-        assertThatThrownBy(() -> refused.tokens().list()).isInstanceOfSatisfying(LeapApiException.class,
-                e -> assertThat(e.errorCode()).isEqualTo(LeapApiException.CONNECTION_FAILED));
+        assertThatThrownBy(() -> refused.tokens().list())
+                .isInstanceOfSatisfying(
+                        LeapApiException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(LeapApiException.CONNECTION_FAILED));
     }
 
     @Test
     void leapApiForwardsHttpThroughAnHttpProxy() {
         LeapServer server = track(LeapServer.builder().build().start());
         ConnectProxy proxy = track(ConnectProxy.start());
-        LeapApi api = LeapApi.builder(server.projectToken()).baseUrl(server.apiUrl()).proxy(proxy.address()).build();
+        LeapApi api = LeapApi.builder(server.projectToken())
+                .baseUrl(server.apiUrl())
+                .proxy(proxy.address())
+                .build();
         api.channels().create("via-proxy", io.leap.client.ChannelType.PUBLIC, null);
         api.channels().publish("via-proxy", "E", Map.of("x", 1));
         assertThat(api.channels().get("via-proxy").id()).isEqualTo("via-proxy");
@@ -182,8 +220,11 @@ class TlsAndProxyTests {
         TestCertificates cert = TestCertificates.selfSigned("localhost", "127.0.0.1");
         LeapServer server = tlsServer(cert);
         ConnectProxy proxy = track(ConnectProxy.start());
-        LeapApi api = LeapApi.builder(server.projectToken()).baseUrl(server.apiUrl())
-                .sslContext(cert.trustingContext()).proxy(proxy.address()).build();
+        LeapApi api = LeapApi.builder(server.projectToken())
+                .baseUrl(server.apiUrl())
+                .sslContext(cert.trustingContext())
+                .proxy(proxy.address())
+                .build();
         String token = api.tokens().create(Map.of("user", "p")).id();
         assertThat(api.tokens().get(token).state().asMap()).isEqualTo(Map.of("user", "p"));
         assertThat(proxy.targets()).isNotEmpty().allSatisfy(t -> assertThat(t).isEqualTo(hostPort(server.apiUrl())));
@@ -191,7 +232,8 @@ class TlsAndProxyTests {
 
     @Test
     void leapApiRefusesTlsOrProxySettingsBesideAnOwnHttpClient() {
-        LeapApi.Builder b = LeapApi.builder("ptk_abc").httpClient(HttpClient.newHttpClient())
+        LeapApi.Builder b = LeapApi.builder("ptk_abc")
+                .httpClient(HttpClient.newHttpClient())
                 .proxy(new InetSocketAddress("127.0.0.1", 3128));
         assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class).hasMessageContaining("proxy");
     }

@@ -1,20 +1,9 @@
 package io.leap.client.rest;
 
-import io.leap.client.ChannelType;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.leap.client.ChannelEvent;
+import io.leap.client.ChannelType;
 import io.leap.client.ConnectionStateChange;
 import io.leap.client.InitInfo;
 import io.leap.client.LeapAuthenticationException;
@@ -22,6 +11,15 @@ import io.leap.client.LeapClient;
 import io.leap.client.LeapMessage;
 import io.leap.client.ReconnectPolicy;
 import io.leap.server.LeapServer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -74,8 +72,11 @@ class LeapApiClientEventsTests {
         BlockingQueue<LeapMessage> messages = new LinkedBlockingQueue<>();
         BlockingQueue<ChannelEvent> events = new LinkedBlockingQueue<>();
         BlockingQueue<ConnectionStateChange> states = new LinkedBlockingQueue<>();
-        try (LeapClient client = LeapClient.builder(server.projectId()).token(token.id()).url(server.wsUrl())
-                .reconnectPolicy(ReconnectPolicy.none()).build()) {
+        try (LeapClient client = LeapClient.builder(server.projectId())
+                .token(token.id())
+                .url(server.wsUrl())
+                .reconnectPolicy(ReconnectPolicy.none())
+                .build()) {
             client.addMessageListener(messages::add);
             client.addChannelEventListener(events::add);
             client.addConnectionStateListener(states::add);
@@ -150,7 +151,9 @@ class LeapApiClientEventsTests {
     void channelCreationIsSilentAndStatsCountTheSubscriber() throws Exception {
         LeapToken token = api.tokens().create();
         BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
-        try (LeapClient client = LeapClient.builder(server.projectId()).token(token.id()).url(server.wsUrl())
+        try (LeapClient client = LeapClient.builder(server.projectId())
+                .token(token.id())
+                .url(server.wsUrl())
                 .build()) {
             client.addMessageListener(seen::add);
             client.addChannelEventListener(seen::add);
@@ -165,7 +168,9 @@ class LeapApiClientEventsTests {
 
             client.subscribe(channel, Duration.ofSeconds(WAIT_SECONDS));
             assertThat(api.channels().getStats(channel).onlineCount()).isEqualTo(1);
-            assertThat(api.channels().listTokens(channel)).extracting(LeapToken::id).containsExactly(token.id());
+            assertThat(api.channels().listTokens(channel))
+                    .extracting(LeapToken::id)
+                    .containsExactly(token.id());
         }
     }
 }

@@ -3,6 +3,7 @@ package io.leap.client.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.leap.client.rest.StubHttpServer.Reply;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,12 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.leap.client.rest.StubHttpServer.Reply;
 
 /**
  * Regression tests against servers that behave unlike the embedded one, over real sockets: a server that serves
@@ -39,7 +37,10 @@ class LeapApiInteropTests {
     @BeforeEach
     void start() throws IOException {
         stub = new StubHttpServer();
-        api = LeapApi.builder(PTK).baseUrl(stub.baseUrl()).retryPolicy(RetryPolicy.none()).build();
+        api = LeapApi.builder(PTK)
+                .baseUrl(stub.baseUrl())
+                .retryPolicy(RetryPolicy.none())
+                .build();
     }
 
     @AfterEach
@@ -56,20 +57,25 @@ class LeapApiInteropTests {
         assertThat(stub.requests()).hasSize(2).allSatisfy(r -> {
             assertThat(r.header("Upgrade")).isNull();
             assertThat(r.header("HTTP2-Settings")).isNull();
-            assertThat(r.header("Connection")).satisfiesAnyOf(
-                    c -> assertThat(c).isNull(),
-                    c -> assertThat(c.toLowerCase(Locale.ROOT)).doesNotContain("upgrade"));
+            assertThat(r.header("Connection"))
+                    .satisfiesAnyOf(
+                            c -> assertThat(c).isNull(),
+                            c -> assertThat(c.toLowerCase(Locale.ROOT)).doesNotContain("upgrade"));
         });
     }
 
     @Test
     void worksAgainstAServerThatRefusesNonWebSocketUpgrades() throws Exception {
         try (UpgradeRefusingServer server = new UpgradeRefusingServer()) {
-            LeapApi nodeLike = LeapApi.builder(PTK).baseUrl("http://127.0.0.1:" + server.port())
-                    .retryPolicy(RetryPolicy.none()).requestTimeout(Duration.ofSeconds(10)).build();
+            LeapApi nodeLike = LeapApi.builder(PTK)
+                    .baseUrl("http://127.0.0.1:" + server.port())
+                    .retryPolicy(RetryPolicy.none())
+                    .requestTimeout(Duration.ofSeconds(10))
+                    .build();
             nodeLike.channels().publish("c", "E", 1);
             assertThat(nodeLike.channels().get("c").id()).isEqualTo("c");
-            assertThat(server.heads).hasSize(2)
+            assertThat(server.heads)
+                    .hasSize(2)
                     .noneSatisfy(h -> assertThat(h.toLowerCase(Locale.ROOT)).contains("upgrade:"));
         }
     }
@@ -88,7 +94,8 @@ class LeapApiInteropTests {
     void pagingEndsAgainstAServerThatIgnoresPageAndLimit() {
         stub.fallback(r -> channels(List.of("a", "b", "c"), -1));
         List<String> ids = api.channels().stream(ChannelListOptions.defaults().withPageSize(2))
-                .map(LeapChannel::id).toList();
+                .map(LeapChannel::id)
+                .toList();
         assertThat(ids).containsExactly("a", "b", "c");
         assertThat(stub.requests()).hasSize(2); // page 2 repeated page 1
     }
@@ -96,7 +103,9 @@ class LeapApiInteropTests {
     @Test
     void pagingEndsAgainstAServerThatIgnoresPageButHonoursLimit() {
         stub.fallback(r -> channels(List.of("a", "b"), -1));
-        List<ChannelPage> pages = api.channels().streamPages(ChannelListOptions.defaults().withPageSize(2)).toList();
+        List<ChannelPage> pages = api.channels()
+                .streamPages(ChannelListOptions.defaults().withPageSize(2))
+                .toList();
         assertThat(pages).extracting(ChannelPage::page).containsExactly(1);
         assertThat(stub.requests()).hasSize(2);
     }
@@ -110,10 +119,13 @@ class LeapApiInteropTests {
     }
 
     private static Reply channels(List<String> ids, long total) {
-        return Reply.json(200, "{\"success\":true,\"data\":{\"channels\":["
-                + ids.stream().map(id -> LeapApiWireTests.channelJson(id, "public", "{}"))
-                        .collect(Collectors.joining(","))
-                + "]" + (total >= 0 ? ",\"total_count\":" + total : "") + "}}");
+        return Reply.json(
+                200,
+                "{\"success\":true,\"data\":{\"channels\":["
+                        + ids.stream()
+                                .map(id -> LeapApiWireTests.channelJson(id, "public", "{}"))
+                                .collect(Collectors.joining(","))
+                        + "]" + (total >= 0 ? ",\"total_count\":" + total : "") + "}}");
     }
 
     // ------------------------------------------------------------------------------------- one redaction
@@ -121,10 +133,15 @@ class LeapApiInteropTests {
     @Test
     void errorCodesAndMessagesAreRedactedLikeTheSocketSide() {
         String custom = "tok-not-prefixed-123";
-        stub.enqueue(Reply.json(400, "{\"success\":false,\"error\":{\"code\":\"bad_" + LEAP_TOKEN
-                + "\",\"message\":\"token " + custom + " and " + LEAP_TOKEN + " and bearer_abc\"}}"));
+        stub.enqueue(Reply.json(
+                400,
+                "{\"success\":false,\"error\":{\"code\":\"bad_" + LEAP_TOKEN + "\",\"message\":\"token " + custom
+                        + " and " + LEAP_TOKEN + " and bearer_abc\"}}"));
         LeapApiException e = catchThrowableOfType(() -> api.tokens().get(custom), LeapApiException.class);
-        assertThat(e.getMessage()).doesNotContain(custom).doesNotContain(LEAP_TOKEN).doesNotContain("bearer_abc")
+        assertThat(e.getMessage())
+                .doesNotContain(custom)
+                .doesNotContain(LEAP_TOKEN)
+                .doesNotContain("bearer_abc")
                 .contains("leap_token_***", "bearer_***");
         assertThat(e.errorCode()).doesNotContain(LEAP_TOKEN);
     }
@@ -181,10 +198,11 @@ class LeapApiInteropTests {
                         byte[] body = head.startsWith("POST")
                                 ? "{\"success\":true,\"data\":{}}".getBytes(StandardCharsets.UTF_8)
                                 : ("{\"success\":true,\"data\":{\"channel\":"
-                                        + LeapApiWireTests.channelJson("c", "public", "{}") + "}}")
+                                                + LeapApiWireTests.channelJson("c", "public", "{}") + "}}")
                                         .getBytes(StandardCharsets.UTF_8);
-                        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                                + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                                        + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                         out.write(body);
                         out.flush();
                     }
@@ -200,7 +218,9 @@ class LeapApiInteropTests {
                 return 0;
             }
             int end = lowerHead.indexOf("\r\n", i + 2);
-            return Integer.parseInt(lowerHead.substring(i + 17, end < 0 ? lowerHead.length() : end).strip());
+            return Integer.parseInt(lowerHead
+                    .substring(i + 17, end < 0 ? lowerHead.length() : end)
+                    .strip());
         }
 
         private static String readHead(InputStream in) throws IOException {
@@ -209,7 +229,8 @@ class LeapApiInteropTests {
             int b;
             while ((b = in.read()) != -1) {
                 head.write(b);
-                state = (b == '\r' && (state == 0 || state == 2)) ? state + 1
+                state = (b == '\r' && (state == 0 || state == 2))
+                        ? state + 1
                         : (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
                 if (state == 4) {
                     return head.toString(StandardCharsets.US_ASCII);

@@ -1,11 +1,12 @@
 package io.leap.client.rest;
 
-import io.leap.client.ChannelType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.leap.client.ChannelType;
+import io.leap.server.LeapServer;
+import io.leap.server.Permission;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -13,15 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-
-import io.leap.server.LeapServer;
-import io.leap.server.Permission;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 class LeapApiServerTests {
 
     static final String PTK = "ptk_full_" + UUID.randomUUID().toString().replace("-", "");
-    static final String READ_ONLY_PTK = "ptk_read_" + UUID.randomUUID().toString().replace("-", "");
+    static final String READ_ONLY_PTK =
+            "ptk_read_" + UUID.randomUUID().toString().replace("-", "");
     static final String PAT = "pat_" + UUID.randomUUID().toString().replace("-", "");
     static final JsonMapper MAPPER = JsonMapper.shared();
 
@@ -63,7 +61,8 @@ class LeapApiServerTests {
     }
 
     static LeapApi.Builder client(String credential) {
-        return LeapApi.builder(credential).baseUrl(server.apiUrl())
+        return LeapApi.builder(credential)
+                .baseUrl(server.apiUrl())
                 .retryPolicy(RetryPolicy.exponential(3, Duration.ofMillis(5), Duration.ofMillis(20)));
     }
 
@@ -108,7 +107,8 @@ class LeapApiServerTests {
         assertThat(api.channels().list()).extracting(LeapChannel::id).contains(id, generated.id());
 
         api.channels().setState(id, Map.of("name", "My Channel", "nested", Map.of("a", 1, "b", 2)));
-        assertThat(api.channels().getState(id).json()).isEqualTo(json("{\"name\":\"My Channel\",\"nested\":{\"a\":1,\"b\":2}}"));
+        assertThat(api.channels().getState(id).json())
+                .isEqualTo(json("{\"name\":\"My Channel\",\"nested\":{\"a\":1,\"b\":2}}"));
         Map<String, Object> patch = new LinkedHashMap<>();
         patch.put("nested", Map.of("c", 3));
         patch.put("gone", null);
@@ -239,15 +239,16 @@ class LeapApiServerTests {
             for (String id : ids) {
                 ownApi.channels().create(id, ChannelType.PUBLIC, null);
             }
-            ChannelListOptions byId = ChannelListOptions.defaults().withPageSize(2)
-                    .withSortBy(ChannelListOptions.SortBy.ID);
+            ChannelListOptions byId =
+                    ChannelListOptions.defaults().withPageSize(2).withSortBy(ChannelListOptions.SortBy.ID);
             long before = own.restRequestCount();
             List<ChannelPage> pages = ownApi.channels().streamPages(byId).toList();
             assertThat(pages).extracting(p -> p.channels().size()).containsExactly(2, 2, 1);
             assertThat(pages).allSatisfy(p -> assertThat(p.totalCount()).isEqualTo(5));
             assertThat(own.restRequestCount() - before).isEqualTo(3);
             assertThat(ownApi.channels().stream(byId).map(LeapChannel::id)).containsExactlyElementsOf(ids);
-            assertThat(ownApi.channels().stream(byId.withOrder(ChannelListOptions.Order.DESC)).map(LeapChannel::id))
+            assertThat(ownApi.channels().stream(byId.withOrder(ChannelListOptions.Order.DESC))
+                            .map(LeapChannel::id))
                     .containsExactly("a5", "a4", "a3", "a2", "a1");
             assertThat(ownApi.channels().stream(ChannelListOptions.defaults()).map(LeapChannel::id))
                     .containsExactlyElementsOf(ids);
@@ -317,7 +318,9 @@ class LeapApiServerTests {
     @Test
     void asyncVariantsWork() throws Exception {
         String id = uniqueId("async");
-        LeapChannel c = api.channels().createAsync(id, ChannelType.PUBLIC, Map.of("a", 1)).get(10, TimeUnit.SECONDS);
+        LeapChannel c = api.channels()
+                .createAsync(id, ChannelType.PUBLIC, Map.of("a", 1))
+                .get(10, TimeUnit.SECONDS);
         assertThat(c.id()).isEqualTo(id);
         api.channels().patchStateAsync(id, Map.of("b", 2)).get(10, TimeUnit.SECONDS);
         assertThat(api.channels().getStateAsync(id).get(10, TimeUnit.SECONDS).asMap())
@@ -326,7 +329,8 @@ class LeapApiServerTests {
         api.channels().subscribeTokenAsync(id, t.id()).get(10, TimeUnit.SECONDS);
         assertThat(api.channels().listTokensAsync(id).get(10, TimeUnit.SECONDS)).hasSize(1);
         assertThat(api.tokens().isOnlineAsync(t.id()).get(10, TimeUnit.SECONDS)).isFalse();
-        assertThat(api.channels().findAsync(uniqueId("none")).get(10, TimeUnit.SECONDS)).isEmpty();
+        assertThat(api.channels().findAsync(uniqueId("none")).get(10, TimeUnit.SECONDS))
+                .isEmpty();
         api.channels().deleteAsync(id).get(10, TimeUnit.SECONDS);
         api.tokens().deleteAsync(t.id()).get(10, TimeUnit.SECONDS);
     }
@@ -402,7 +406,8 @@ class LeapApiServerTests {
             api.channels().subscribeToken(channel, token.id());
             JsonNode available = socket.await("AVAILABLE");
             assertThat(available.get("c").stringValue()).isEqualTo(channel);
-            assertThat(available.path("d").path("channel").path("id").stringValue()).isEqualTo(channel);
+            assertThat(available.path("d").path("channel").path("id").stringValue())
+                    .isEqualTo(channel);
             assertThat(available.path("d").path("channel").path("state")).isEqualTo(json("{\"round\":1}"));
             assertThat(api.channels().getStats(channel).onlineCount()).isEqualTo(1);
 
@@ -459,5 +464,4 @@ class LeapApiServerTests {
             assertThat(next.get("e").stringValue()).isEqualTo("DIRECT_MESSAGE");
         }
     }
-
 }

@@ -1,10 +1,11 @@
 package io.leap.client.rest;
 
-import io.leap.client.ChannelType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.leap.client.ChannelType;
+import io.leap.client.rest.StubHttpServer.Reply;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -21,12 +22,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.leap.client.rest.StubHttpServer.Reply;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -60,7 +58,8 @@ class LeapApiWireTests {
     }
 
     LeapApi.Builder client(String credential) {
-        return LeapApi.builder(credential).baseUrl(stub.baseUrl())
+        return LeapApi.builder(credential)
+                .baseUrl(stub.baseUrl())
                 .requestTimeout(Duration.ofSeconds(10))
                 .retryPolicy(RetryPolicy.exponential(3, Duration.ofMillis(1), Duration.ofMillis(5)));
     }
@@ -75,8 +74,8 @@ class LeapApiWireTests {
     }
 
     static Reply error(int status, String code, String message) {
-        return Reply.json(status, "{\"success\":false,\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message
-                + "\"}}");
+        return Reply.json(
+                status, "{\"success\":false,\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}");
     }
 
     static JsonNode json(StubHttpServer.Recorded r) {
@@ -87,14 +86,23 @@ class LeapApiWireTests {
 
     @Test
     void refusesCredentialsOfUnknownKindWithoutEchoingThem() {
-        for (String bad : List.of("Bearer ptk_secret123", "sk_secret123", "secret123", "PTK_secret123",
-                "leap_token_secret123", "ptk_", "ptk_sec ret123", "ptk_secret\r\n123")) {
-            assertThatThrownBy(() -> LeapApi.builder(bad)).as(bad)
+        for (String bad : List.of(
+                "Bearer ptk_secret123",
+                "sk_secret123",
+                "secret123",
+                "PTK_secret123",
+                "leap_token_secret123",
+                "ptk_",
+                "ptk_sec ret123",
+                "ptk_secret\r\n123")) {
+            assertThatThrownBy(() -> LeapApi.builder(bad))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class)
-                    .message().doesNotContain("secret").doesNotContain("123");
+                    .message()
+                    .doesNotContain("secret")
+                    .doesNotContain("123");
         }
-        assertThatThrownBy(() -> LeapApi.builder("leap_token_secret123"))
-                .hasMessageContaining("socket credential");
+        assertThatThrownBy(() -> LeapApi.builder("leap_token_secret123")).hasMessageContaining("socket credential");
     }
 
     @Test
@@ -124,12 +132,19 @@ class LeapApiWireTests {
     @Test
     void baseUrlIsTheOriginWithoutV1AndTrailingSlashesAreStripped() {
         assertThat(LeapApi.builder(PTK).build().baseUrl()).hasToString("https://api.hop.io");
-        assertThat(LeapApi.builder(PTK).baseUrl("http://localhost:8080/").build().baseUrl())
+        assertThat(LeapApi.builder(PTK)
+                        .baseUrl("http://localhost:8080/")
+                        .build()
+                        .baseUrl())
                 .hasToString("http://localhost:8080");
-        assertThat(LeapApi.builder(PTK).baseUrl("https://proxy.example/hop//").build().baseUrl())
+        assertThat(LeapApi.builder(PTK)
+                        .baseUrl("https://proxy.example/hop//")
+                        .build()
+                        .baseUrl())
                 .hasToString("https://proxy.example/hop");
         assertThatThrownBy(() -> LeapApi.builder(PTK).baseUrl("https://api.hop.io/v1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without /v1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without /v1");
         assertThatThrownBy(() -> LeapApi.builder(PTK).baseUrl("https://api.hop.io/v1/"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> LeapApi.builder(PTK).baseUrl("api.hop.io"))
@@ -159,8 +174,9 @@ class LeapApiWireTests {
         withProject.channels().delete("c1");
         withProject.tokens().publishDirect(LEAP_TOKEN, "E", Map.of());
         assertThat(withProject.tokens().isOnline(LEAP_TOKEN)).isTrue();
-        assertThat(stub.requests()).hasSize(3).allSatisfy(r ->
-                assertThat(r.rawQuery()).isEqualTo("project=project_MTY1%20x"));
+        assertThat(stub.requests())
+                .hasSize(3)
+                .allSatisfy(r -> assertThat(r.rawQuery()).isEqualTo("project=project_MTY1%20x"));
 
         stub.enqueue(Reply.json(200, "{\"success\":true,\"data\":{\"channels\":[],\"total_count\":0}}"));
         withProject.channels().list(2, ChannelListOptions.defaults());
@@ -171,7 +187,8 @@ class LeapApiWireTests {
     void patOrBearerWithoutProjectCannotCreateButCanUseTokenRoutes() {
         LeapApi pat = client(PAT).build();
         assertThatThrownBy(() -> pat.channels().create(ChannelType.PUBLIC, null))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("project ID");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("project ID");
         assertThatThrownBy(() -> pat.channels().create("c", ChannelType.PUBLIC, null))
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> pat.tokens().create()).isInstanceOf(IllegalStateException.class);
@@ -203,7 +220,8 @@ class LeapApiWireTests {
         assertThatThrownBy(() -> api.channels().get(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> api.tokens().get("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> api.channels().publish("c", "", null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> api.channels().setState("c", List.of(1))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> api.channels().setState("c", List.of(1)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("JSON object");
         assertThatThrownBy(() -> api.channels().create(ChannelType.UNKNOWN, null))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -214,14 +232,17 @@ class LeapApiWireTests {
 
     @Test
     void createChannelWithGeneratedAndGivenId() {
-        stub.enqueue(Reply.json(201, "{\"success\":true,\"data\":{\"channel\":"
-                + channelJson("channel_X", "unprotected", "{\"name\":\"Group Chat\",\"n\":123}") + "}}"));
+        stub.enqueue(Reply.json(
+                201,
+                "{\"success\":true,\"data\":{\"channel\":"
+                        + channelJson("channel_X", "unprotected", "{\"name\":\"Group Chat\",\"n\":123}") + "}}"));
         LeapChannel created = api.channels().create(ChannelType.UNPROTECTED, Map.of("name", "Group Chat", "n", 123));
         StubHttpServer.Recorded post = stub.last();
         assertThat(post.method()).isEqualTo("POST");
         assertThat(post.rawPath()).isEqualTo("/v1/channels");
         assertThat(post.header("Content-Type")).isEqualTo("application/json");
-        assertThat(json(post)).isEqualTo(MAPPER.readTree("{\"type\":\"unprotected\",\"state\":{\"name\":\"Group Chat\",\"n\":123}}"));
+        assertThat(json(post))
+                .isEqualTo(MAPPER.readTree("{\"type\":\"unprotected\",\"state\":{\"name\":\"Group Chat\",\"n\":123}}"));
         assertThat(created.id()).isEqualTo("channel_X");
         assertThat(created.type()).isEqualTo(ChannelType.UNPROTECTED);
         assertThat(created.state().asMap()).containsEntry("name", "Group Chat").containsEntry("n", 123);
@@ -230,8 +251,8 @@ class LeapApiWireTests {
         assertThat(created.project().id()).isEqualTo("project_MTY1");
         assertThat(created.project().namespace()).isEqualTo("my-app");
 
-        stub.enqueue(Reply.json(201, "{\"success\":true,\"data\":{\"channel\":"
-                + channelJson("group_chat_1", "private", "{}") + "}}"));
+        stub.enqueue(Reply.json(
+                201, "{\"success\":true,\"data\":{\"channel\":" + channelJson("group_chat_1", "private", "{}") + "}}"));
         LeapChannel given = api.channels().create("group_chat_1", ChannelType.PRIVATE, null);
         StubHttpServer.Recorded put = stub.last();
         assertThat(put.method()).isEqualTo("PUT");
@@ -241,8 +262,7 @@ class LeapApiWireTests {
         assertThat(given.state().isEmpty()).isTrue();
     }
 
-    record Round(String name, int round) {
-    }
+    record Round(String name, int round) {}
 
     @Test
     void stateRoutesSendTheStateUnwrapped() {
@@ -266,7 +286,8 @@ class LeapApiWireTests {
         stub.fallback(r -> Reply.empty(204));
         api.channels().publish("c", "MESSAGE_CREATE", Map.of("content", "Hello"));
         assertThat(stub.last().rawPath()).isEqualTo("/v1/channels/c/messages");
-        assertThat(json(stub.last())).isEqualTo(MAPPER.readTree("{\"e\":\"MESSAGE_CREATE\",\"d\":{\"content\":\"Hello\"}}"));
+        assertThat(json(stub.last()))
+                .isEqualTo(MAPPER.readTree("{\"e\":\"MESSAGE_CREATE\",\"d\":{\"content\":\"Hello\"}}"));
         api.channels().publish("c", "E", "world");
         assertThat(json(stub.last())).isEqualTo(MAPPER.readTree("{\"e\":\"E\",\"d\":\"world\"}"));
         api.tokens().publishDirect(LEAP_TOKEN, "E", null);
@@ -376,28 +397,39 @@ class LeapApiWireTests {
         stub.fallback(r -> {
             int page = Integer.parseInt(query(r).get("page"));
             int limit = Integer.parseInt(query(r).get("limit"));
-            List<String> slice = ids.subList(Math.min(ids.size(), (page - 1) * limit),
-                    Math.min(ids.size(), page * limit));
-            return Reply.json(200, "{\"success\":true,\"data\":{\"channels\":["
-                    + slice.stream().map(id -> channelJson(id, "public", "{}")).collect(Collectors.joining(","))
-                    + "],\"total_count\":" + ids.size() + "}}");
+            List<String> slice =
+                    ids.subList(Math.min(ids.size(), (page - 1) * limit), Math.min(ids.size(), page * limit));
+            return Reply.json(
+                    200,
+                    "{\"success\":true,\"data\":{\"channels\":["
+                            + slice.stream()
+                                    .map(id -> channelJson(id, "public", "{}"))
+                                    .collect(Collectors.joining(","))
+                            + "],\"total_count\":" + ids.size() + "}}");
         });
         ChannelListOptions options = ChannelListOptions.defaults().withPageSize(2);
         List<ChannelPage> pages = api.channels().streamPages(options).toList();
         assertThat(pages).extracting(ChannelPage::page).containsExactly(1, 2, 3);
         assertThat(pages.get(0).totalCount()).isEqualTo(5);
         assertThat(stub.requests()).hasSize(3);
-        assertThat(query(stub.requests().get(0))).containsEntry("page", "1").containsEntry("orderBy", "asc")
-                .containsEntry("sortBy", "created_at").containsEntry("limit", "2");
+        assertThat(query(stub.requests().get(0)))
+                .containsEntry("page", "1")
+                .containsEntry("orderBy", "asc")
+                .containsEntry("sortBy", "created_at")
+                .containsEntry("limit", "2");
         assertThat(api.channels().stream(options.withSortBy(ChannelListOptions.SortBy.ID)
-                .withOrder(ChannelListOptions.Order.DESC)).map(LeapChannel::id)).containsExactlyElementsOf(ids);
+                                .withOrder(ChannelListOptions.Order.DESC))
+                        .map(LeapChannel::id))
+                .containsExactlyElementsOf(ids);
         assertThat(query(stub.last())).containsEntry("sortBy", "id").containsEntry("orderBy", "desc");
     }
 
     @Test
     void pagesWithoutTotalCountStopAtTheFirstEmptyPage() {
-        stub.enqueue(ok("channels", "[" + channelJson("a", "public", "{}") + "]"),
-                ok("channels", "[" + channelJson("b", "public", "{}") + "]"), ok("channels", "[]"));
+        stub.enqueue(
+                ok("channels", "[" + channelJson("a", "public", "{}") + "]"),
+                ok("channels", "[" + channelJson("b", "public", "{}") + "]"),
+                ok("channels", "[]"));
         Iterator<ChannelPage> it = api.channels().pages(ChannelListOptions.defaults());
         List<String> seen = new ArrayList<>();
         while (it.hasNext()) {
@@ -412,8 +444,10 @@ class LeapApiWireTests {
 
     @Test
     void listAllSendsNoPagingParameters() {
-        stub.enqueue(Reply.json(200, "{\"success\":true,\"data\":{\"channels\":[" + channelJson("a", "public", "{}")
-                + "],\"total_count\":1}}"));
+        stub.enqueue(Reply.json(
+                200,
+                "{\"success\":true,\"data\":{\"channels\":[" + channelJson("a", "public", "{}")
+                        + "],\"total_count\":1}}"));
         assertThat(api.channels().list()).extracting(LeapChannel::id).containsExactly("a");
         assertThat(stub.last().rawQuery()).isNull();
     }
@@ -439,8 +473,13 @@ class LeapApiWireTests {
         assertThat(e.errorCode()).isEqualTo("not_found");
         assertThat(e.isNotFound()).isTrue();
         assertThat(e.operation()).isEqualTo("GET /v1/channels/tokens/{token}");
-        assertThat(e.errorMessage()).contains("does not exist").doesNotContain(LEAP_TOKEN).doesNotContain(PTK);
-        assertThat(e.getMessage()).doesNotContain(LEAP_TOKEN).doesNotContain(PTK.substring(4))
+        assertThat(e.errorMessage())
+                .contains("does not exist")
+                .doesNotContain(LEAP_TOKEN)
+                .doesNotContain(PTK);
+        assertThat(e.getMessage())
+                .doesNotContain(LEAP_TOKEN)
+                .doesNotContain(PTK.substring(4))
                 .contains("HTTP 404", "not_found");
         assertThat(e.attempts()).isEqualTo(1);
         // the blocking call rethrows with the caller's stack; the original is the cause
@@ -461,9 +500,12 @@ class LeapApiWireTests {
     @Test
     void conflictAndUnauthorizedHelpers() {
         stub.enqueue(error(409, "conflict", "exists"), error(401, "invalid_auth", "bad"));
-        assertThat(catchThrowableOfType(() -> api.channels().create("c", ChannelType.PUBLIC, null),
-                LeapApiException.class).isConflict()).isTrue();
-        assertThat(catchThrowableOfType(() -> api.channels().get("c"), LeapApiException.class).isUnauthorized())
+        assertThat(catchThrowableOfType(
+                                () -> api.channels().create("c", ChannelType.PUBLIC, null), LeapApiException.class)
+                        .isConflict())
+                .isTrue();
+        assertThat(catchThrowableOfType(() -> api.channels().get("c"), LeapApiException.class)
+                        .isUnauthorized())
                 .isTrue();
     }
 
@@ -471,7 +513,10 @@ class LeapApiWireTests {
 
     @Test
     void idempotentCallsAreRetriedOnRetryableStatuses() {
-        stub.enqueue(error(503, "unavailable", "x"), Reply.empty(429), Reply.empty(502),
+        stub.enqueue(
+                error(503, "unavailable", "x"),
+                Reply.empty(429),
+                Reply.empty(502),
                 ok("channel", channelJson("c", "public", "{}")));
         assertThat(api.channels().get("c").id()).isEqualTo("c");
         assertThat(stub.requests()).hasSize(4);
@@ -479,7 +524,8 @@ class LeapApiWireTests {
         stub.enqueue(Reply.empty(504), Reply.empty(204));
         api.channels().setState("c", Map.of("a", 1));
         assertThat(stub.requests()).hasSize(6);
-        assertThat(stub.requests().get(4).bodyText()).isEqualTo(stub.requests().get(5).bodyText());
+        assertThat(stub.requests().get(4).bodyText())
+                .isEqualTo(stub.requests().get(5).bodyText());
 
         stub.enqueue(Reply.empty(503), Reply.empty(204));
         api.channels().delete("c");
@@ -507,7 +553,8 @@ class LeapApiWireTests {
         assertThat(stub.requests()).hasSize(1);
         assertThatThrownBy(() -> api.channels().patchState("c", Map.of())).isInstanceOf(LeapApiException.class);
         assertThat(stub.requests()).hasSize(2);
-        assertThatThrownBy(() -> api.channels().create(ChannelType.PUBLIC, null)).isInstanceOf(LeapApiException.class);
+        assertThatThrownBy(() -> api.channels().create(ChannelType.PUBLIC, null))
+                .isInstanceOf(LeapApiException.class);
         assertThat(stub.requests()).hasSize(3);
         assertThatThrownBy(() -> api.tokens().setState(LEAP_TOKEN, Map.of())).isInstanceOf(LeapApiException.class);
         assertThatThrownBy(() -> api.tokens().publishDirect(LEAP_TOKEN, "E", 1)).isInstanceOf(LeapApiException.class);
@@ -529,7 +576,8 @@ class LeapApiWireTests {
     @Test
     void retryAfterIsHonoured() {
         LeapApi slowBackoffButRetryAfter = client(PTK)
-                .retryPolicy(RetryPolicy.exponential(1, Duration.ofMillis(1), Duration.ofMillis(1))).build();
+                .retryPolicy(RetryPolicy.exponential(1, Duration.ofMillis(1), Duration.ofMillis(1)))
+                .build();
         stub.enqueue(Reply.empty(429).withHeader("Retry-After", "1"), Reply.empty(204));
         slowBackoffButRetryAfter.channels().delete("c");
         List<StubHttpServer.Recorded> reqs = stub.requests();
@@ -553,15 +601,18 @@ class LeapApiWireTests {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        LeapApi dead = LeapApi.builder(PTK).baseUrl("http://127.0.0.1:" + port)
-                .retryPolicy(RetryPolicy.exponential(2, Duration.ofMillis(1), Duration.ofMillis(2))).build();
+        LeapApi dead = LeapApi.builder(PTK)
+                .baseUrl("http://127.0.0.1:" + port)
+                .retryPolicy(RetryPolicy.exponential(2, Duration.ofMillis(1), Duration.ofMillis(2)))
+                .build();
         LeapApiException get = catchThrowableOfType(() -> dead.channels().get("c"), LeapApiException.class);
         assertThat(get.errorCode()).isEqualTo(LeapApiException.CONNECTION_FAILED);
         assertThat(get.statusCode()).isZero();
         assertThat(get.hasResponse()).isFalse();
         assertThat(get.attempts()).isEqualTo(3);
         // the request cannot have reached a server, so even POST is retried
-        LeapApiException post = catchThrowableOfType(() -> dead.channels().publish("c", "E", 1), LeapApiException.class);
+        LeapApiException post =
+                catchThrowableOfType(() -> dead.channels().publish("c", "E", 1), LeapApiException.class);
         assertThat(post.attempts()).isEqualTo(3);
     }
 
@@ -569,25 +620,30 @@ class LeapApiWireTests {
     void brokenConnectionAfterSendingIsRetriedOnlyForIdempotentCalls() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             AtomicInteger accepted = new AtomicInteger();
-            Thread acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (Socket s = server.accept()) {
-                        accepted.incrementAndGet();
-                        readHead(s.getInputStream());
-                        // close without answering
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "closing-acceptor");
+            Thread acceptor = new Thread(
+                    () -> {
+                        while (!server.isClosed()) {
+                            try (Socket s = server.accept()) {
+                                accepted.incrementAndGet();
+                                readHead(s.getInputStream());
+                                // close without answering
+                            } catch (IOException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "closing-acceptor");
             acceptor.setDaemon(true);
             acceptor.start();
-            LeapApi api2 = LeapApi.builder(PTK).baseUrl("http://127.0.0.1:" + server.getLocalPort())
+            LeapApi api2 = LeapApi.builder(PTK)
+                    .baseUrl("http://127.0.0.1:" + server.getLocalPort())
                     .httpClient(java.net.http.HttpClient.newBuilder()
-                            .version(java.net.http.HttpClient.Version.HTTP_1_1).build())
-                    .retryPolicy(RetryPolicy.exponential(2, Duration.ofMillis(1), Duration.ofMillis(2))).build();
-            LeapApiException post = catchThrowableOfType(() -> api2.channels().publish("c", "E", 1),
-                    LeapApiException.class);
+                            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                            .build())
+                    .retryPolicy(RetryPolicy.exponential(2, Duration.ofMillis(1), Duration.ofMillis(2)))
+                    .build();
+            LeapApiException post =
+                    catchThrowableOfType(() -> api2.channels().publish("c", "E", 1), LeapApiException.class);
             assertThat(post.errorCode()).isEqualTo(LeapApiException.CONNECTION_FAILED);
             assertThat(post.attempts()).isEqualTo(1);
             assertThat(accepted.get()).isEqualTo(1);
@@ -603,7 +659,8 @@ class LeapApiWireTests {
         int state = 0;
         int b;
         while ((b = in.read()) != -1) {
-            state = (b == '\r' && (state == 0 || state == 2)) ? state + 1
+            state = (b == '\r' && (state == 0 || state == 2))
+                    ? state + 1
                     : (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
             if (state == 4) {
                 return;
@@ -648,8 +705,9 @@ class LeapApiWireTests {
 
     @Test
     void cancellingAnAsyncCallStopsPendingRetries() throws Exception {
-        LeapApi slow = client(PTK).retryPolicy(RetryPolicy.exponential(5, Duration.ofSeconds(2),
-                Duration.ofSeconds(2))).build();
+        LeapApi slow = client(PTK)
+                .retryPolicy(RetryPolicy.exponential(5, Duration.ofSeconds(2), Duration.ofSeconds(2)))
+                .build();
         CountDownLatch first = new CountDownLatch(1);
         stub.fallback(r -> {
             first.countDown();

@@ -1,29 +1,28 @@
 package io.leap.client.rest;
 
-import io.leap.client.internal.Redaction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.leap.client.internal.Redaction;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 class LeapStateTests {
 
-    record Player(String name, int score) {
-    }
+    record Player(String name, int score) {}
 
     @Test
     void convertsToTreeMapAndTypes() {
         LeapState s = LeapState.of(JsonMapper.shared().readTree("{\"name\":\"ann\",\"score\":3,\"tags\":[\"a\"]}"));
-        assertThat(s.asMap()).containsEntry("name", "ann").containsEntry("score", 3)
+        assertThat(s.asMap())
+                .containsEntry("name", "ann")
+                .containsEntry("score", 3)
                 .containsEntry("tags", List.of("a"));
-        assertThat(s.as(new TypeReference<Map<String, Object>>() { })).hasSize(3);
+        assertThat(s.as(new TypeReference<Map<String, Object>>() {})).hasSize(3);
         assertThat(s.get("name").stringValue()).isEqualTo("ann");
         assertThat(s.has("tags")).isTrue();
         assertThat(s.get("missing")).isNull();
@@ -39,7 +38,9 @@ class LeapStateTests {
         s.json().put("a", 3);
         assertThat(s.get("a").intValue()).isEqualTo(1);
         assertThat(s).isEqualTo(LeapState.of(JsonMapper.shared().readTree("{\"a\":1}")));
-        assertThat(s.hashCode()).isEqualTo(LeapState.of(JsonMapper.shared().readTree("{\"a\":1}")).hashCode());
+        assertThat(s.hashCode())
+                .isEqualTo(
+                        LeapState.of(JsonMapper.shared().readTree("{\"a\":1}")).hashCode());
         assertThat(LeapState.empty().isEmpty()).isTrue();
     }
 

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -39,8 +38,11 @@ final class RawLeapSocket implements AutoCloseable {
     /** Connects, identifies and waits for {@code INIT}. */
     static RawLeapSocket connect(URI wsUrl, String projectId, String token) throws Exception {
         RawLeapSocket s = new RawLeapSocket(projectId, token);
-        s.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT)
-                .buildAsync(wsUrl, s.new Listener()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        s.socket = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .connectTimeout(WAIT)
+                .buildAsync(wsUrl, s.new Listener())
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
         s.init.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         return s;
     }
@@ -152,8 +154,7 @@ final class RawLeapSocket implements AutoCloseable {
                         dispatches.add(d);
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
 

@@ -3,14 +3,12 @@ package io.leap.client.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.leap.client.Backoff;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.SplittableRandom;
-
-import io.leap.client.Backoff;
-
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTests {
@@ -30,8 +28,10 @@ class RetryPolicyTests {
     @Test
     void jitterSpreadsDelays() {
         RetryPolicy p = RetryPolicy.exponential(3, Duration.ofSeconds(1), Duration.ofSeconds(1));
-        long distinct = java.util.stream.IntStream.range(0, 50).mapToObj(i -> p.delayBeforeRetry(1, null))
-                .distinct().count();
+        long distinct = java.util.stream.IntStream.range(0, 50)
+                .mapToObj(i -> p.delayBeforeRetry(1, null))
+                .distinct()
+                .count();
         assertThat(distinct).isGreaterThan(1);
     }
 
@@ -53,7 +53,8 @@ class RetryPolicyTests {
             assertThat(d).isBetween(backoff.ceiling(retry).dividedBy(2), backoff.ceiling(retry));
         }
         assertThat(p.delayBeforeRetry(5, null, a)).isNull();
-        assertThat(RetryPolicy.exponential(2, Duration.ofMillis(5), Duration.ofMillis(9)).backoff())
+        assertThat(RetryPolicy.exponential(2, Duration.ofMillis(5), Duration.ofMillis(9))
+                        .backoff())
                 .contains(Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(9)));
         assertThatThrownBy(() -> RetryPolicy.of(-1, backoff)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -92,9 +93,11 @@ class RetryPolicyTests {
         assertThat(HttpCaller.parseRetryAfter("99999999999999999999")).isGreaterThan(Duration.ofDays(365));
         assertThat(HttpCaller.parseRetryAfter("soon")).isNull();
         assertThat(HttpCaller.parseRetryAfter("-3")).isNull();
-        String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).minusHours(1));
+        String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ZonedDateTime.now(ZoneOffset.UTC).minusHours(1));
         assertThat(HttpCaller.parseRetryAfter(past)).isEqualTo(Duration.ZERO);
-        String future = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusHours(1));
+        String future = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ZonedDateTime.now(ZoneOffset.UTC).plusHours(1));
         assertThat(HttpCaller.parseRetryAfter(future)).isBetween(Duration.ofMinutes(58), Duration.ofMinutes(61));
     }
 }

@@ -1,5 +1,7 @@
 package io.leap.client.rest;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,9 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 /**
  * A scripted HTTP server for wire-level tests of {@link LeapApi}: records every request and answers with queued
  * responses, falling back to a default handler.
@@ -24,8 +23,13 @@ import com.sun.net.httpserver.HttpServer;
 final class StubHttpServer implements AutoCloseable {
 
     /** A recorded request. */
-    record Recorded(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body,
-                    long nanoTime) {
+    record Recorded(
+            String method,
+            String rawPath,
+            String rawQuery,
+            Map<String, List<String>> headers,
+            byte[] body,
+            long nanoTime) {
         String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
@@ -103,8 +107,12 @@ final class StubHttpServer implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            Recorded rec = new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body,
+            Recorded rec = new Recorded(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
+                    exchange.getRequestURI().getRawQuery(),
+                    Map.copyOf(exchange.getRequestHeaders()),
+                    body,
                     System.nanoTime());
             requests.add(rec);
             Reply reply = queued.poll();

@@ -30,6 +30,7 @@ final class AdminApi {
     private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
     /** How long the burst route waits for every write before answering with the report as it stands. */
     static final long DEFAULT_BURST_TIMEOUT_MS = 10_000;
+
     static final long MAX_BURST_TIMEOUT_MS = 60_000;
 
     private final ServerCore core;
@@ -45,8 +46,8 @@ final class AdminApi {
      * client answered (or the timeout passed) and when the burst was written. The future never fails: errors are
      * Hop error envelopes.
      */
-    CompletableFuture<HttpResult> handle(String method, List<String> s, Map<String, List<String>> query,
-            String authorization, byte[] body) {
+    CompletableFuture<HttpResult> handle(
+            String method, List<String> s, Map<String, List<String>> query, String authorization, byte[] body) {
         CompletableFuture<HttpResult> answer;
         try {
             answer = route(method, s, authorization, body);
@@ -57,7 +58,8 @@ final class AdminApi {
     }
 
     private static HttpResult error(Throwable failure) {
-        Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable e =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (e instanceof ApiError api) {
             return HttpResult.error(api);
         }
@@ -84,59 +86,69 @@ final class AdminApi {
         if (s.size() == 3 && s.get(0).equals("channels") && s.get(2).equals("burst") && method.equals("POST")) {
             return burst(s.get(1), b);
         }
-        return CompletableFuture.completedFuture(switch (route) {
-            case "GET connections" -> {
-                ArrayNode list = Json.NODES.arrayNode();
-                for (ConnectionInfo c : core.hub.connectionInfos()) {
-                    Boolean acks = faults.heartbeatAcks(c.cid());
-                    list.addObject().put("cid", c.cid()).put("token", c.token())
-                            .put("identified", c.identified()).put("compressed", c.compressed())
-                            .put("query", c.query()).put("connected_at", Json.timestamp(c.connectedAt()))
-                            .put("heartbeat_acks", acks == null || acks);
-                }
-                yield HttpResult.success(200, "connections", list);
-            }
-            case "GET stats" -> HttpResult.success(200, "stats", Json.object()
-                    .put("connections", core.hub.connectionCount())
-                    .put("connection_attempts", core.hub.connectionAttempts())
-                    .put("sessions", core.hub.sessionCount())
-                    .put("rest_requests", core.restRequestCount()));
-            case "POST connections/close-all" -> {
-                core.closeAll(code(b), text(b, "reason", ""));
-                yield HttpResult.noContent();
-            }
-            case "POST connections/redirect-all" -> {
-                core.redirectAll(required(b, "url"));
-                yield HttpResult.noContent();
-            }
-            case "POST connections/cut-all" -> {
-                core.cutAll();
-                yield HttpResult.noContent();
-            }
-            case "PUT heartbeat-acks" -> {
-                core.hub.heartbeatAcks(bool(b, "enabled"));
-                yield HttpResult.noContent();
-            }
-            case "POST rest-faults" -> {
-                core.failNextRequests(integer(b, "count"), integer(b, "status"));
-                yield HttpResult.noContent();
-            }
-            case "PUT rest-delay" -> {
-                // "delay_ms" like every other duration in these routes; "millis" is the older name, still accepted
-                String name = b.has("delay_ms") || !b.has("millis") ? "delay_ms" : "millis";
-                int millis = integer(b, name);
-                if (millis < 0) {
-                    throw new IllegalArgumentException("'" + name + "' must not be negative");
-                }
-                core.restResponseDelay(Duration.ofMillis(millis));
-                yield HttpResult.noContent();
-            }
-            default -> throw notFound(route);
-        });
+        return CompletableFuture.completedFuture(
+                switch (route) {
+                    case "GET connections" -> {
+                        ArrayNode list = Json.NODES.arrayNode();
+                        for (ConnectionInfo c : core.hub.connectionInfos()) {
+                            Boolean acks = faults.heartbeatAcks(c.cid());
+                            list.addObject()
+                                    .put("cid", c.cid())
+                                    .put("token", c.token())
+                                    .put("identified", c.identified())
+                                    .put("compressed", c.compressed())
+                                    .put("query", c.query())
+                                    .put("connected_at", Json.timestamp(c.connectedAt()))
+                                    .put("heartbeat_acks", acks == null || acks);
+                        }
+                        yield HttpResult.success(200, "connections", list);
+                    }
+                    case "GET stats" ->
+                        HttpResult.success(
+                                200,
+                                "stats",
+                                Json.object()
+                                        .put("connections", core.hub.connectionCount())
+                                        .put("connection_attempts", core.hub.connectionAttempts())
+                                        .put("sessions", core.hub.sessionCount())
+                                        .put("rest_requests", core.restRequestCount()));
+                    case "POST connections/close-all" -> {
+                        core.closeAll(code(b), text(b, "reason", ""));
+                        yield HttpResult.noContent();
+                    }
+                    case "POST connections/redirect-all" -> {
+                        core.redirectAll(required(b, "url"));
+                        yield HttpResult.noContent();
+                    }
+                    case "POST connections/cut-all" -> {
+                        core.cutAll();
+                        yield HttpResult.noContent();
+                    }
+                    case "PUT heartbeat-acks" -> {
+                        core.hub.heartbeatAcks(bool(b, "enabled"));
+                        yield HttpResult.noContent();
+                    }
+                    case "POST rest-faults" -> {
+                        core.failNextRequests(integer(b, "count"), integer(b, "status"));
+                        yield HttpResult.noContent();
+                    }
+                    case "PUT rest-delay" -> {
+                        // "delay_ms" like every other duration in these routes; "millis" is the older name, still
+                        // accepted
+                        String name = b.has("delay_ms") || !b.has("millis") ? "delay_ms" : "millis";
+                        int millis = integer(b, name);
+                        if (millis < 0) {
+                            throw new IllegalArgumentException("'" + name + "' must not be negative");
+                        }
+                        core.restResponseDelay(Duration.ofMillis(millis));
+                        yield HttpResult.noContent();
+                    }
+                    default -> throw notFound(route);
+                });
     }
 
-    private CompletableFuture<HttpResult> connectionRoute(String method, String cid, String action, ObjectNode b,
-            String route) {
+    private CompletableFuture<HttpResult> connectionRoute(
+            String method, String cid, String action, ObjectNode b, String route) {
         if (method.equals("POST") && action.equals("tagged-heartbeat")) {
             Duration timeout = b.has("timeout_ms") ? Duration.ofMillis(positive(b, "timeout_ms")) : null;
             return faults.taggedHeartbeat(cid, text(b, "tag", null), timeout)
@@ -172,7 +184,8 @@ final class AdminApi {
         CompletableFuture<HttpResult> answer = new CompletableFuture<>();
         ScheduledFuture<?> timer = core.workerGroup.schedule(
                 () -> answer.complete(HttpResult.success(200, "burst", burstJson(tracker.snapshot()))),
-                timeoutMs, TimeUnit.MILLISECONDS);
+                timeoutMs,
+                TimeUnit.MILLISECONDS);
         tracker.report.whenComplete((r, e) -> {
             timer.cancel(false);
             answer.complete(HttpResult.success(200, "burst", burstJson(r)));
@@ -181,11 +194,15 @@ final class AdminApi {
     }
 
     static ObjectNode heartbeatJson(TaggedHeartbeatReport r) {
-        ObjectNode o = Json.object().put("cid", r.connectionId()).put("tag", r.tag())
-                .put("outcome", r.outcome().name().toLowerCase(Locale.ROOT)).put("answered", r.answered())
+        ObjectNode o = Json.object()
+                .put("cid", r.connectionId())
+                .put("tag", r.tag())
+                .put("outcome", r.outcome().name().toLowerCase(Locale.ROOT))
+                .put("answered", r.answered())
                 .put("sent_at", r.sentAt().toString());
         if (r.answered()) {
-            o.put("answered_at", r.answeredAt().toString()).put("latency_ms", r.latency().toNanos() / 1e6);
+            o.put("answered_at", r.answeredAt().toString())
+                    .put("latency_ms", r.latency().toNanos() / 1e6);
         } else {
             o.putNull("answered_at").putNull("latency_ms");
         }
@@ -193,13 +210,26 @@ final class AdminApi {
     }
 
     static ObjectNode burstJson(BurstReport r) {
-        ObjectNode o = Json.object().put("channel", r.channelId()).put("event", r.event()).put("count", r.count())
-                .put("published_at", r.publishedAt().toString()).put("complete", r.complete());
+        ObjectNode o = Json.object()
+                .put("channel", r.channelId())
+                .put("event", r.event())
+                .put("count", r.count())
+                .put("published_at", r.publishedAt().toString())
+                .put("complete", r.complete());
         ArrayNode list = o.putArray("deliveries");
         for (BurstReport.Delivery d : r.deliveries()) {
-            list.addObject().put("cid", d.connectionId()).put("queued", d.queued()).put("written", d.written())
-                    .put("first_written_at", d.firstWrittenAt() == null ? null : d.firstWrittenAt().toString())
-                    .put("last_written_at", d.lastWrittenAt() == null ? null : d.lastWrittenAt().toString())
+            list.addObject()
+                    .put("cid", d.connectionId())
+                    .put("queued", d.queued())
+                    .put("written", d.written())
+                    .put(
+                            "first_written_at",
+                            d.firstWrittenAt() == null
+                                    ? null
+                                    : d.firstWrittenAt().toString())
+                    .put(
+                            "last_written_at",
+                            d.lastWrittenAt() == null ? null : d.lastWrittenAt().toString())
                     .put("closed", d.closed());
         }
         return o;

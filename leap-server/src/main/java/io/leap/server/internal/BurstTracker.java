@@ -84,7 +84,8 @@ final class BurstTracker {
             listeners.put(c, l);
             c.channel.closeFuture().addListener(l);
         }
-        report.whenComplete((r, e) -> listeners.forEach((c, l) -> c.channel.closeFuture().removeListener(l)));
+        report.whenComplete(
+                (r, e) -> listeners.forEach((c, l) -> c.channel.closeFuture().removeListener(l)));
     }
 
     /** The report as it stands; {@code complete} tells whether every recipient is done. */

@@ -12,6 +12,5 @@ final class CloseCodes {
     static final int OUT_OF_SYNC = 4007;
     static final int GOING_AWAY = 1001;
 
-    private CloseCodes() {
-    }
+    private CloseCodes() {}
 }

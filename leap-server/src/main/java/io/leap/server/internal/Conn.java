@@ -48,6 +48,7 @@ final class Conn {
     private final Queue<Frame> outbound = new ConcurrentLinkedQueue<>();
     /** JSON bytes queued and not yet handed to the socket: bounded by {@code ServerConfig.maxQueuedBytes}. */
     private final AtomicLong queuedBytes = new AtomicLong();
+
     private volatile boolean overflowed;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
@@ -104,7 +105,8 @@ final class Conn {
     }
 
     private WebSocketFrame toWebSocketFrame(Frame frame) {
-        return zlib ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.zlib()))
+        return zlib
+                ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.zlib()))
                 : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.json));
     }
 
@@ -140,8 +142,11 @@ final class Conn {
             }
             queuedBytes.set(0);
             hub.stats.dropped(dropped + 1);
-            Hub.connectionLog.warn("Connection {} closed: its outbound queue exceeded {} bytes ({} payloads dropped)", cid,
-                    hub.config.maxQueuedBytes(), dropped + 1);
+            Hub.connectionLog.warn(
+                    "Connection {} closed: its outbound queue exceeded {} bytes ({} payloads dropped)",
+                    cid,
+                    hub.config.maxQueuedBytes(),
+                    dropped + 1);
             closeNow(CloseCodes.OUT_OF_SYNC, "Out of sync");
         });
     }
@@ -210,11 +215,15 @@ final class Conn {
         // instead of closing at once. Closing while the client is still sending (a heartbeat, Identify) would make
         // the kernel answer its bytes with a reset, and the client could lose the close frame, its code and reason:
         // a 4001 would then look like a network error and be retried.
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason))
+                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         // A peer that never answers (or stopped reading) gets its TCP connection closed after a grace period.
-        loop.schedule(() -> {
-            channel.close();
-        }, 2, TimeUnit.SECONDS);
+        loop.schedule(
+                () -> {
+                    channel.close();
+                },
+                2,
+                TimeUnit.SECONDS);
     }
 
     /** Closes the TCP connection without a close frame. */

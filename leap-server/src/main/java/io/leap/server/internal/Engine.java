@@ -114,6 +114,5 @@ interface Engine extends AutoCloseable {
 
     /** Releases the engine's resources; the node's connections are closed by then. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -11,8 +11,7 @@ final class Events {
 
     static final Frame PLAIN_ACK = new Frame("{\"op\":4}".getBytes(StandardCharsets.US_ASCII));
 
-    private Events() {
-    }
+    private Events() {}
 
     static Frame hello(long heartbeatIntervalMs) {
         return new Frame(("{\"op\":1,\"d\":{\"heartbeat_interval\":" + heartbeatIntervalMs + "}}")

@@ -33,15 +33,19 @@ final class FixedHuffmanDeflater {
     private static final int[] LIT_BITS = new int[288];
     /** The same, packed as {@code code | bits << 16} for the hot loop. */
     private static final int[] LIT = new int[288];
+
     private static final int[] DIST_CODE = new int[30];
     // Length 3..258 -> symbol, extra-bit count and extra-bit value.
     private static final int[] LEN_SYMBOL = new int[MAX_MATCH + 1];
     private static final int[] LEN_EXTRA_BITS = new int[MAX_MATCH + 1];
     private static final int[] LEN_EXTRA = new int[MAX_MATCH + 1];
-    private static final int[] DIST_BASE = {1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513,
-        769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-    private static final int[] DIST_EXTRA_BITS = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10,
-        10, 11, 11, 12, 12, 13, 13};
+    private static final int[] DIST_BASE = {
+        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097,
+        6145, 8193, 12289, 16385, 24577
+    };
+    private static final int[] DIST_EXTRA_BITS = {
+        0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13
+    };
 
     static {
         for (int sym = 0; sym < 288; sym++) {
@@ -67,8 +71,10 @@ final class FixedHuffmanDeflater {
         for (int d = 0; d < 30; d++) {
             DIST_CODE[d] = reverse(d, 5);
         }
-        int[] lenBase = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
-            163, 195, 227, 258};
+        int[] lenBase = {
+            3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195,
+            227, 258
+        };
         int[] lenExtra = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
         for (int code = 0; code < lenBase.length; code++) {
             int last = code + 1 < lenBase.length ? lenBase[code + 1] - 1 : 258;

@@ -9,6 +9,7 @@ final class Frame {
     final byte[] json;
     /** Follows the copies of a fault-injection burst to the sockets; {@code null} for every other payload. */
     final BurstTracker tracker;
+
     private volatile byte[] zlib;
 
     Frame(byte[] json) {

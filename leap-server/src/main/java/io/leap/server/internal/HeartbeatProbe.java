@@ -31,8 +31,8 @@ final class HeartbeatProbe {
     }
 
     void answered(long nowNanos) {
-        report.complete(new TaggedHeartbeatReport(cid, tag, sentAt, Outcome.ANSWERED, Instant.now(),
-                Duration.ofNanos(nowNanos - sentNanos)));
+        report.complete(new TaggedHeartbeatReport(
+                cid, tag, sentAt, Outcome.ANSWERED, Instant.now(), Duration.ofNanos(nowNanos - sentNanos)));
     }
 
     void timedOut() {
@@ -41,7 +41,7 @@ final class HeartbeatProbe {
 
     /** The connection closed; a probe that was never sent reports the time it gave up. */
     void closed() {
-        report.complete(new TaggedHeartbeatReport(cid, tag, sentAt != null ? sentAt : Instant.now(), Outcome.CLOSED,
-                null, null));
+        report.complete(new TaggedHeartbeatReport(
+                cid, tag, sentAt != null ? sentAt : Instant.now(), Outcome.CLOSED, null, null));
     }
 }

@@ -67,8 +67,12 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void admin(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, String path) {
         CompletableFuture<HttpResult> answer;
         try {
-            answer = core.admin.handle(req.method().name(), RestApi.decodeSegments(path.substring(7)),
-                    uri.parameters(), req.headers().get(HttpHeaderNames.AUTHORIZATION), bytes(req));
+            answer = core.admin.handle(
+                    req.method().name(),
+                    RestApi.decodeSegments(path.substring(7)),
+                    uri.parameters(),
+                    req.headers().get(HttpHeaderNames.AUTHORIZATION),
+                    bytes(req));
         } catch (IllegalArgumentException e) {
             answer = CompletableFuture.completedFuture(HttpResult.error(400, "invalid_request", e.getMessage()));
         }
@@ -99,8 +103,12 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             List<String> segments;
             try {
                 segments = RestApi.decodeSegments(uri.rawPath().substring(3));
-                result = core.rest.handle(new RestApi.Request(req.method().name(), segments, uri.parameters(),
-                        req.headers().get(HttpHeaderNames.AUTHORIZATION), bytes(req)));
+                result = core.rest.handle(new RestApi.Request(
+                        req.method().name(),
+                        segments,
+                        uri.parameters(),
+                        req.headers().get(HttpHeaderNames.AUTHORIZATION),
+                        bytes(req)));
             } catch (IllegalArgumentException e) {
                 result = HttpResult.error(400, "invalid_request", e.getMessage());
             } catch (RuntimeException e) {
@@ -129,18 +137,30 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String encoding = first(params, "encoding", "json");
         String compression = first(params, "compression", "none");
         if (!encoding.equals("json")) {
-            respond(ctx, req, HttpResult.error(400, "invalid_request",
-                    "Unsupported encoding '" + encoding + "': this server speaks json only"), false);
+            respond(
+                    ctx,
+                    req,
+                    HttpResult.error(
+                            400,
+                            "invalid_request",
+                            "Unsupported encoding '" + encoding + "': this server speaks json only"),
+                    false);
             return;
         }
         if (!compression.equals("zlib") && !compression.equals("none")) {
-            respond(ctx, req, HttpResult.error(400, "invalid_request",
-                    "Unsupported compression '" + compression + "': expected zlib or none"), false);
+            respond(
+                    ctx,
+                    req,
+                    HttpResult.error(
+                            400,
+                            "invalid_request",
+                            "Unsupported compression '" + compression + "': expected zlib or none"),
+                    false);
             return;
         }
         boolean tls = ctx.pipeline().get(SslHandler.class) != null;
-        String location = (tls ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost")
-                + uri.rawPath();
+        String location =
+                (tls ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + uri.rawPath();
         int limit = core.config.maxInboundMessageBytes();
         WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(limit)
@@ -154,7 +174,11 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String query = uri.rawQuery();
-        Conn conn = new Conn(core.hub, ctx.channel(), Hub.randomId("conn_", 16), compression.equals("zlib"),
+        Conn conn = new Conn(
+                core.hub,
+                ctx.channel(),
+                Hub.randomId("conn_", 16),
+                compression.equals("zlib"),
                 query == null ? "" : query);
         WsHandler ws = new WsHandler(core.hub, conn);
         ChannelPipeline p = ctx.pipeline();
@@ -176,13 +200,16 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return values == null || values.isEmpty() ? fallback : values.get(0);
     }
 
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResult result, boolean mayKeepAlive) {
+    private static void respond(
+            ChannelHandlerContext ctx, FullHttpRequest req, HttpResult result, boolean mayKeepAlive) {
         boolean keepAlive = mayKeepAlive && HttpUtil.isKeepAlive(req);
         write(ctx, toResponse(req.protocolVersion(), result, keepAlive), keepAlive);
     }
 
     private static FullHttpResponse toResponse(HttpVersion version, HttpResult result, boolean keepAlive) {
-        FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(result.status()),
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                version,
+                HttpResponseStatus.valueOf(result.status()),
                 result.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(result.body()));
         if (result.body() != null) {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");

@@ -35,6 +35,7 @@ public final class Hub {
      * never with a token.
      */
     static final Logger connectionLog = LoggerFactory.getLogger("io.leap.server.connections");
+
     final ServerStats stats;
 
     Hub(ServerConfig config, Engine engine, ServerStats stats) {
@@ -74,7 +75,10 @@ public final class Hub {
 
     void register(Conn conn) {
         connections.put(conn.cid, conn);
-        connectionLog.debug("connection opened cid={} remote={} compression={}", conn.cid, conn.channel.remoteAddress(),
+        connectionLog.debug(
+                "connection opened cid={} remote={} compression={}",
+                conn.cid,
+                conn.channel.remoteAddress(),
                 conn.zlib ? "zlib" : "none");
     }
 
@@ -85,11 +89,17 @@ public final class Hub {
         try {
             engine.unregister(conn);
         } finally {
-            long ms = java.time.Duration.between(conn.connectedAt, java.time.Instant.now()).toMillis();
+            long ms = java.time.Duration.between(conn.connectedAt, java.time.Instant.now())
+                    .toMillis();
             int code = conn.closeCode;
-            connectionLog.debug("connection closed cid={} identified={} anonymous={} code={} by={} duration_ms={}",
-                    conn.cid, conn.identified, conn.token == null, code == 0 ? "-" : Integer.toString(code),
-                    code == 0 ? "peer" : "server", ms);
+            connectionLog.debug(
+                    "connection closed cid={} identified={} anonymous={} code={} by={} duration_ms={}",
+                    conn.cid,
+                    conn.identified,
+                    conn.token == null,
+                    code == 0 ? "-" : Integer.toString(code),
+                    code == 0 ? "peer" : "server",
+                    ms);
         }
     }
 

@@ -46,36 +46,49 @@ public final class ManagementServer implements AutoCloseable {
     public ManagementServer(Hub hub) {
         this.hub = hub;
         ServerStats s = hub.stats;
-        Gauge.builder("leap.connections", hub, Hub::connectionCount).description("Live socket connections")
+        Gauge.builder("leap.connections", hub, Hub::connectionCount)
+                .description("Live socket connections")
                 .register(registry);
-        Gauge.builder("leap.sessions", hub, Hub::sessionCount).description("Live sessions on this node")
+        Gauge.builder("leap.sessions", hub, Hub::sessionCount)
+                .description("Live sessions on this node")
                 .register(registry);
         Gauge.builder("leap.ready", hub, h -> h.ready() ? 1 : 0)
-                .description("1 while the node can serve (its engine's store answers)").register(registry);
+                .description("1 while the node can serve (its engine's store answers)")
+                .register(registry);
         FunctionCounter.builder("leap.connection.attempts", hub, Hub::connectionAttempts)
-                .description("WebSocket upgrade requests, refused ones included").register(registry);
+                .description("WebSocket upgrade requests, refused ones included")
+                .register(registry);
         FunctionCounter.builder("leap.messages.in", s, ServerStats::messagesIn)
-                .description("Payloads received from sockets").register(registry);
+                .description("Payloads received from sockets")
+                .register(registry);
         FunctionCounter.builder("leap.messages.out", s, ServerStats::messagesOut)
-                .description("Payloads written to sockets").register(registry);
+                .description("Payloads written to sockets")
+                .register(registry);
         FunctionCounter.builder("leap.dropped.frames", s, ServerStats::droppedFrames)
-                .description("Payloads dropped because a connection's outbound queue overflowed").register(registry);
+                .description("Payloads dropped because a connection's outbound queue overflowed")
+                .register(registry);
         FunctionCounter.builder("leap.redis.round.trips", hub.engine, Engine::redisRoundTrips)
-                .description("Commands sent to Redis").register(registry);
+                .description("Commands sent to Redis")
+                .register(registry);
         FunctionTimer.builder("leap.fanout", s, ServerStats::fanOuts, ServerStats::fanOutNanos, TimeUnit.NANOSECONDS)
-                .description("Time to hand one channel event to every recipient on this node").register(registry);
+                .description("Time to hand one channel event to every recipient on this node")
+                .register(registry);
     }
 
     /** Binds the management port on the group; returns the bound port. */
     public int start(EventLoopGroup boss, EventLoopGroup workers, java.net.InetAddress address, int port) {
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
                     }
                 });
-        channel = b.bind(new InetSocketAddress(address, port)).syncUninterruptibly().channel();
+        channel = b.bind(new InetSocketAddress(address, port))
+                .syncUninterruptibly()
+                .channel();
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
@@ -116,7 +129,8 @@ public final class ManagementServer implements AutoCloseable {
                 switch (path) {
                     case "/health" -> {
                         ObjectNode h = health(true, true);
-                        status = "UP".equals(h.get("status").stringValue()) ? HttpResponseStatus.OK
+                        status = "UP".equals(h.get("status").stringValue())
+                                ? HttpResponseStatus.OK
                                 : HttpResponseStatus.SERVICE_UNAVAILABLE;
                         body = h.toString();
                     }
@@ -138,7 +152,9 @@ public final class ManagementServer implements AutoCloseable {
                 }
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+            FullHttpResponse r = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1,
+                    status,
                     req.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
             HttpUtil.setContentLength(r, bytes.length);

@@ -52,8 +52,8 @@ final class MemoryEngine implements Engine {
         if (t != null && t.connections.remove(conn)) {
             t.invalidateChannels();
             if (t.connections.isEmpty() && t.sessionAlive) {
-                t.sessionDrop = scheduler.schedule(() -> dropSession(t), config.sessionTimeout().toMillis(),
-                        TimeUnit.MILLISECONDS);
+                t.sessionDrop = scheduler.schedule(
+                        () -> dropSession(t), config.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
         }
         for (ChannelRec c : conn.anonymousSubscriptions) {
@@ -218,7 +218,10 @@ final class MemoryEngine implements Engine {
     }
 
     private ObjectNode socketChannel(ChannelRec c) {
-        ObjectNode o = Json.object().put("id", c.id).put("project_id", config.projectId()).put("type", c.type.wireName());
+        ObjectNode o = Json.object()
+                .put("id", c.id)
+                .put("project_id", config.projectId())
+                .put("type", c.type.wireName());
         o.set("state", c.state.deepCopy());
         o.put("capabilities", 0);
         return o;
@@ -264,7 +267,8 @@ final class MemoryEngine implements Engine {
     private void checkState(ObjectNode state, String what) {
         int size = Json.serialisedSize(state);
         if (size > config.maxStateBytes()) {
-            throw new Hub.PayloadTooLargeException(what + " is " + size + " bytes; the limit is " + config.maxStateBytes());
+            throw new Hub.PayloadTooLargeException(
+                    what + " is " + size + " bytes; the limit is " + config.maxStateBytes());
         }
     }
 
@@ -490,7 +494,10 @@ final class MemoryEngine implements Engine {
     }
 
     private ObjectNode restProject() {
-        ObjectNode p = Json.object().put("id", config.projectId()).put("name", "leap-embedded").put("tier", "free")
+        ObjectNode p = Json.object()
+                .put("id", config.projectId())
+                .put("name", "leap-embedded")
+                .put("tier", "free")
                 .put("created_at", Json.timestamp(projectCreatedAt));
         p.putNull("icon");
         p.put("namespace", "leap-embedded").put("type", "regular");

@@ -31,8 +31,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +68,7 @@ final class RedisEngine implements Engine {
     static final long NODE_TTL_MS = 6000;
     /** How often a node refreshes its heartbeat and presence. */
     static final long NODE_REFRESH_MS = 2000;
+
     private static final int STATE_CAS_ATTEMPTS = 100;
     /** How long a REST or admin call waits for its own event to come back through Redis before it returns anyway. */
     private static final long EVENT_ECHO_TIMEOUT_MS = 2000;
@@ -99,6 +100,7 @@ final class RedisEngine implements Engine {
     final AtomicLong roundTrips = new AtomicLong();
     /** Calls waiting until this node has fanned out the event they published (read-your-writes on one node). */
     private final Map<Long, CompletableFuture<Void>> waiters = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final AtomicLong eventSequence = new AtomicLong();
     private final String originPrefix = nodeId + ":";
     final AtomicLong eventsReceived = new AtomicLong();
@@ -108,12 +110,14 @@ final class RedisEngine implements Engine {
         final TokenRec rec;
         /** Identifies waiting for their snapshot; while the token is not loaded, events are also recorded here. */
         int pendingIdentifies;
+
         boolean loaded;
         boolean deleted;
         /** Channel → socket channel object (subscribed) or null (unsubscribed), last event wins. */
         final Map<String, ObjectNode> ops = new LinkedHashMap<>();
         /** While a resynchronisation waits for its snapshot: the events seen meanwhile (they are newer). */
         boolean resyncing;
+
         final Map<String, ObjectNode> resyncOps = new HashMap<>();
         /** Socket channel objects seen for this token's subscriptions (for {@code INIT}). */
         final Map<String, ObjectNode> known = new HashMap<>();
@@ -143,15 +147,21 @@ final class RedisEngine implements Engine {
         this.routingKey = new String[] {prefix + "seq"};
         this.eventsChannel = prefix + "events";
         // Lettuce's own event loops: few, daemon, and named like every other thread of the server
-        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                .threadFactoryProvider(pool -> new DefaultThreadFactory(ServerCore.THREAD_PREFIX + "-redis-" + pool, true))
+        this.resources = ClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .threadFactoryProvider(
+                        pool -> new DefaultThreadFactory(ServerCore.THREAD_PREFIX + "-redis-" + pool, true))
                 .build();
         this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 // fail at once while Redis is away (REST answers 503) instead of queueing commands
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .keepAlive(true)
+                        .build())
                 .timeoutOptions(TimeoutOptions.enabled(uri.getTimeout()))
                 .build());
         this.redisExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -184,15 +194,16 @@ final class RedisEngine implements Engine {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
                 if (handler == pubSub && !closed) {
-                    log.warn("Lost the connection to Redis at {}; not ready until it is back",
+                    log.warn(
+                            "Lost the connection to Redis at {}; not ready until it is back",
                             RedisEngine.this.describe);
                 }
             }
         });
         try {
             pubSub.sync().subscribe(eventsChannel);
-            String created = (String) runAlways(RedisScripts.PROJECT_CREATED, ScriptOutputType.VALUE,
-                    Long.toString(System.currentTimeMillis()));
+            String created = (String) runAlways(
+                    RedisScripts.PROJECT_CREATED, ScriptOutputType.VALUE, Long.toString(System.currentTimeMillis()));
             this.projectCreatedAt = Instant.ofEpochMilli(Long.parseLong(created));
             refreshPresence();
         } catch (RuntimeException e) {
@@ -201,8 +212,8 @@ final class RedisEngine implements Engine {
             shutdownClient();
             throw new IllegalStateException("Cannot use Redis at " + describe + ": " + rootMessage(e), e);
         }
-        redisExecutor.scheduleWithFixedDelay(this::periodicRefresh, NODE_REFRESH_MS, NODE_REFRESH_MS,
-                TimeUnit.MILLISECONDS);
+        redisExecutor.scheduleWithFixedDelay(
+                this::periodicRefresh, NODE_REFRESH_MS, NODE_REFRESH_MS, TimeUnit.MILLISECONDS);
         log.info("Redis engine on {} (node {}, project {})", describe, nodeId, config.projectId());
     }
 
@@ -263,7 +274,9 @@ final class RedisEngine implements Engine {
         try {
             if (connection.isOpen()) {
                 // bounded: a node that cannot reach Redis shuts down at once; its presence then expires by itself
-                connection.async().eval(RedisScripts.NODE_LEAVE, ScriptOutputType.INTEGER, routingKey, prefix, nodeId)
+                connection
+                        .async()
+                        .eval(RedisScripts.NODE_LEAVE, ScriptOutputType.INTEGER, routingKey, prefix, nodeId)
                         .get(1, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
@@ -281,7 +294,8 @@ final class RedisEngine implements Engine {
     private String digest(String script) {
         return digests.computeIfAbsent(script, s -> {
             try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+                return HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
@@ -334,15 +348,17 @@ final class RedisEngine implements Engine {
      * Runs a script without waiting; replies come back in command order, so callbacks of one caller stay ordered.
      * {@code onFailure} (may be null) runs when Redis cannot answer.
      */
-    private <T> void runAsync(String script, ScriptOutputType type, Consumer<T> onReply, Runnable onFailure,
-            String... own) {
+    private <T> void runAsync(
+            String script, ScriptOutputType type, Consumer<T> onReply, Runnable onFailure, String... own) {
         String[] a = args(own);
         roundTrips.incrementAndGet();
         try {
             connection.async().<T>evalsha(digest(script), type, routingKey, a).whenComplete((reply, error) -> {
                 if (error instanceof RedisNoScriptException) {
                     roundTrips.incrementAndGet();
-                    connection.async().<T>eval(script, type, routingKey, a)
+                    connection
+                            .async()
+                            .<T>eval(script, type, routingKey, a)
                             .whenComplete((again, error2) -> reply(onReply, onFailure, again, error2));
                 } else {
                     reply(onReply, onFailure, reply, error);
@@ -498,8 +514,8 @@ final class RedisEngine implements Engine {
                     }
                     Map<String, ObjectNode> now = new LinkedHashMap<>();
                     for (int i = 2; i + 2 < r.size() + 1; i += 3) {
-                        now.put((String) r.get(i), socketChannel((String) r.get(i), (String) r.get(i + 1),
-                                (String) r.get(i + 2)));
+                        now.put((String) r.get(i), socketChannel((String) r.get(i), (String) r.get(i + 1), (String)
+                                r.get(i + 2)));
                     }
                     // events that arrived after the snapshot was taken are newer than it: they stand
                     for (ChannelRec c : new ArrayList<>(t.rec.subscriptions)) {
@@ -609,7 +625,9 @@ final class RedisEngine implements Engine {
                     synchronized (this) {
                         LocalToken t = tokens.get(p[1]);
                         if (t != null) {
-                            removeSubscription(t, p[2],
+                            removeSubscription(
+                                    t,
+                                    p[2],
                                     Events.dispatch(p[2], false, "UNAVAILABLE", Events.unavailable(true, null)));
                         }
                     }
@@ -734,7 +752,10 @@ final class RedisEngine implements Engine {
     }
 
     private ObjectNode socketChannel(String id, String type, String stateJson) {
-        ObjectNode o = Json.object().put("id", id).put("project_id", config.projectId()).put("type", type);
+        ObjectNode o = Json.object()
+                .put("id", id)
+                .put("project_id", config.projectId())
+                .put("type", type);
         o.set("state", parseObject(stateJson));
         o.put("capabilities", 0);
         return o;
@@ -855,11 +876,16 @@ final class RedisEngine implements Engine {
                     rec.sessionAlive = false;
                     if (!closed && t != null && !t.deleted) {
                         String id = rec.id;
-                        sessionDrops.put(id, sessionScheduler.schedule(() -> {
-                            synchronized (RedisEngine.this) {
-                                sessionDrops.remove(id);
-                            }
-                        }, config.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                        sessionDrops.put(
+                                id,
+                                sessionScheduler.schedule(
+                                        () -> {
+                                            synchronized (RedisEngine.this) {
+                                                sessionDrops.remove(id);
+                                            }
+                                        },
+                                        config.sessionTimeout().toMillis(),
+                                        TimeUnit.MILLISECONDS));
                     }
                     if (t != null) {
                         forgetIfUnused(t);
@@ -908,44 +934,59 @@ final class RedisEngine implements Engine {
     @Override
     public void subscribe(Conn conn, String channelId) {
         if (conn.token == null) {
-            runAsync(RedisScripts.GET_CHANNEL, ScriptOutputType.MULTI, (List<Object> r) -> {
-                if (nil(r)) {
-                    conn.send(unavailableUnknown(channelId));
-                    return;
-                }
-                ObjectNode sc = socketChannel(channelId, (String) r.get(0), (String) r.get(1));
-                if (!ChannelType.UNPROTECTED.wireName().equals(r.get(0))) {
-                    conn.send(Events.dispatch(channelId, true, "UNAVAILABLE", Events.unavailable(false, "NOT_GRANTED")));
-                    return;
-                }
-                synchronized (this) {
-                    if (conn.closing) {
-                        return;
-                    }
-                    ChannelRec c = channel(channelId);
-                    if (!c.anonymousSubscribers.add(conn)) {
-                        conn.send(available(sc, true));
-                        return;
-                    }
-                    conn.anonymousSubscriptions.add(c);
-                    c.invalidate();
-                    conn.send(available(sc, false));
-                }
-                markPresenceDirty();
-            }, failed(conn), channelId);
+            runAsync(
+                    RedisScripts.GET_CHANNEL,
+                    ScriptOutputType.MULTI,
+                    (List<Object> r) -> {
+                        if (nil(r)) {
+                            conn.send(unavailableUnknown(channelId));
+                            return;
+                        }
+                        ObjectNode sc = socketChannel(channelId, (String) r.get(0), (String) r.get(1));
+                        if (!ChannelType.UNPROTECTED.wireName().equals(r.get(0))) {
+                            conn.send(Events.dispatch(
+                                    channelId, true, "UNAVAILABLE", Events.unavailable(false, "NOT_GRANTED")));
+                            return;
+                        }
+                        synchronized (this) {
+                            if (conn.closing) {
+                                return;
+                            }
+                            ChannelRec c = channel(channelId);
+                            if (!c.anonymousSubscribers.add(conn)) {
+                                conn.send(available(sc, true));
+                                return;
+                            }
+                            conn.anonymousSubscriptions.add(c);
+                            c.invalidate();
+                            conn.send(available(sc, false));
+                        }
+                        markPresenceDirty();
+                    },
+                    failed(conn),
+                    channelId);
             return;
         }
-        runAsync(RedisScripts.SUBSCRIBE, ScriptOutputType.MULTI, (List<Object> r) -> {
-            long code = (Long) r.get(0);
-            if (code == 0 || code == 1) {
-                conn.send(unavailableUnknown(channelId));
-            } else if (code == 2) {
-                conn.send(Events.dispatch(channelId, true, "UNAVAILABLE", Events.unavailable(false, "NOT_GRANTED")));
-            } else if (code == 3) {
-                conn.send(available(socketChannel(channelId, (String) r.get(1), (String) r.get(2)), true));
-            }
-            // 4: the subscribe event sends AVAILABLE to every connection of the session, on every node
-        }, failed(conn), channelId, conn.token.id, "socket", NO_ORIGIN);
+        runAsync(
+                RedisScripts.SUBSCRIBE,
+                ScriptOutputType.MULTI,
+                (List<Object> r) -> {
+                    long code = (Long) r.get(0);
+                    if (code == 0 || code == 1) {
+                        conn.send(unavailableUnknown(channelId));
+                    } else if (code == 2) {
+                        conn.send(Events.dispatch(
+                                channelId, true, "UNAVAILABLE", Events.unavailable(false, "NOT_GRANTED")));
+                    } else if (code == 3) {
+                        conn.send(available(socketChannel(channelId, (String) r.get(1), (String) r.get(2)), true));
+                    }
+                    // 4: the subscribe event sends AVAILABLE to every connection of the session, on every node
+                },
+                failed(conn),
+                channelId,
+                conn.token.id,
+                "socket",
+                NO_ORIGIN);
     }
 
     @Override
@@ -965,11 +1006,18 @@ final class RedisEngine implements Engine {
             markPresenceDirty();
             return;
         }
-        runAsync(RedisScripts.UNSUBSCRIBE, ScriptOutputType.INTEGER, (Long code) -> {
-            if (code != 3) {
-                conn.send(Events.dispatch(channelId, true, "UNAVAILABLE", Events.unavailable(true, null)));
-            }
-        }, failed(conn), channelId, conn.token.id, NO_ORIGIN);
+        runAsync(
+                RedisScripts.UNSUBSCRIBE,
+                ScriptOutputType.INTEGER,
+                (Long code) -> {
+                    if (code != 3) {
+                        conn.send(Events.dispatch(channelId, true, "UNAVAILABLE", Events.unavailable(true, null)));
+                    }
+                },
+                failed(conn),
+                channelId,
+                conn.token.id,
+                NO_ORIGIN);
     }
 
     /**
@@ -987,11 +1035,16 @@ final class RedisEngine implements Engine {
             return;
         }
         Frame frame = Events.userMessage(channelId, "MESSAGE", event, data);
-        runAsync(RedisScripts.PUBLISH_IF_EXISTS, ScriptOutputType.INTEGER, (Long ok) -> {
-            if (ok == 0) {
-                conn.send(unavailableUnknown(channelId));
-            }
-        }, "ch:" + channelId, channelEvent(NO_ORIGIN, channelId, frame));
+        runAsync(
+                RedisScripts.PUBLISH_IF_EXISTS,
+                ScriptOutputType.INTEGER,
+                (Long ok) -> {
+                    if (ok == 0) {
+                        conn.send(unavailableUnknown(channelId));
+                    }
+                },
+                "ch:" + channelId,
+                channelEvent(NO_ORIGIN, channelId, frame));
     }
 
     @Override
@@ -1001,11 +1054,18 @@ final class RedisEngine implements Engine {
             return;
         }
         Frame frame = Events.dispatch(channelId, false, "STATE_UPDATE", Events.stateData(state));
-        runAsync(RedisScripts.SET_STATE, ScriptOutputType.INTEGER, (Long ok) -> {
-            if (ok == 0) {
-                conn.send(unavailableUnknown(channelId));
-            }
-        }, channelId, "", Json.MAPPER.writeValueAsString(state), channelEvent(NO_ORIGIN, channelId, frame));
+        runAsync(
+                RedisScripts.SET_STATE,
+                ScriptOutputType.INTEGER,
+                (Long ok) -> {
+                    if (ok == 0) {
+                        conn.send(unavailableUnknown(channelId));
+                    }
+                },
+                channelId,
+                "",
+                Json.MAPPER.writeValueAsString(state),
+                channelEvent(NO_ORIGIN, channelId, frame));
     }
 
     private static String channelEvent(String origin, String channelId, Frame frame) {
@@ -1061,7 +1121,8 @@ final class RedisEngine implements Engine {
     private void checkState(ObjectNode state, String what) {
         int size = Json.serialisedSize(state);
         if (size > config.maxStateBytes()) {
-            throw new Hub.PayloadTooLargeException(what + " is " + size + " bytes; the limit is " + config.maxStateBytes());
+            throw new Hub.PayloadTooLargeException(
+                    what + " is " + size + " bytes; the limit is " + config.maxStateBytes());
         }
     }
 
@@ -1083,7 +1144,12 @@ final class RedisEngine implements Engine {
         }
         while (true) {
             String channelId = id != null ? id : Hub.randomId("channel_", 12);
-            Long created = run(RedisScripts.CREATE_CHANNEL, ScriptOutputType.INTEGER, channelId, type.wireName(), json,
+            Long created = run(
+                    RedisScripts.CREATE_CHANNEL,
+                    ScriptOutputType.INTEGER,
+                    channelId,
+                    type.wireName(),
+                    json,
                     Long.toString(now));
             if (created == 1) {
                 return restChannel(channelId, type.wireName(), json, Long.toString(now));
@@ -1113,7 +1179,8 @@ final class RedisEngine implements Engine {
         List<Object> r = run(RedisScripts.LIST_CHANNELS, ScriptOutputType.MULTI);
         List<ObjectNode> out = new ArrayList<>(r.size() / 4);
         for (int i = 0; i + 3 < r.size(); i += 4) {
-            out.add(restChannel((String) r.get(i), (String) r.get(i + 1), (String) r.get(i + 2), (String) r.get(i + 3)));
+            out.add(restChannel(
+                    (String) r.get(i), (String) r.get(i + 1), (String) r.get(i + 2), (String) r.get(i + 3)));
         }
         if (byId) {
             out.sort(Comparator.comparing(o -> o.get("id").stringValue()));
@@ -1128,7 +1195,10 @@ final class RedisEngine implements Engine {
     public void deleteChannel(String id) {
         Frame frame = Events.dispatch(id, false, "UNAVAILABLE", Events.unavailable(false, "UNKNOWN"));
         try (Wait w = new Wait()) {
-            Long deleted = run(RedisScripts.DELETE_CHANNEL, ScriptOutputType.INTEGER, id,
+            Long deleted = run(
+                    RedisScripts.DELETE_CHANNEL,
+                    ScriptOutputType.INTEGER,
+                    id,
                     w.origin() + "\nd\n" + id + "\n" + new String(frame.json, StandardCharsets.UTF_8));
             if (deleted == 0) {
                 throw noChannel(id);
@@ -1155,8 +1225,13 @@ final class RedisEngine implements Engine {
     private long writeState(String id, String expectedVersion, ObjectNode state) {
         Frame frame = Events.dispatch(id, false, "STATE_UPDATE", Events.stateData(state));
         try (Wait w = new Wait()) {
-            Long r = run(RedisScripts.SET_STATE, ScriptOutputType.INTEGER, id, expectedVersion,
-                    Json.MAPPER.writeValueAsString(state), channelEvent(w.origin(), id, frame));
+            Long r = run(
+                    RedisScripts.SET_STATE,
+                    ScriptOutputType.INTEGER,
+                    id,
+                    expectedVersion,
+                    Json.MAPPER.writeValueAsString(state),
+                    channelEvent(w.origin(), id, frame));
             if (r == 0) {
                 throw noChannel(id);
             }
@@ -1182,8 +1257,9 @@ final class RedisEngine implements Engine {
                 return;
             }
         }
-        throw new EngineUnavailableException("The state of channel " + id + " changed " + STATE_CAS_ATTEMPTS
-                + " times during one patch; try again", null);
+        throw new EngineUnavailableException(
+                "The state of channel " + id + " changed " + STATE_CAS_ATTEMPTS + " times during one patch; try again",
+                null);
     }
 
     @Override
@@ -1191,7 +1267,10 @@ final class RedisEngine implements Engine {
         Hub.validateEvent(event);
         Frame frame = Events.userMessage(channelId, "MESSAGE", event, data);
         try (Wait w = new Wait()) {
-            Long ok = run(RedisScripts.PUBLISH_IF_EXISTS, ScriptOutputType.INTEGER, "ch:" + channelId,
+            Long ok = run(
+                    RedisScripts.PUBLISH_IF_EXISTS,
+                    ScriptOutputType.INTEGER,
+                    "ch:" + channelId,
                     channelEvent(w.origin(), channelId, frame));
             if (ok == 0) {
                 throw noChannel(channelId);
@@ -1223,7 +1302,8 @@ final class RedisEngine implements Engine {
     @Override
     public void subscribeToken(String channelId, String tokenId) {
         try (Wait w = new Wait()) {
-            List<Object> r = run(RedisScripts.SUBSCRIBE, ScriptOutputType.MULTI, channelId, tokenId, "rest", w.origin());
+            List<Object> r =
+                    run(RedisScripts.SUBSCRIBE, ScriptOutputType.MULTI, channelId, tokenId, "rest", w.origin());
             long code = (Long) r.get(0);
             if (code == 0) {
                 throw noChannel(channelId);
@@ -1325,7 +1405,11 @@ final class RedisEngine implements Engine {
         Frame frame = Events.dispatch(null, false, "TOKEN_STATE_UPDATE", Events.stateData(state));
         String json = Json.MAPPER.writeValueAsString(state);
         try (Wait w = new Wait()) {
-            Long remote = run(RedisScripts.SET_TOKEN_STATE, ScriptOutputType.INTEGER, id, json,
+            Long remote = run(
+                    RedisScripts.SET_TOKEN_STATE,
+                    ScriptOutputType.INTEGER,
+                    id,
+                    json,
                     tokenEvent(w.origin(), id, frame));
             if (remote < 0) {
                 throw noToken();
@@ -1351,7 +1435,10 @@ final class RedisEngine implements Engine {
         Hub.validateEvent(event);
         Frame frame = Events.userMessage(null, "DIRECT_MESSAGE", event, data);
         try (Wait w = new Wait()) {
-            Long ok = run(RedisScripts.PUBLISH_IF_EXISTS, ScriptOutputType.INTEGER, "tok:" + tokenId,
+            Long ok = run(
+                    RedisScripts.PUBLISH_IF_EXISTS,
+                    ScriptOutputType.INTEGER,
+                    "tok:" + tokenId,
                     tokenEvent(w.origin(), tokenId, frame));
             if (ok == 0) {
                 throw noToken();
@@ -1373,7 +1460,10 @@ final class RedisEngine implements Engine {
     }
 
     private ObjectNode restProject() {
-        ObjectNode p = Json.object().put("id", config.projectId()).put("name", "leap-embedded").put("tier", "free")
+        ObjectNode p = Json.object()
+                .put("id", config.projectId())
+                .put("name", "leap-embedded")
+                .put("tier", "free")
                 .put("created_at", Json.timestamp(projectCreatedAt));
         p.putNull("icon");
         p.put("namespace", "leap-embedded").put("type", "regular");

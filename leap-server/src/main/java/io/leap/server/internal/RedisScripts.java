@@ -24,8 +24,7 @@ package io.leap.server.internal;
  */
 final class RedisScripts {
 
-    private RedisScripts() {
-    }
+    private RedisScripts() {}
 
     /** Helpers shared by the presence-aware scripts: live nodes other than the caller, connections of a token. */
     private static final String PRESENCE = """

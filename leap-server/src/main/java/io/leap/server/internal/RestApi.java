@@ -26,8 +26,8 @@ final class RestApi {
     }
 
     /** A parsed request. {@code segments} are the percent-decoded path segments after {@code /v1}. */
-    record Request(String method, List<String> segments, Map<String, List<String>> query, String authorization,
-            byte[] body) {
+    record Request(
+            String method, List<String> segments, Map<String, List<String>> query, String authorization, byte[] body) {
 
         String param(String name) {
             List<String> values = query.get(name);
@@ -117,8 +117,8 @@ final class RestApi {
                 case "POST" -> {
                     require(credential, Permission.CREATE_CHANNEL);
                     ObjectNode body = bodyObject(req, true);
-                    yield HttpResult.success(201, "channel",
-                            hub.createChannel(null, typeField(body), stateField(body, "state", false)));
+                    yield HttpResult.success(
+                            201, "channel", hub.createChannel(null, typeField(body), stateField(body, "state", false)));
                 }
                 case "GET" -> {
                     require(credential, Permission.READ_CHANNELS);
@@ -217,8 +217,7 @@ final class RestApi {
             String limitParam = req.param("limit");
             int limit = limitParam == null ? 100 : intParam("limit", limitParam, 1, 100);
             long from = (long) (pageNo - 1) * limit;
-            page = from >= all.size() ? List.of()
-                    : all.subList((int) from, (int) Math.min(all.size(), from + limit));
+            page = from >= all.size() ? List.of() : all.subList((int) from, (int) Math.min(all.size(), from + limit));
         }
         ObjectNode root = Json.object().put("success", true);
         ObjectNode data = root.putObject("data");
@@ -246,13 +245,13 @@ final class RestApi {
     }
 
     private static ApiError notFoundRoute(Request req) {
-        return new ApiError(404, "not_found", "No route for " + req.method() + " /v1/" + String.join("/", req.segments()));
+        return new ApiError(
+                404, "not_found", "No route for " + req.method() + " /v1/" + String.join("/", req.segments()));
     }
 
     // ---------------------------------------------------------------- auth (REST spec §2)
 
-    private record Credential(boolean projectToken, Set<Permission> permissions) {
-    }
+    private record Credential(boolean projectToken, Set<Permission> permissions) {}
 
     private Credential authenticate(String header) {
         if (header == null || header.isBlank()) {
@@ -373,7 +372,8 @@ final class RestApi {
             if (pct == s.length()) {
                 break;
             }
-            if (pct + 2 >= s.length() || Character.digit(s.charAt(pct + 1), 16) < 0
+            if (pct + 2 >= s.length()
+                    || Character.digit(s.charAt(pct + 1), 16) < 0
                     || Character.digit(s.charAt(pct + 2), 16) < 0) {
                 throw new IllegalArgumentException("Invalid percent-encoding in the path");
             }

@@ -46,7 +46,8 @@ public record ServerConfig(
     public String toString() {
         return "ServerConfig[port=" + port + ", bindAddress=" + bindAddress + ", projectId=" + projectId
                 + ", projectTokens=" + projectTokens.size() + ", userTokens=" + userTokens.size() + ", tls="
-                + (sslContext != null) + ", adminApi=" + adminApi + ", redis=" + (redisUri == null ? "off" : redacted(redisUri))
+                + (sslContext != null) + ", adminApi=" + adminApi + ", redis="
+                + (redisUri == null ? "off" : redacted(redisUri))
                 + ", managementPort=" + managementPort + "]";
     }
 

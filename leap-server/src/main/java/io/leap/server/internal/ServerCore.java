@@ -1,7 +1,11 @@
 package io.leap.server.internal;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -23,10 +27,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -63,14 +63,15 @@ public final class ServerCore {
 
     public ServerCore(ServerConfig config) {
         this.config = config;
-        this.bossGroup = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory(THREAD_PREFIX + "-accept", true), NioIoHandler.newFactory());
-        this.workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-                new DefaultThreadFactory(THREAD_PREFIX + "-io", true), NioIoHandler.newFactory());
+        this.bossGroup = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory(THREAD_PREFIX + "-accept", true), NioIoHandler.newFactory());
+        this.workerGroup = new MultiThreadIoEventLoopGroup(
+                config.ioThreads(), new DefaultThreadFactory(THREAD_PREFIX + "-io", true), NioIoHandler.newFactory());
         this.stats = new ServerStats();
         Engine engine;
         try {
-            engine = config.redisUri() == null ? new MemoryEngine(config, workerGroup, stats)
+            engine = config.redisUri() == null
+                    ? new MemoryEngine(config, workerGroup, stats)
                     : redisEngine(config, workerGroup, stats);
         } catch (RuntimeException | LinkageError e) {
             shutdownGroups();
@@ -116,7 +117,8 @@ public final class ServerCore {
                     }
                 });
         try {
-            serverChannel = b.bind(new InetSocketAddress(config.bindAddress(), config.port())).syncUninterruptibly()
+            serverChannel = b.bind(new InetSocketAddress(config.bindAddress(), config.port()))
+                    .syncUninterruptibly()
                     .channel();
         } catch (RuntimeException e) {
             hub.engine.close();
@@ -125,10 +127,13 @@ public final class ServerCore {
         }
         if (config.managementPort() >= 0) {
             try {
-                Class.forName("io.micrometer.prometheusmetrics.PrometheusMeterRegistry", false,
+                Class.forName(
+                        "io.micrometer.prometheusmetrics.PrometheusMeterRegistry",
+                        false,
                         ServerCore.class.getClassLoader());
                 management = new ManagementServer(hub);
-                managementPort = management.start(bossGroup, workerGroup, config.bindAddress(), config.managementPort());
+                managementPort =
+                        management.start(bossGroup, workerGroup, config.bindAddress(), config.managementPort());
             } catch (ClassNotFoundException | RuntimeException e) {
                 serverChannel.close().syncUninterruptibly();
                 hub.engine.close();
@@ -188,7 +193,8 @@ public final class ServerCore {
     // ---------------------------------------------------------------- socket faults
 
     static void checkClose(int code, String reason) {
-        boolean valid = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+        boolean valid =
+                (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
         if (!valid) {
             throw new IllegalArgumentException("Close code " + code + " cannot be sent in a close frame");
         }
@@ -236,7 +242,8 @@ public final class ServerCore {
             reason = url + "?" + c.query;
         }
         if (reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 123) {
-            throw new IllegalArgumentException("The redirect URL (with its query) exceeds the 123-byte close reason limit");
+            throw new IllegalArgumentException(
+                    "The redirect URL (with its query) exceeds the 123-byte close reason limit");
         }
         return reason;
     }
@@ -357,10 +364,12 @@ public final class ServerCore {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            HttpResult r = HttpResult.error(413, "payload_too_large",
-                    "The request body exceeds the limit of " + max + " bytes");
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(r.body()));
+            HttpResult r = HttpResult.error(
+                    413, "payload_too_large", "The request body exceeds the limit of " + max + " bytes");
+            FullHttpResponse response = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    Unpooled.wrappedBuffer(r.body()));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
             HttpUtil.setContentLength(response, r.body().length);
             boolean keepAlive = HttpUtil.isKeepAlive(oversized);

@@ -16,6 +16,7 @@ final class TokenRec {
     final Set<Conn> connections = new LinkedHashSet<>();
     /** Whether the session exists: from the first connection until {@code sessionTimeout} after the last one. */
     boolean sessionAlive;
+
     ScheduledFuture<?> sessionDrop;
 
     TokenRec(String id, ObjectNode state) {

@@ -8,11 +8,9 @@ final class WireFrames {
 
     private static final int CHUNK_TARGET_BYTES = 64 * 1024;
 
-    record Chunk(ByteBuf buffer, int frameLength, int frames) {
-    }
+    record Chunk(ByteBuf buffer, int frameLength, int frames) {}
 
-    private WireFrames() {
-    }
+    private WireFrames() {}
 
     /**
      * A direct buffer holding as many complete copies of the frame as fit in about 64 KiB (at least one), but no more

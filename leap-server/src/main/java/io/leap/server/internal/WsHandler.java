@@ -48,31 +48,40 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         conn.lastHeartbeatNanos = System.nanoTime();
         conn.send(Events.hello(heartbeatIntervalMs));
         long window = hub.config.identifyWindow().toNanos();
-        conn.loop.schedule(() -> {
-            if (!conn.identified) {
-                close(CloseCodes.IDENTIFY_TIMEOUT, "Identify timeout");
-            }
-        }, window, TimeUnit.NANOSECONDS);
+        conn.loop.schedule(
+                () -> {
+                    if (!conn.identified) {
+                        close(CloseCodes.IDENTIFY_TIMEOUT, "Identify timeout");
+                    }
+                },
+                window,
+                TimeUnit.NANOSECONDS);
         scheduleOutOfSyncCheck(outOfSyncLimitNanos());
     }
 
     private long outOfSyncLimitNanos() {
-        return hub.config.heartbeatInterval().plus(hub.config.heartbeatTolerance()).toNanos();
+        return hub.config
+                .heartbeatInterval()
+                .plus(hub.config.heartbeatTolerance())
+                .toNanos();
     }
 
     private void scheduleOutOfSyncCheck(long delayNanos) {
-        conn.loop.schedule(() -> {
-            if (conn.closing) {
-                return;
-            }
-            long silent = System.nanoTime() - conn.lastHeartbeatNanos;
-            long limit = outOfSyncLimitNanos();
-            if (silent >= limit) {
-                close(CloseCodes.OUT_OF_SYNC, "Out of sync");
-            } else {
-                scheduleOutOfSyncCheck(limit - silent);
-            }
-        }, delayNanos, TimeUnit.NANOSECONDS);
+        conn.loop.schedule(
+                () -> {
+                    if (conn.closing) {
+                        return;
+                    }
+                    long silent = System.nanoTime() - conn.lastHeartbeatNanos;
+                    long limit = outOfSyncLimitNanos();
+                    if (silent >= limit) {
+                        close(CloseCodes.OUT_OF_SYNC, "Out of sync");
+                    } else {
+                        scheduleOutOfSyncCheck(limit - silent);
+                    }
+                },
+                delayNanos,
+                TimeUnit.NANOSECONDS);
     }
 
     private void startTaggedHeartbeats() {
@@ -80,16 +89,19 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         if (every <= 0) {
             return;
         }
-        conn.loop.schedule(new Runnable() {
-            @Override
-            public void run() {
-                if (conn.closing || !conn.channel.isActive()) {
-                    return;
-                }
-                sendTaggedHeartbeat();
-                conn.loop.schedule(this, every, TimeUnit.NANOSECONDS);
-            }
-        }, every, TimeUnit.NANOSECONDS);
+        conn.loop.schedule(
+                new Runnable() {
+                    @Override
+                    public void run() {
+                        if (conn.closing || !conn.channel.isActive()) {
+                            return;
+                        }
+                        sendTaggedHeartbeat();
+                        conn.loop.schedule(this, every, TimeUnit.NANOSECONDS);
+                    }
+                },
+                every,
+                TimeUnit.NANOSECONDS);
     }
 
     /** Sends op 3 with a fresh tag; a reply must come within the configured deadline, else 4007 (spec D-13). */
@@ -129,22 +141,29 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         }
         conn.send(Events.heartbeatRequest(tag));
         long deadline = hub.config.taggedHeartbeatTimeout().toNanos();
-        conn.loop.schedule(() -> {
-            // only this request: a caller may reuse a tag once it was answered, and the new request has its own deadline
-            if (conn.pendingTags.remove(tag, stamp)) {
-                HeartbeatProbe p = conn.probes.remove(tag);
-                if (p != null) {
-                    p.timedOut();
-                }
-                close(CloseCodes.OUT_OF_SYNC, "Out of sync");
-            }
-        }, deadline, TimeUnit.NANOSECONDS);
+        conn.loop.schedule(
+                () -> {
+                    // only this request: a caller may reuse a tag once it was answered, and the new request has its own
+                    // deadline
+                    if (conn.pendingTags.remove(tag, stamp)) {
+                        HeartbeatProbe p = conn.probes.remove(tag);
+                        if (p != null) {
+                            p.timedOut();
+                        }
+                        close(CloseCodes.OUT_OF_SYNC, "Out of sync");
+                    }
+                },
+                deadline,
+                TimeUnit.NANOSECONDS);
         if (probe != null && probe.timeoutNanos < deadline) {
-            conn.loop.schedule(() -> {
-                if (conn.probes.remove(tag, probe)) {
-                    probe.timedOut();
-                }
-            }, probe.timeoutNanos, TimeUnit.NANOSECONDS);
+            conn.loop.schedule(
+                    () -> {
+                        if (conn.probes.remove(tag, probe)) {
+                            probe.timedOut();
+                        }
+                    },
+                    probe.timeoutNanos,
+                    TimeUnit.NANOSECONDS);
         }
     }
 
@@ -240,11 +259,14 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             close(CloseCodes.INVALID_PAYLOAD, "Invalid payload");
             return;
         }
-        if (projectId == null || !projectId.isString() || !projectId.stringValue().equals(hub.config.projectId())) {
+        if (projectId == null
+                || !projectId.isString()
+                || !projectId.stringValue().equals(hub.config.projectId())) {
             close(CloseCodes.INVALID_AUTH, "Invalid auth");
             return;
         }
-        String tokenId = token != null && token.isString() && !token.stringValue().isEmpty() ? token.stringValue() : null;
+        String tokenId =
+                token != null && token.isString() && !token.stringValue().isEmpty() ? token.stringValue() : null;
         if (tokenId != null && !tokenId.startsWith("leap_token_") || !hub.identify(conn, tokenId)) {
             close(CloseCodes.INVALID_AUTH, "Invalid auth");
             return;
@@ -323,8 +345,11 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
                     return;
                 }
                 JsonNode userEvent = data == null ? null : data.get("e");
-                if (!(data instanceof ObjectNode) || userEvent == null || !userEvent.isString()
-                        || userEvent.stringValue().isEmpty() || userEvent.stringValue().length() > 256) {
+                if (!(data instanceof ObjectNode)
+                        || userEvent == null
+                        || !userEvent.isString()
+                        || userEvent.stringValue().isEmpty()
+                        || userEvent.stringValue().length() > 256) {
                     close(CloseCodes.INVALID_PAYLOAD, "Invalid payload");
                     return;
                 }
@@ -350,7 +375,9 @@ final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
                     close(CloseCodes.INVALID_PAYLOAD, "Invalid payload");
                     return;
                 }
-                ObjectNode answer = Json.object().put("join_token", joinToken.stringValue()).put("graceful", false)
+                ObjectNode answer = Json.object()
+                        .put("join_token", joinToken.stringValue())
+                        .put("graceful", false)
                         .put("error_code", "UNKNOWN");
                 conn.send(Events.dispatch(null, true, "PIPE_ROOM_UNAVAILABLE", answer));
             }

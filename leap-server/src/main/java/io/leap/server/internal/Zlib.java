@@ -16,17 +16,19 @@ final class Zlib {
     /** Up to this size the fixed-code encoder is several times faster and within a few per cent of zlib's ratio. */
     static final int SMALL = 1024;
 
-    private static final ThreadLocal<FixedHuffmanDeflater> SMALL_DEFLATER = ThreadLocal.withInitial(FixedHuffmanDeflater::new);
+    private static final ThreadLocal<FixedHuffmanDeflater> SMALL_DEFLATER =
+            ThreadLocal.withInitial(FixedHuffmanDeflater::new);
     /**
      * Level 1: for payloads of a few KiB it compresses about as well as the default level at half the cost (much of
      * which is zlib's per-stream reset, paid once per message because streams are self-contained).
      */
-    private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
+    private static final ThreadLocal<Deflater> DEFLATER =
+            ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
+
     private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(Inflater::new);
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
 
-    private Zlib() {
-    }
+    private Zlib() {}
 
     static byte[] deflate(byte[] input) {
         if (input.length <= SMALL) {

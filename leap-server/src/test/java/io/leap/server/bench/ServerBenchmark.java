@@ -23,19 +23,23 @@ public final class ServerBenchmark {
     private static final int PUBLISH = Integer.getInteger("bench.publish", 2_000_000);
     private static final int IDLE = Integer.getInteger("bench.idle", 1_000);
 
-    private ServerBenchmark() {
-    }
+    private ServerBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         // The publish figure measures throughput with an unpaced publisher: the reader may lag by more than the
         // default outbound queue bound (64 MiB) at times, so the bound is lifted here rather than closing it with 4007.
-        try (LeapServer server = LeapServer.builder().heartbeatInterval(Duration.ofMinutes(10))
-                .taggedHeartbeatInterval(Duration.ZERO).maxQueuedBytes(Long.MAX_VALUE).build().start()) {
+        try (LeapServer server = LeapServer.builder()
+                .heartbeatInterval(Duration.ofMinutes(10))
+                .taggedHeartbeatInterval(Duration.ZERO)
+                .maxQueuedBytes(Long.MAX_VALUE)
+                .build()
+                .start()) {
             server.createChannel("bench", ChannelType.PUBLIC, null);
             String token = server.createToken(null);
             server.subscribeToken("bench", token);
-            JsonNode data = JsonMapper.builder().build().readTree(
-                    "{\"user\":\"benchmark\",\"text\":\"" + "x".repeat(90) + "\",\"seq\":123456}");
+            JsonNode data = JsonMapper.builder()
+                    .build()
+                    .readTree("{\"user\":\"benchmark\",\"text\":\"" + "x".repeat(90) + "\",\"seq\":123456}");
             String payload = server.encodeMessage("bench", "CHAT_MESSAGE", data);
             System.out.printf("payload: %d bytes of JSON per MESSAGE dispatch%n", payload.length());
 
@@ -64,8 +68,9 @@ public final class ServerBenchmark {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 done.join();
                 if (round == 1) {
-                    System.out.printf("blast   compression=%-4s %,d msgs in %.2f s = %,.0f msgs/s%n", compression, count,
-                            seconds, count / seconds);
+                    System.out.printf(
+                            "blast   compression=%-4s %,d msgs in %.2f s = %,.0f msgs/s%n",
+                            compression, count, seconds, count / seconds);
                 }
             }
         }
@@ -80,17 +85,20 @@ public final class ServerBenchmark {
                 int count = round == 0 ? PUBLISH / 5 : PUBLISH;
                 long base = ws.frames.get();
                 long start = System.nanoTime();
-                Thread publisher = new Thread(() -> {
-                    for (int i = 0; i < count; i++) {
-                        server.publish("bench", "CHAT_MESSAGE", data);
-                    }
-                }, "bench-publisher");
+                Thread publisher = new Thread(
+                        () -> {
+                            for (int i = 0; i < count; i++) {
+                                server.publish("bench", "CHAT_MESSAGE", data);
+                            }
+                        },
+                        "bench-publisher");
                 publisher.start();
                 ws.readUntil(base + count);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 publisher.join();
                 if (round == 1) {
-                    System.out.printf("publish compression=%-4s %,d msgs in %.2f s = %,.0f msgs/s (1 publisher thread)%n",
+                    System.out.printf(
+                            "publish compression=%-4s %,d msgs in %.2f s = %,.0f msgs/s (1 publisher thread)%n",
                             compression, count, seconds, count / seconds);
                 }
             }
@@ -103,7 +111,8 @@ public final class ServerBenchmark {
         List<RawWebSocket> sockets = new ArrayList<>();
         String token = server.createToken(Map.of("user", "idle"));
         for (int i = 0; i < IDLE; i++) {
-            RawWebSocket ws = new RawWebSocket(URI.create(server.wsUrl() + "?encoding=json&compression=zlib"), 16 * 1024);
+            RawWebSocket ws =
+                    new RawWebSocket(URI.create(server.wsUrl() + "?encoding=json&compression=zlib"), 16 * 1024);
             ws.sendText("{\"op\":2,\"d\":{\"project_id\":\"" + server.projectId() + "\""
                     + (i % 2 == 0 ? ",\"token\":\"" + token + "\"" : "") + "}}");
             sockets.add(ws);
@@ -112,9 +121,10 @@ public final class ServerBenchmark {
             Thread.onSpinWait();
         }
         long after = usedHeapAfterGc();
-        System.out.printf("idle    %,d identified connections (half with a token, zlib): heap used %.1f MB "
-                + "(%.1f MB before them, %.1f KB per connection, server and client side together)%n", IDLE,
-                after / 1e6, before / 1e6, (after - before) / 1024.0 / IDLE);
+        System.out.printf(
+                "idle    %,d identified connections (half with a token, zlib): heap used %.1f MB "
+                        + "(%.1f MB before them, %.1f KB per connection, server and client side together)%n",
+                IDLE, after / 1e6, before / 1e6, (after - before) / 1024.0 / IDLE);
         for (RawWebSocket ws : sockets) {
             ws.close();
         }

@@ -34,9 +34,9 @@ class ZlibTests {
         String json = "{\"op\":0,\"d\":{\"c\":\"game\",\"u\":false,\"e\":\"MESSAGE\",\"d\":[1,2.5,null,true]}}";
         for (int i = 0; i < n; i++) {
             b[i] = switch (kind) {
-                case 0 -> (byte) random.nextInt(256);                              // incompressible
-                case 1 -> (byte) ('a' + random.nextInt(3));                        // short matches everywhere
-                case 2 -> (byte) (i % 251);                                        // long matches, long distances
+                case 0 -> (byte) random.nextInt(256); // incompressible
+                case 1 -> (byte) ('a' + random.nextInt(3)); // short matches everywhere
+                case 2 -> (byte) (i % 251); // long matches, long distances
                 case 3 -> (byte) json.charAt((i * 7 + random.nextInt(2)) % json.length());
                 default -> (byte) (random.nextInt(8) == 0 ? random.nextInt(256) : 'x'); // runs of 258+
             };
@@ -53,7 +53,9 @@ class ZlibTests {
             int n = c % 50 == 0 ? random.nextInt(FixedHuffmanDeflater.MAX_INPUT + 1) : random.nextInt(1500);
             byte[] input = sample(random, n, random.nextInt(5));
             byte[] stream = deflater.deflate(input);
-            assertThat(inflateWithJdk(stream)).as("seed %d case %d (%d bytes)", seed, c, n).isEqualTo(input);
+            assertThat(inflateWithJdk(stream))
+                    .as("seed %d case %d (%d bytes)", seed, c, n)
+                    .isEqualTo(input);
             assertThat(stream.length).isLessThanOrEqualTo(n + 11);
             assertThat(stream[0]).isEqualTo((byte) 0x78);
             assertThat(((stream[0] & 0xFF) << 8 | (stream[1] & 0xFF)) % 31).isZero();
@@ -69,8 +71,11 @@ class ZlibTests {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 4, 5, 6, 8, 9, 12, 13, 16, 17, 100, 255, 256, 257, 1024, 1025, 4096, 4097, 8192, 8193,
-        16_384, 16_385, 24_576, 24_577, 32_767, 32_768, 32_769, 40_000})
+    @ValueSource(
+            ints = {
+                1, 2, 4, 5, 6, 8, 9, 12, 13, 16, 17, 100, 255, 256, 257, 1024, 1025, 4096, 4097, 8192, 8193, 16_384,
+                16_385, 24_576, 24_577, 32_767, 32_768, 32_769, 40_000
+            })
     void everyDistanceCodeAndTheWindowLimit(int distance) throws Exception {
         // a token, filler that never looks like it, the token again `distance` bytes after the first one
         byte[] token = "Q1W2E3R4T5".getBytes(StandardCharsets.US_ASCII);
@@ -84,9 +89,11 @@ class ZlibTests {
 
     @Test
     void aTypicalDispatchCompressesAboutAsWellAsZlib() throws Exception {
-        byte[] dispatch = ("{\"op\":0,\"d\":{\"c\":\"bench\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"CHAT_MESSAGE\","
-                + "\"d\":{\"user\":\"benchmark\",\"text\":\"" + "x".repeat(90) + "\",\"seq\":123456}}}}")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] dispatch =
+                ("{\"op\":0,\"d\":{\"c\":\"bench\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"CHAT_MESSAGE\","
+                                + "\"d\":{\"user\":\"benchmark\",\"text\":\"" + "x".repeat(90)
+                                + "\",\"seq\":123456}}}}")
+                        .getBytes(StandardCharsets.UTF_8);
         byte[] stream = Zlib.deflate(dispatch);
         assertThat(inflateWithJdk(stream)).isEqualTo(dispatch);
         java.util.zip.Deflater jdk = new java.util.zip.Deflater(1);

@@ -87,12 +87,29 @@ public final class RedisServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("redis-server is already running");
         }
-        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", appendOnly ? "yes" : "no",
-                "--appendfsync", "always", "--protected-mode", "no", "--logfile", dir.resolve("redis.log").toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                binary.toString(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--save",
+                "",
+                "--appendonly",
+                appendOnly ? "yes" : "no",
+                "--appendfsync",
+                "always",
+                "--protected-mode",
+                "no",
+                "--logfile",
+                dir.resolve("redis.log").toString()));
         cmd.addAll(extraArgs);
         try {
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile())
+            process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout.log").toFile())
                     .start();
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start " + binary + ": " + e, e);
@@ -117,8 +134,8 @@ public final class RedisServer implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
-        throw new IllegalStateException("redis-server did not accept connections on port " + port + " within "
-                + START_TIMEOUT);
+        throw new IllegalStateException(
+                "redis-server did not accept connections on port " + port + " within " + START_TIMEOUT);
     }
 
     private static boolean ping(Socket s) throws IOException {

@@ -8,8 +8,7 @@ public final class SharedRedis {
 
     private static RedisServer server;
 
-    private SharedRedis() {
-    }
+    private SharedRedis() {}
 
     /** The shared server's {@code redis://} URI, starting it if needed. */
     public static synchronized String uri() {

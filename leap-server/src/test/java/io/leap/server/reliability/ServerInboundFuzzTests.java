@@ -17,8 +17,8 @@ import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -89,12 +89,20 @@ class ServerInboundFuzzTests {
                 }
                 int outcome = outcomeAfterHeartbeat(s);
                 outcomes[outcome]++;
-                assertThat(allowed).as("seed %d case %d: %s%s (identified=%s) -> %s", seed, i, zlib ? "zlib " : "",
-                        abbreviate(json), identified, outcome == STAYS ? "still open" : "closed " + outcome)
+                assertThat(allowed)
+                        .as(
+                                "seed %d case %d: %s%s (identified=%s) -> %s",
+                                seed,
+                                i,
+                                zlib ? "zlib " : "",
+                                abbreviate(json),
+                                identified,
+                                outcome == STAYS ? "still open" : "closed " + outcome)
                         .contains(outcome);
             }
         }
-        System.out.printf("[reliability] server fuzz seed %d: 150 cases, still open %d, 4003 %d, 4004 %d, 4005 %d%n",
+        System.out.printf(
+                "[reliability] server fuzz seed %d: 150 cases, still open %d, 4003 %d, 4004 %d, 4005 %d%n",
                 seed, outcomes[STAYS], outcomes[4003], outcomes[4004], outcomes[4005]);
     }
 
@@ -258,8 +266,26 @@ class ServerInboundFuzzTests {
         "{\"op\":0,\"d\":{\"c\":\"game\",\"e\":\"WHATEVER\",\"d\":[1]}}",
     };
     private static final String[] VALUES = {
-        "null", "true", "0", "-1", "2", "3", "7", "1.5", "1e999", "123456789012345678901234567890", "\"\"",
-        "\"\\ud800\"", "\"0\"", "[]", "{}", "[[[[[[]]]]]]", "NaN", "01", "\"unterminated", "{\"d\":{\"d\":{}}}",
+        "null",
+        "true",
+        "0",
+        "-1",
+        "2",
+        "3",
+        "7",
+        "1.5",
+        "1e999",
+        "123456789012345678901234567890",
+        "\"\"",
+        "\"\\ud800\"",
+        "\"0\"",
+        "[]",
+        "{}",
+        "[[[[[[]]]]]]",
+        "NaN",
+        "01",
+        "\"unterminated",
+        "{\"d\":{\"d\":{}}}",
     };
 
     private static String mutate(Random random, String template) {
@@ -288,7 +314,8 @@ class ServerInboundFuzzTests {
                 }
                 default -> {
                     int op = s.indexOf("\"op\":");
-                    yield op < 0 || op + 5 >= s.length() ? s
+                    yield op < 0 || op + 5 >= s.length()
+                            ? s
                             : s.substring(0, op + 5) + VALUES[random.nextInt(VALUES.length)] + s.substring(op + 6);
                 }
             };

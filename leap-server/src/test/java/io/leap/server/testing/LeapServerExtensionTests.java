@@ -53,7 +53,9 @@ class LeapServerExtensionTests {
         static void oneServerServedEveryTest() {
             assertThat(ports).hasSize(1);
             int port = ports.iterator().next();
-            assertThat(accepts(port)).as("still running until the extension's afterAll").isTrue();
+            assertThat(accepts(port))
+                    .as("still running until the extension's afterAll")
+                    .isTrue();
         }
 
         @Test
@@ -104,7 +106,9 @@ class LeapServerExtensionTests {
             server.createChannel("leftover", ChannelType.PUBLIC, null);
             if (previous != null) {
                 assertThat(server).isNotSameAs(previous);
-                assertThat(accepts(previousPort)).as("the previous test's server was closed").isFalse();
+                assertThat(accepts(previousPort))
+                        .as("the previous test's server was closed")
+                        .isFalse();
             }
             previous = server;
             previousPort = server.port();

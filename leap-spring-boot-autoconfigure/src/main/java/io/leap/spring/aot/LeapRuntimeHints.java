@@ -4,7 +4,6 @@ import io.leap.spring.event.LeapChannelEvent;
 import io.leap.spring.event.LeapConnectionStateChangedEvent;
 import io.leap.spring.event.LeapMessageEvent;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
@@ -31,42 +30,49 @@ import org.springframework.util.ClassUtils;
  */
 public class LeapRuntimeHints implements RuntimeHintsRegistrar {
 
-	static final String[] EVENT_TYPES = { LeapMessageEvent.class.getName(), LeapChannelEvent.class.getName(),
-			LeapConnectionStateChangedEvent.class.getName() };
+    static final String[] EVENT_TYPES = {
+        LeapMessageEvent.class.getName(),
+        LeapChannelEvent.class.getName(),
+        LeapConnectionStateChangedEvent.class.getName()
+    };
 
-	static final String[] ANNOTATION_TYPES = { "io.leap.spring.listener.LeapListener",
-			"io.leap.spring.listener.LeapListeners", "io.leap.spring.listener.EnableLeap" };
+    static final String[] ANNOTATION_TYPES = {
+        "io.leap.spring.listener.LeapListener",
+        "io.leap.spring.listener.LeapListeners",
+        "io.leap.spring.listener.EnableLeap"
+    };
 
-	static final String ENDPOINT_TYPE = "io.leap.spring.listener.LeapListenersEndpoint";
+    static final String ENDPOINT_TYPE = "io.leap.spring.listener.LeapListenersEndpoint";
 
-	static final String[] ENDPOINT_RESULT_TYPES = { "io.leap.spring.listener.LeapListenersEndpoint$ListenersDescriptor",
-			"io.leap.spring.listener.LeapListenersEndpoint$ListenerDescriptor",
-			"io.leap.spring.listener.LeapListenerStats" };
+    static final String[] ENDPOINT_RESULT_TYPES = {
+        "io.leap.spring.listener.LeapListenersEndpoint$ListenersDescriptor",
+        "io.leap.spring.listener.LeapListenersEndpoint$ListenerDescriptor",
+        "io.leap.spring.listener.LeapListenerStats"
+    };
 
-	private final BindingReflectionHintsRegistrar bindingRegistrar = new BindingReflectionHintsRegistrar();
+    private final BindingReflectionHintsRegistrar bindingRegistrar = new BindingReflectionHintsRegistrar();
 
-	@Override
-	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
-		for (String type : EVENT_TYPES) {
-			hints.reflection().registerType(TypeReference.of(type), MemberCategory.INVOKE_PUBLIC_METHODS);
-		}
-		for (String type : ANNOTATION_TYPES) {
-			if (ClassUtils.isPresent(type, classLoader)) {
-				hints.reflection().registerType(TypeReference.of(type), MemberCategory.INVOKE_DECLARED_METHODS);
-			}
-		}
-		if (ClassUtils.isPresent("io.leap.spring.listener.LeapListener", classLoader)) {
-			// @LeapListener on a composed annotation is synthesized as a JDK proxy.
-			hints.proxies().registerJdkProxy(TypeReference.of("io.leap.spring.listener.LeapListener"));
-		}
-		if (ClassUtils.isPresent(ENDPOINT_TYPE, classLoader)
-				&& ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.annotation.Endpoint", classLoader)) {
-			hints.reflection().registerType(TypeReference.of(ENDPOINT_TYPE), MemberCategory.INVOKE_PUBLIC_METHODS);
-			for (String type : ENDPOINT_RESULT_TYPES) {
-				this.bindingRegistrar.registerReflectionHints(hints.reflection(),
-						ClassUtils.resolveClassName(type, classLoader));
-			}
-		}
-	}
-
+    @Override
+    public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
+        for (String type : EVENT_TYPES) {
+            hints.reflection().registerType(TypeReference.of(type), MemberCategory.INVOKE_PUBLIC_METHODS);
+        }
+        for (String type : ANNOTATION_TYPES) {
+            if (ClassUtils.isPresent(type, classLoader)) {
+                hints.reflection().registerType(TypeReference.of(type), MemberCategory.INVOKE_DECLARED_METHODS);
+            }
+        }
+        if (ClassUtils.isPresent("io.leap.spring.listener.LeapListener", classLoader)) {
+            // @LeapListener on a composed annotation is synthesized as a JDK proxy.
+            hints.proxies().registerJdkProxy(TypeReference.of("io.leap.spring.listener.LeapListener"));
+        }
+        if (ClassUtils.isPresent(ENDPOINT_TYPE, classLoader)
+                && ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.annotation.Endpoint", classLoader)) {
+            hints.reflection().registerType(TypeReference.of(ENDPOINT_TYPE), MemberCategory.INVOKE_PUBLIC_METHODS);
+            for (String type : ENDPOINT_RESULT_TYPES) {
+                this.bindingRegistrar.registerReflectionHints(
+                        hints.reflection(), ClassUtils.resolveClassName(type, classLoader));
+            }
+        }
+    }
 }

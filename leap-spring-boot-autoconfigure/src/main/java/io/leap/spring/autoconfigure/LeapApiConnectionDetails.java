@@ -1,9 +1,7 @@
 package io.leap.spring.autoconfigure;
 
 import java.net.URI;
-
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 
 /**
@@ -16,25 +14,24 @@ import org.springframework.boot.autoconfigure.service.connection.ConnectionDetai
  */
 public interface LeapApiConnectionDetails extends ConnectionDetails {
 
-	/**
-	 * Origin of the Channels REST API, without {@code /v1}, for example {@code https://api.hop.io}.
-	 * @return the origin
-	 */
-	URI getUrl();
+    /**
+     * Origin of the Channels REST API, without {@code /v1}, for example {@code https://api.hop.io}.
+     * @return the origin
+     */
+    URI getUrl();
 
-	/**
-	 * Credential: a project token ({@code ptk_...}), personal access token ({@code pat_...}) or bearer token
-	 * ({@code bearer_...}).
-	 * @return the credential, never blank
-	 */
-	String getToken();
+    /**
+     * Credential: a project token ({@code ptk_...}), personal access token ({@code pat_...}) or bearer token
+     * ({@code bearer_...}).
+     * @return the credential, never blank
+     */
+    String getToken();
 
-	/**
-	 * Project id sent as {@code project=<id>} with every request; needed with a personal access or bearer token.
-	 * @return the project id, or {@code null} to send none
-	 */
-	default @Nullable String getProjectId() {
-		return null;
-	}
-
+    /**
+     * Project id sent as {@code project=<id>} with every request; needed with a personal access or bearer token.
+     * @return the project id, or {@code null} to send none
+     */
+    default @Nullable String getProjectId() {
+        return null;
+    }
 }

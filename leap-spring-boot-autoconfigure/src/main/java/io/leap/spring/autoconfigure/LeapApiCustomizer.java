@@ -10,10 +10,9 @@ import io.leap.client.rest.LeapApi;
 @FunctionalInterface
 public interface LeapApiCustomizer {
 
-	/**
-	 * Customize the builder.
-	 * @param builder the builder
-	 */
-	void customize(LeapApi.Builder builder);
-
+    /**
+     * Customize the builder.
+     * @param builder the builder
+     */
+    void customize(LeapApi.Builder builder);
 }

@@ -9,10 +9,9 @@ import io.leap.client.LeapClient;
 @FunctionalInterface
 public interface LeapClientCustomizer {
 
-	/**
-	 * Customize the builder.
-	 * @param builder the builder of the auto-configured client
-	 */
-	void customize(LeapClient.Builder builder);
-
+    /**
+     * Customize the builder.
+     * @param builder the builder of the auto-configured client
+     */
+    void customize(LeapClient.Builder builder);
 }

@@ -1,9 +1,7 @@
 package io.leap.spring.autoconfigure;
 
 import java.net.URI;
-
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 
 /**
@@ -15,22 +13,22 @@ import org.springframework.boot.autoconfigure.service.connection.ConnectionDetai
  */
 public interface LeapConnectionDetails extends ConnectionDetails {
 
-	/**
-	 * Leap Edge socket URL, for example {@code wss://leap.hop.io/ws}.
-	 * @return the socket URL
-	 */
-	URI getUrl();
+    /**
+     * Leap Edge socket URL, for example {@code wss://leap.hop.io/ws}.
+     * @return the socket URL
+     */
+    URI getUrl();
 
-	/**
-	 * Hop project id ({@code project_...}).
-	 * @return the project id, never blank
-	 */
-	String getProjectId();
+    /**
+     * Hop project id ({@code project_...}).
+     * @return the project id, never blank
+     */
+    String getProjectId();
 
-	/**
-	 * Leap token ({@code leap_token_...}) to identify with.
-	 * @return the token, or {@code null} for an anonymous connection
-	 */
-	@Nullable String getToken();
-
+    /**
+     * Leap token ({@code leap_token_...}) to identify with.
+     * @return the token, or {@code null} for an anonymous connection
+     */
+    @Nullable
+    String getToken();
 }

@@ -8,26 +8,25 @@ import java.util.List;
  */
 public class LeapCredentialsMissingException extends IllegalStateException {
 
-	private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-	private final List<String> missingProperties;
+    private final List<String> missingProperties;
 
-	/**
-	 * Create a new exception.
-	 * @param missingProperties the names of the properties that are missing or blank
-	 */
-	public LeapCredentialsMissingException(List<String> missingProperties) {
-		super("Leap is enabled but " + String.join(" and ", missingProperties)
-				+ ((missingProperties.size() == 1) ? " is" : " are") + " missing or blank");
-		this.missingProperties = List.copyOf(missingProperties);
-	}
+    /**
+     * Create a new exception.
+     * @param missingProperties the names of the properties that are missing or blank
+     */
+    public LeapCredentialsMissingException(List<String> missingProperties) {
+        super("Leap is enabled but " + String.join(" and ", missingProperties)
+                + ((missingProperties.size() == 1) ? " is" : " are") + " missing or blank");
+        this.missingProperties = List.copyOf(missingProperties);
+    }
 
-	/**
-	 * Names of the missing or blank properties, e.g. {@code leap.project-id}.
-	 * @return the property names
-	 */
-	public List<String> getMissingProperties() {
-		return this.missingProperties;
-	}
-
+    /**
+     * Names of the missing or blank properties, e.g. {@code leap.project-id}.
+     * @return the property names
+     */
+    public List<String> getMissingProperties() {
+        return this.missingProperties;
+    }
 }

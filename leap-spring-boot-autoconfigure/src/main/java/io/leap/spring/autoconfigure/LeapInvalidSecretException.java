@@ -7,32 +7,32 @@ package io.leap.spring.autoconfigure;
  */
 class LeapInvalidSecretException extends RuntimeException {
 
-	private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-	private final String property;
+    private final String property;
 
-	private final String reason;
+    private final String reason;
 
-	private final String action;
+    private final String action;
 
-	LeapInvalidSecretException(String property, String reason, String action, Throwable cause) {
-		super("Invalid value for configuration property '" + property + "' (not shown: it is a secret): " + reason,
-				cause);
-		this.property = property;
-		this.reason = reason;
-		this.action = action;
-	}
+    LeapInvalidSecretException(String property, String reason, String action, Throwable cause) {
+        super(
+                "Invalid value for configuration property '" + property + "' (not shown: it is a secret): " + reason,
+                cause);
+        this.property = property;
+        this.reason = reason;
+        this.action = action;
+    }
 
-	String getProperty() {
-		return this.property;
-	}
+    String getProperty() {
+        return this.property;
+    }
 
-	String getReason() {
-		return this.reason;
-	}
+    String getReason() {
+        return this.reason;
+    }
 
-	String getAction() {
-		return this.action;
-	}
-
+    String getAction() {
+        return this.action;
+    }
 }

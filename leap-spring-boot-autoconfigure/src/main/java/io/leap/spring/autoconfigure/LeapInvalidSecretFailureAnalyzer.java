@@ -8,9 +8,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  */
 class LeapInvalidSecretFailureAnalyzer extends AbstractFailureAnalyzer<LeapInvalidSecretException> {
 
-	@Override
-	protected FailureAnalysis analyze(Throwable rootFailure, LeapInvalidSecretException cause) {
-		return new FailureAnalysis(cause.getMessage(), cause.getAction(), cause);
-	}
-
+    @Override
+    protected FailureAnalysis analyze(Throwable rootFailure, LeapInvalidSecretException cause) {
+        return new FailureAnalysis(cause.getMessage(), cause.getAction(), cause);
+    }
 }

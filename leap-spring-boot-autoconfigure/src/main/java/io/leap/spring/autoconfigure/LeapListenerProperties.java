@@ -1,12 +1,10 @@
 package io.leap.spring.autoconfigure;
 
-import java.time.Duration;
-
 import io.leap.client.OverflowPolicy;
 import io.leap.spring.listener.LeapListenerEndpointRegistrar;
 import jakarta.validation.constraints.Min;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -22,116 +20,115 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 public class LeapListenerProperties implements Validator {
 
-	/**
-	 * Whether @LeapListener methods are detected and registered.
-	 */
-	private boolean enabled = true;
+    /**
+     * Whether @LeapListener methods are detected and registered.
+     */
+    private boolean enabled = true;
 
-	/**
-	 * Whether listeners that do not set autoStartup start with the application context.
-	 */
-	private boolean autoStartup = true;
+    /**
+     * Whether listeners that do not set autoStartup start with the application context.
+     */
+    private boolean autoStartup = true;
 
-	/**
-	 * Number of messages each listener may have waiting. When not set, leap.delivery.buffer-size applies.
-	 */
-	@Min(1)
-	private @Nullable Integer bufferSize;
+    /**
+     * Number of messages each listener may have waiting. When not set, leap.delivery.buffer-size applies.
+     */
+    @Min(1)
+    private @Nullable Integer bufferSize;
 
-	/**
-	 * What happens when a listener's buffer is full. When not set, leap.delivery.overflow-policy applies.
-	 */
-	private @Nullable OverflowPolicy overflowPolicy;
+    /**
+     * What happens when a listener's buffer is full. When not set, leap.delivery.overflow-policy applies.
+     */
+    private @Nullable OverflowPolicy overflowPolicy;
 
-	/**
-	 * Maximum time to wait on shutdown for the listeners to handle the messages already buffered.
-	 */
-	private Duration shutdownTimeout = Duration.ofSeconds(10);
+    /**
+     * Maximum time to wait on shutdown for the listeners to handle the messages already buffered.
+     */
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
 
-	/**
-	 * Time between attempts to subscribe channels of listeners that could not be subscribed (for example not created
-	 * yet) while connected.
-	 */
-	private Duration resubscribeInterval = Duration.ofSeconds(10);
+    /**
+     * Time between attempts to subscribe channels of listeners that could not be subscribed (for example not created
+     * yet) while connected.
+     */
+    private Duration resubscribeInterval = Duration.ofSeconds(10);
 
-	/**
-	 * SmartLifecycle phase of the listener registry. The default stops delivery before the web server and the
-	 * connection.
-	 */
-	private int phase = LeapListenerEndpointRegistrar.DEFAULT_PHASE;
+    /**
+     * SmartLifecycle phase of the listener registry. The default stops delivery before the web server and the
+     * connection.
+     */
+    private int phase = LeapListenerEndpointRegistrar.DEFAULT_PHASE;
 
-	public boolean isEnabled() {
-		return this.enabled;
-	}
+    public boolean isEnabled() {
+        return this.enabled;
+    }
 
-	public void setEnabled(boolean enabled) {
-		this.enabled = enabled;
-	}
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
 
-	public boolean isAutoStartup() {
-		return this.autoStartup;
-	}
+    public boolean isAutoStartup() {
+        return this.autoStartup;
+    }
 
-	public void setAutoStartup(boolean autoStartup) {
-		this.autoStartup = autoStartup;
-	}
+    public void setAutoStartup(boolean autoStartup) {
+        this.autoStartup = autoStartup;
+    }
 
-	public @Nullable Integer getBufferSize() {
-		return this.bufferSize;
-	}
+    public @Nullable Integer getBufferSize() {
+        return this.bufferSize;
+    }
 
-	public void setBufferSize(@Nullable Integer bufferSize) {
-		this.bufferSize = bufferSize;
-	}
+    public void setBufferSize(@Nullable Integer bufferSize) {
+        this.bufferSize = bufferSize;
+    }
 
-	public @Nullable OverflowPolicy getOverflowPolicy() {
-		return this.overflowPolicy;
-	}
+    public @Nullable OverflowPolicy getOverflowPolicy() {
+        return this.overflowPolicy;
+    }
 
-	public void setOverflowPolicy(@Nullable OverflowPolicy overflowPolicy) {
-		this.overflowPolicy = overflowPolicy;
-	}
+    public void setOverflowPolicy(@Nullable OverflowPolicy overflowPolicy) {
+        this.overflowPolicy = overflowPolicy;
+    }
 
-	public Duration getShutdownTimeout() {
-		return this.shutdownTimeout;
-	}
+    public Duration getShutdownTimeout() {
+        return this.shutdownTimeout;
+    }
 
-	public void setShutdownTimeout(Duration shutdownTimeout) {
-		this.shutdownTimeout = shutdownTimeout;
-	}
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
 
-	public Duration getResubscribeInterval() {
-		return this.resubscribeInterval;
-	}
+    public Duration getResubscribeInterval() {
+        return this.resubscribeInterval;
+    }
 
-	public void setResubscribeInterval(Duration resubscribeInterval) {
-		this.resubscribeInterval = resubscribeInterval;
-	}
+    public void setResubscribeInterval(Duration resubscribeInterval) {
+        this.resubscribeInterval = resubscribeInterval;
+    }
 
-	public int getPhase() {
-		return this.phase;
-	}
+    public int getPhase() {
+        return this.phase;
+    }
 
-	public void setPhase(int phase) {
-		this.phase = phase;
-	}
+    public void setPhase(int phase) {
+        this.phase = phase;
+    }
 
-	@Override
-	public boolean supports(Class<?> type) {
-		return LeapListenerProperties.class.isAssignableFrom(type);
-	}
+    @Override
+    public boolean supports(Class<?> type) {
+        return LeapListenerProperties.class.isAssignableFrom(type);
+    }
 
-	/**
-	 * Check the bound values. Called by Boot when the properties are bound.
-	 * @param target the bound properties (this object)
-	 * @param errors where to report invalid values
-	 */
-	@Override
-	public void validate(Object target, Errors errors) {
-		LeapListenerProperties properties = (LeapListenerProperties) target;
-		PropertyChecks.atLeast(errors, "bufferSize", properties.getBufferSize(), 1);
-		PropertyChecks.notNegative(errors, "shutdownTimeout", properties.getShutdownTimeout());
-		PropertyChecks.positive(errors, "resubscribeInterval", properties.getResubscribeInterval(), "10s");
-	}
-
+    /**
+     * Check the bound values. Called by Boot when the properties are bound.
+     * @param target the bound properties (this object)
+     * @param errors where to report invalid values
+     */
+    @Override
+    public void validate(Object target, Errors errors) {
+        LeapListenerProperties properties = (LeapListenerProperties) target;
+        PropertyChecks.atLeast(errors, "bufferSize", properties.getBufferSize(), 1);
+        PropertyChecks.notNegative(errors, "shutdownTimeout", properties.getShutdownTimeout());
+        PropertyChecks.positive(errors, "resubscribeInterval", properties.getResubscribeInterval(), "10s");
+    }
 }

@@ -2,9 +2,7 @@ package io.leap.spring.autoconfigure;
 
 import java.util.Locale;
 import java.util.Map;
-
 import org.apache.commons.logging.Log;
-
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.logging.DeferredLogFactory;
@@ -21,54 +19,55 @@ import org.springframework.core.env.MapPropertySource;
  */
 class LeapLoggingEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
-	static final String ENV_VARIABLE = "HOP_LOGGING_LEVEL";
+    static final String ENV_VARIABLE = "HOP_LOGGING_LEVEL";
 
-	static final String PROPERTY = "hop.logging.level";
+    static final String PROPERTY = "hop.logging.level";
 
-	static final String PROPERTY_SOURCE_NAME = "leapHopLoggingLevel";
+    static final String PROPERTY_SOURCE_NAME = "leapHopLoggingLevel";
 
-	static final String LOGGING_PROPERTY = "logging.level.io.leap";
+    static final String LOGGING_PROPERTY = "logging.level.io.leap";
 
-	private final Log logger;
+    private final Log logger;
 
-	LeapLoggingEnvironmentPostProcessor(DeferredLogFactory logFactory) {
-		this.logger = logFactory.getLog(LeapLoggingEnvironmentPostProcessor.class);
-	}
+    LeapLoggingEnvironmentPostProcessor(DeferredLogFactory logFactory) {
+        this.logger = logFactory.getLog(LeapLoggingEnvironmentPostProcessor.class);
+    }
 
-	@Override
-	public int getOrder() {
-		// After the config data has been loaded, so the property source can be appended after every other one.
-		return Ordered.LOWEST_PRECEDENCE;
-	}
+    @Override
+    public int getOrder() {
+        // After the config data has been loaded, so the property source can be appended after every other one.
+        return Ordered.LOWEST_PRECEDENCE;
+    }
 
-	@Override
-	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		String value = environment.getProperty(ENV_VARIABLE);
-		if (value == null || value.isBlank()) {
-			value = environment.getProperty(PROPERTY);
-		}
-		if (value == null || value.isBlank()) {
-			return;
-		}
-		String level = toLogLevel(value);
-		if (level == null) {
-			this.logger.warn(ENV_VARIABLE + "='" + value + "' is not one of debug, info, warn, error; ignored");
-			return;
-		}
-		if (environment.getPropertySources().contains(PROPERTY_SOURCE_NAME)) {
-			return;
-		}
-		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, Map.of(LOGGING_PROPERTY, level)));
-	}
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        String value = environment.getProperty(ENV_VARIABLE);
+        if (value == null || value.isBlank()) {
+            value = environment.getProperty(PROPERTY);
+        }
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        String level = toLogLevel(value);
+        if (level == null) {
+            this.logger.warn(ENV_VARIABLE + "='" + value + "' is not one of debug, info, warn, error; ignored");
+            return;
+        }
+        if (environment.getPropertySources().contains(PROPERTY_SOURCE_NAME)) {
+            return;
+        }
+        environment
+                .getPropertySources()
+                .addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, Map.of(LOGGING_PROPERTY, level)));
+    }
 
-	static String toLogLevel(String value) {
-		return switch (value.strip().toLowerCase(Locale.ROOT)) {
-			case "debug" -> "DEBUG";
-			case "info" -> "INFO";
-			case "warn", "warning" -> "WARN";
-			case "error" -> "ERROR";
-			default -> null;
-		};
-	}
-
+    static String toLogLevel(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "debug" -> "DEBUG";
+            case "info" -> "INFO";
+            case "warn", "warning" -> "WARN";
+            case "error" -> "ERROR";
+            default -> null;
+        };
+    }
 }

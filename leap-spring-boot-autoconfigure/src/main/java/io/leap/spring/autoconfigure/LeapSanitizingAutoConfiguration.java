@@ -1,7 +1,6 @@
 package io.leap.spring.autoconfigure;
 
 import java.util.Locale;
-
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,24 +17,23 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(SanitizingFunction.class)
 public final class LeapSanitizingAutoConfiguration {
 
-	/** Name of the {@link SanitizingFunction} bean; define a bean with this name to replace it. */
-	public static final String SANITIZING_FUNCTION_BEAN_NAME = "leapTokenSanitizingFunction";
+    /** Name of the {@link SanitizingFunction} bean; define a bean with this name to replace it. */
+    public static final String SANITIZING_FUNCTION_BEAN_NAME = "leapTokenSanitizingFunction";
 
-	@Bean(SANITIZING_FUNCTION_BEAN_NAME)
-	@ConditionalOnMissingBean(name = SANITIZING_FUNCTION_BEAN_NAME)
-	static SanitizingFunction leapTokenSanitizingFunction() {
-		return SanitizingFunction.sanitizeValue().ifKeyMatches(LeapSanitizingAutoConfiguration::isLeapCredential);
-	}
+    @Bean(SANITIZING_FUNCTION_BEAN_NAME)
+    @ConditionalOnMissingBean(name = SANITIZING_FUNCTION_BEAN_NAME)
+    static SanitizingFunction leapTokenSanitizingFunction() {
+        return SanitizingFunction.sanitizeValue().ifKeyMatches(LeapSanitizingAutoConfiguration::isLeapCredential);
+    }
 
-	/**
-	 * Whether a property key names a Leap credential, in any of its relaxed forms ({@code leap.api.token},
-	 * {@code leap.api-token}, {@code LEAP_API_TOKEN}, {@code leap.apiToken}).
-	 * @param key the key as Actuator sees it
-	 * @return {@code true} to mask its value
-	 */
-	static boolean isLeapCredential(String key) {
-		String normalized = key.toLowerCase(Locale.ROOT).replace('_', '.').replace('-', '.');
-		return normalized.startsWith("leap.") && normalized.endsWith("token");
-	}
-
+    /**
+     * Whether a property key names a Leap credential, in any of its relaxed forms ({@code leap.api.token},
+     * {@code leap.api-token}, {@code LEAP_API_TOKEN}, {@code leap.apiToken}).
+     * @param key the key as Actuator sees it
+     * @return {@code true} to mask its value
+     */
+    static boolean isLeapCredential(String key) {
+        String normalized = key.toLowerCase(Locale.ROOT).replace('_', '.').replace('-', '.');
+        return normalized.startsWith("leap.") && normalized.endsWith("token");
+    }
 }

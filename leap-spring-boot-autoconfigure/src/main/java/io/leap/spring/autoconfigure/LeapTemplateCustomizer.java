@@ -9,10 +9,9 @@ import io.leap.spring.core.LeapTemplate;
 @FunctionalInterface
 public interface LeapTemplateCustomizer {
 
-	/**
-	 * Customize the template.
-	 * @param template the template
-	 */
-	void customize(LeapTemplate template);
-
+    /**
+     * Customize the template.
+     * @param template the template
+     */
+    void customize(LeapTemplate template);
 }

@@ -12,15 +12,14 @@ import org.springframework.util.StringUtils;
  */
 class OnLeapApiTokenCondition extends SpringBootCondition {
 
-	static final String PROPERTY = "leap.api.token";
+    static final String PROPERTY = "leap.api.token";
 
-	@Override
-	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		ConditionMessage.Builder message = ConditionMessage.forCondition("Leap Channels API token");
-		if (StringUtils.hasText(context.getEnvironment().getProperty(PROPERTY))) {
-			return ConditionOutcome.match(message.found("property").items(PROPERTY));
-		}
-		return ConditionOutcome.noMatch(message.didNotFind("non-blank property").items(PROPERTY));
-	}
-
+    @Override
+    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+        ConditionMessage.Builder message = ConditionMessage.forCondition("Leap Channels API token");
+        if (StringUtils.hasText(context.getEnvironment().getProperty(PROPERTY))) {
+            return ConditionOutcome.match(message.found("property").items(PROPERTY));
+        }
+        return ConditionOutcome.noMatch(message.didNotFind("non-blank property").items(PROPERTY));
+    }
 }

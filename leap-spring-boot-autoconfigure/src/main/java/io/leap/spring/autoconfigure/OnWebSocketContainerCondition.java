@@ -11,15 +11,14 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  */
 class OnWebSocketContainerCondition extends SpringBootCondition {
 
-	static final String SERVICE_RESOURCE = "META-INF/services/jakarta.websocket.ContainerProvider";
+    static final String SERVICE_RESOURCE = "META-INF/services/jakarta.websocket.ContainerProvider";
 
-	@Override
-	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		ClassLoader classLoader = context.getClassLoader();
-		if (classLoader != null && classLoader.getResource(SERVICE_RESOURCE) != null) {
-			return ConditionOutcome.match("found JSR-356 WebSocket container provider " + SERVICE_RESOURCE);
-		}
-		return ConditionOutcome.noMatch("no JSR-356 WebSocket container provider (" + SERVICE_RESOURCE + ")");
-	}
-
+    @Override
+    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+        ClassLoader classLoader = context.getClassLoader();
+        if (classLoader != null && classLoader.getResource(SERVICE_RESOURCE) != null) {
+            return ConditionOutcome.match("found JSR-356 WebSocket container provider " + SERVICE_RESOURCE);
+        }
+        return ConditionOutcome.noMatch("no JSR-356 WebSocket container provider (" + SERVICE_RESOURCE + ")");
+    }
 }

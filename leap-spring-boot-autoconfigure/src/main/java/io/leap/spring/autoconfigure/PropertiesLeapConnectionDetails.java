@@ -3,9 +3,7 @@ package io.leap.spring.autoconfigure;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.StringUtils;
 
 /**
@@ -13,59 +11,62 @@ import org.springframework.util.StringUtils;
  */
 final class PropertiesLeapConnectionDetails implements LeapConnectionDetails {
 
-	private final URI url;
+    private final URI url;
 
-	private final @Nullable String projectId;
+    private final @Nullable String projectId;
 
-	private final @Nullable String token;
+    private final @Nullable String token;
 
-	private final boolean anonymous;
+    private final boolean anonymous;
 
-	PropertiesLeapConnectionDetails(LeapProperties properties) {
-		this.url = properties.getUrl();
-		this.projectId = StringUtils.hasText(properties.getProjectId()) ? properties.getProjectId().strip() : null;
-		this.token = StringUtils.hasText(properties.getToken()) ? properties.getToken().strip() : null;
-		this.anonymous = properties.isAnonymous();
-	}
+    PropertiesLeapConnectionDetails(LeapProperties properties) {
+        this.url = properties.getUrl();
+        this.projectId = StringUtils.hasText(properties.getProjectId())
+                ? properties.getProjectId().strip()
+                : null;
+        this.token = StringUtils.hasText(properties.getToken())
+                ? properties.getToken().strip()
+                : null;
+        this.anonymous = properties.isAnonymous();
+    }
 
-	/**
-	 * Fail with {@link LeapCredentialsMissingException} if the project id or (unless anonymous) the token is missing.
-	 * Called when the credentials are used, not on creation, so that a user-defined client does not need them.
-	 */
-	void validate() {
-		List<String> missing = new ArrayList<>();
-		if (this.projectId == null) {
-			missing.add("leap.project-id");
-		}
-		if (!this.anonymous && this.token == null) {
-			missing.add("leap.token");
-		}
-		if (!missing.isEmpty()) {
-			throw new LeapCredentialsMissingException(missing);
-		}
-	}
+    /**
+     * Fail with {@link LeapCredentialsMissingException} if the project id or (unless anonymous) the token is missing.
+     * Called when the credentials are used, not on creation, so that a user-defined client does not need them.
+     */
+    void validate() {
+        List<String> missing = new ArrayList<>();
+        if (this.projectId == null) {
+            missing.add("leap.project-id");
+        }
+        if (!this.anonymous && this.token == null) {
+            missing.add("leap.token");
+        }
+        if (!missing.isEmpty()) {
+            throw new LeapCredentialsMissingException(missing);
+        }
+    }
 
-	@Override
-	public URI getUrl() {
-		return this.url;
-	}
+    @Override
+    public URI getUrl() {
+        return this.url;
+    }
 
-	@Override
-	public String getProjectId() {
-		validate();
-		return this.projectId;
-	}
+    @Override
+    public String getProjectId() {
+        validate();
+        return this.projectId;
+    }
 
-	@Override
-	public @Nullable String getToken() {
-		validate();
-		return this.token;
-	}
+    @Override
+    public @Nullable String getToken() {
+        validate();
+        return this.token;
+    }
 
-	@Override
-	public String toString() {
-		return "PropertiesLeapConnectionDetails[url=" + this.url + ", projectId=" + this.projectId + ", token="
-				+ ((this.token != null) ? "******" : "none") + "]";
-	}
-
+    @Override
+    public String toString() {
+        return "PropertiesLeapConnectionDetails[url=" + this.url + ", projectId=" + this.projectId + ", token="
+                + ((this.token != null) ? "******" : "none") + "]";
+    }
 }

@@ -8,27 +8,26 @@ import java.net.URI;
  */
 public class LeapStartupException extends RuntimeException {
 
-	private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-	private final URI url;
+    private final URI url;
 
-	/**
-	 * Create a new exception.
-	 * @param message what failed
-	 * @param url the socket URL the client tried (contains no credentials)
-	 * @param cause the cause
-	 */
-	public LeapStartupException(String message, URI url, Throwable cause) {
-		super(message, cause);
-		this.url = url;
-	}
+    /**
+     * Create a new exception.
+     * @param message what failed
+     * @param url the socket URL the client tried (contains no credentials)
+     * @param cause the cause
+     */
+    public LeapStartupException(String message, URI url, Throwable cause) {
+        super(message, cause);
+        this.url = url;
+    }
 
-	/**
-	 * The socket URL the client tried.
-	 * @return the URL
-	 */
-	public URI getUrl() {
-		return this.url;
-	}
-
+    /**
+     * The socket URL the client tried.
+     * @return the URL
+     */
+    public URI getUrl() {
+        return this.url;
+    }
 }

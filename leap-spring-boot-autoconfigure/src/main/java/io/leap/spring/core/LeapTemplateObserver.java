@@ -14,29 +14,26 @@ import org.jspecify.annotations.Nullable;
 @FunctionalInterface
 public interface LeapTemplateObserver {
 
-	/** An observer that does nothing. */
-	LeapTemplateObserver NOOP = (operation) -> (failure) -> {
-	};
+    /** An observer that does nothing. */
+    LeapTemplateObserver NOOP = (operation) -> (failure) -> {};
 
-	/**
-	 * Called when an operation starts.
-	 * @param operation the operation
-	 * @return the callback to invoke when it ends
-	 */
-	Completion onStart(LeapApiOperation operation);
+    /**
+     * Called when an operation starts.
+     * @param operation the operation
+     * @return the callback to invoke when it ends
+     */
+    Completion onStart(LeapApiOperation operation);
 
-	/**
-	 * End of one observed call.
-	 */
-	@FunctionalInterface
-	interface Completion {
+    /**
+     * End of one observed call.
+     */
+    @FunctionalInterface
+    interface Completion {
 
-		/**
-		 * Called once when the call ends.
-		 * @param failure {@code null} on success, otherwise the failure (see {@link LeapApiOutcome#of(Throwable)})
-		 */
-		void onComplete(@Nullable Throwable failure);
-
-	}
-
+        /**
+         * Called once when the call ends.
+         * @param failure {@code null} on success, otherwise the failure (see {@link LeapApiOutcome#of(Throwable)})
+         */
+        void onComplete(@Nullable Throwable failure);
+    }
 }

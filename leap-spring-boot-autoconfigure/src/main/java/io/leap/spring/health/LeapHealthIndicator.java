@@ -1,5 +1,8 @@
 package io.leap.spring.health;
 
+import io.leap.client.ConnectionState;
+import io.leap.client.ConnectionStateChange;
+import io.leap.client.LeapClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,11 +10,6 @@ import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-
-import io.leap.client.ConnectionState;
-import io.leap.client.ConnectionStateChange;
-import io.leap.client.LeapClient;
-
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
@@ -23,116 +21,116 @@ import org.springframework.boot.health.contributor.Health;
  */
 public class LeapHealthIndicator extends AbstractHealthIndicator {
 
-	private static final Pattern SECRETS = Pattern.compile("(leap_token_|ptk_|pat_|bearer\\s+)[A-Za-z0-9_\\-.]+",
-			Pattern.CASE_INSENSITIVE);
+    private static final Pattern SECRETS =
+            Pattern.compile("(leap_token_|ptk_|pat_|bearer\\s+)[A-Za-z0-9_\\-.]+", Pattern.CASE_INSENSITIVE);
 
-	private final LeapClient client;
+    private final LeapClient client;
 
-	private final Clock clock;
+    private final Clock clock;
 
-	private final Predicate<ConnectionStateChange> willReconnect;
+    private final Predicate<ConnectionStateChange> willReconnect;
 
-	private final Instant created;
+    private final Instant created;
 
-	private volatile ConnectionStateChange lastError;
+    private volatile ConnectionStateChange lastError;
 
-	/**
-	 * Create an indicator that follows the client's connection state changes.
-	 * @param client the client
-	 */
-	public LeapHealthIndicator(LeapClient client) {
-		this(client, ConnectionStateChange::willReconnect, Clock.systemUTC());
-	}
+    /**
+     * Create an indicator that follows the client's connection state changes.
+     * @param client the client
+     */
+    public LeapHealthIndicator(LeapClient client) {
+        this(client, ConnectionStateChange::willReconnect, Clock.systemUTC());
+    }
 
-	/**
-	 * Create an indicator that follows the client's connection state changes.
-	 * @param client the client
-	 * @param retryingInitialConnection whether someone (the auto-configured lifecycle) retries a first connection that
-	 * could not be opened; the client itself only reconnects connections that were once open, so this completes
-	 * {@code willReconnect}
-	 */
-	public LeapHealthIndicator(LeapClient client, BooleanSupplier retryingInitialConnection) {
-		this(client, retryingInitialConnection, Clock.systemUTC());
-	}
+    /**
+     * Create an indicator that follows the client's connection state changes.
+     * @param client the client
+     * @param retryingInitialConnection whether someone (the auto-configured lifecycle) retries a first connection that
+     * could not be opened; the client itself only reconnects connections that were once open, so this completes
+     * {@code willReconnect}
+     */
+    public LeapHealthIndicator(LeapClient client, BooleanSupplier retryingInitialConnection) {
+        this(client, retryingInitialConnection, Clock.systemUTC());
+    }
 
-	/**
-	 * Create an indicator that reports {@code willReconnect} as the given function decides, for example
-	 * {@code LeapClientLifecycle::willReconnect}, which the ApplicationEvent bridge also uses so that the
-	 * {@code LeapConnectionStateChangedEvent} and the health details agree.
-	 * @param client the client
-	 * @param willReconnect whether the client (or whoever retries its first connection) will try again after a change
-	 */
-	public LeapHealthIndicator(LeapClient client, Predicate<ConnectionStateChange> willReconnect) {
-		this(client, willReconnect, Clock.systemUTC());
-	}
+    /**
+     * Create an indicator that reports {@code willReconnect} as the given function decides, for example
+     * {@code LeapClientLifecycle::willReconnect}, which the ApplicationEvent bridge also uses so that the
+     * {@code LeapConnectionStateChangedEvent} and the health details agree.
+     * @param client the client
+     * @param willReconnect whether the client (or whoever retries its first connection) will try again after a change
+     */
+    public LeapHealthIndicator(LeapClient client, Predicate<ConnectionStateChange> willReconnect) {
+        this(client, willReconnect, Clock.systemUTC());
+    }
 
-	LeapHealthIndicator(LeapClient client, BooleanSupplier retryingInitialConnection, Clock clock) {
-		this(client, retryingPredicate(retryingInitialConnection), clock);
-	}
+    LeapHealthIndicator(LeapClient client, BooleanSupplier retryingInitialConnection, Clock clock) {
+        this(client, retryingPredicate(retryingInitialConnection), clock);
+    }
 
-	private static Predicate<ConnectionStateChange> retryingPredicate(BooleanSupplier retryingInitialConnection) {
-		Objects.requireNonNull(retryingInitialConnection, "retryingInitialConnection");
-		return (change) -> change.willReconnect() || retryingInitialConnection.getAsBoolean();
-	}
+    private static Predicate<ConnectionStateChange> retryingPredicate(BooleanSupplier retryingInitialConnection) {
+        Objects.requireNonNull(retryingInitialConnection, "retryingInitialConnection");
+        return (change) -> change.willReconnect() || retryingInitialConnection.getAsBoolean();
+    }
 
-	LeapHealthIndicator(LeapClient client, Predicate<ConnectionStateChange> willReconnect, Clock clock) {
-		super("Leap health check failed");
-		this.client = Objects.requireNonNull(client, "client");
-		this.willReconnect = Objects.requireNonNull(willReconnect, "willReconnect");
-		this.clock = clock;
-		this.created = clock.instant();
-		client.addConnectionStateListener(this::onStateChange);
-	}
+    LeapHealthIndicator(LeapClient client, Predicate<ConnectionStateChange> willReconnect, Clock clock) {
+        super("Leap health check failed");
+        this.client = Objects.requireNonNull(client, "client");
+        this.willReconnect = Objects.requireNonNull(willReconnect, "willReconnect");
+        this.clock = clock;
+        this.created = clock.instant();
+        client.addConnectionStateListener(this::onStateChange);
+    }
 
-	void onStateChange(ConnectionStateChange change) {
-		if (change.error() != null) {
-			this.lastError = change;
-		}
-	}
+    void onStateChange(ConnectionStateChange change) {
+        if (change.error() != null) {
+            this.lastError = change;
+        }
+    }
 
-	@Override
-	protected void doHealthCheck(Health.Builder builder) {
-		ConnectionState state = this.client.state();
-		ConnectionStateChange change = this.client.lastStateChange();
-		Instant since = (change != null && change.current() == state) ? change.at() : null;
-		if (state == ConnectionState.CONNECTED) {
-			builder.up();
-		}
-		else {
-			builder.down();
-		}
-		builder.withDetail("state", state.name());
-		if (since != null) {
-			builder.withDetail("since", since.toString());
-			builder.withDetail("timeInState", Duration.between(since, this.clock.instant()).toString());
-		}
-		else if (change == null) {
-			builder.withDetail("timeInState", Duration.between(this.created, this.clock.instant()).toString());
-		}
-		if (state != ConnectionState.CONNECTED) {
-			if (change != null) {
-				builder.withDetail("willReconnect", this.willReconnect.test(change));
-				if (change.nextAttemptAt() != null) {
-					builder.withDetail("nextAttemptAt", change.nextAttemptAt().toString());
-				}
-			}
-			ConnectionStateChange error = this.lastError;
-			if (error != null) {
-				builder.withDetail("lastError", describe(error.error()));
-				builder.withDetail("lastErrorAt", error.at().toString());
-			}
-		}
-	}
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        ConnectionState state = this.client.state();
+        ConnectionStateChange change = this.client.lastStateChange();
+        Instant since = (change != null && change.current() == state) ? change.at() : null;
+        if (state == ConnectionState.CONNECTED) {
+            builder.up();
+        } else {
+            builder.down();
+        }
+        builder.withDetail("state", state.name());
+        if (since != null) {
+            builder.withDetail("since", since.toString());
+            builder.withDetail(
+                    "timeInState", Duration.between(since, this.clock.instant()).toString());
+        } else if (change == null) {
+            builder.withDetail(
+                    "timeInState",
+                    Duration.between(this.created, this.clock.instant()).toString());
+        }
+        if (state != ConnectionState.CONNECTED) {
+            if (change != null) {
+                builder.withDetail("willReconnect", this.willReconnect.test(change));
+                if (change.nextAttemptAt() != null) {
+                    builder.withDetail("nextAttemptAt", change.nextAttemptAt().toString());
+                }
+            }
+            ConnectionStateChange error = this.lastError;
+            if (error != null) {
+                builder.withDetail("lastError", describe(error.error()));
+                builder.withDetail("lastErrorAt", error.at().toString());
+            }
+        }
+    }
 
-	/**
-	 * Describe an error for display: its type and message, with anything that looks like a token masked.
-	 * @param error the error
-	 * @return the description
-	 */
-	static String describe(Throwable error) {
-		String message = error.getMessage();
-		String text = error.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
-		return SECRETS.matcher(text).replaceAll("$1******");
-	}
-
+    /**
+     * Describe an error for display: its type and message, with anything that looks like a token masked.
+     * @param error the error
+     * @return the description
+     */
+    static String describe(Throwable error) {
+        String message = error.getMessage();
+        String text = error.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+        return SECRETS.matcher(text).replaceAll("$1******");
+    }
 }

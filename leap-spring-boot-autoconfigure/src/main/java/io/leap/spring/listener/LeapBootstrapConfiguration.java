@@ -12,20 +12,19 @@ import org.springframework.core.type.AnnotationMetadata;
  */
 public class LeapBootstrapConfiguration implements ImportBeanDefinitionRegistrar {
 
-	@Override
-	public void registerBeanDefinitions(AnnotationMetadata importingClassMetadata, BeanDefinitionRegistry registry) {
-		if (!registry.containsBeanDefinition(LeapListenerConfigUtils.LEAP_LISTENER_ANNOTATION_PROCESSOR_BEAN_NAME)) {
-			RootBeanDefinition definition = new RootBeanDefinition(LeapListenerAnnotationBeanPostProcessor.class);
-			definition.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
-			registry.registerBeanDefinition(LeapListenerConfigUtils.LEAP_LISTENER_ANNOTATION_PROCESSOR_BEAN_NAME,
-					definition);
-		}
-		if (!registry.containsBeanDefinition(LeapListenerConfigUtils.LEAP_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME)) {
-			RootBeanDefinition definition = new RootBeanDefinition(LeapListenerEndpointRegistry.class);
-			definition.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
-			registry.registerBeanDefinition(LeapListenerConfigUtils.LEAP_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME,
-					definition);
-		}
-	}
-
+    @Override
+    public void registerBeanDefinitions(AnnotationMetadata importingClassMetadata, BeanDefinitionRegistry registry) {
+        if (!registry.containsBeanDefinition(LeapListenerConfigUtils.LEAP_LISTENER_ANNOTATION_PROCESSOR_BEAN_NAME)) {
+            RootBeanDefinition definition = new RootBeanDefinition(LeapListenerAnnotationBeanPostProcessor.class);
+            definition.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
+            registry.registerBeanDefinition(
+                    LeapListenerConfigUtils.LEAP_LISTENER_ANNOTATION_PROCESSOR_BEAN_NAME, definition);
+        }
+        if (!registry.containsBeanDefinition(LeapListenerConfigUtils.LEAP_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME)) {
+            RootBeanDefinition definition = new RootBeanDefinition(LeapListenerEndpointRegistry.class);
+            definition.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
+            registry.registerBeanDefinition(
+                    LeapListenerConfigUtils.LEAP_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME, definition);
+        }
+    }
 }

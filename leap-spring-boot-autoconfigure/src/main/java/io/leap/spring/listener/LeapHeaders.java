@@ -6,31 +6,29 @@ package io.leap.spring.listener;
  */
 public final class LeapHeaders {
 
-	/** Prefix of every Leap header. */
-	public static final String PREFIX = "leap_";
+    /** Prefix of every Leap header. */
+    public static final String PREFIX = "leap_";
 
-	/** Channel id ({@code String}); absent for direct messages. */
-	public static final String CHANNEL_ID = PREFIX + "channelId";
+    /** Channel id ({@code String}); absent for direct messages. */
+    public static final String CHANNEL_ID = PREFIX + "channelId";
 
-	/** User event name ({@code String}). */
-	public static final String EVENT = PREFIX + "event";
+    /** User event name ({@code String}). */
+    public static final String EVENT = PREFIX + "event";
 
-	/** Whether the server addressed only this connection ({@code Boolean}). */
-	public static final String UNICAST = PREFIX + "unicast";
+    /** Whether the server addressed only this connection ({@code Boolean}). */
+    public static final String UNICAST = PREFIX + "unicast";
 
-	/** Whether it is a direct message, sent to the token rather than to a channel ({@code Boolean}). */
-	public static final String DIRECT = PREFIX + "direct";
+    /** Whether it is a direct message, sent to the token rather than to a channel ({@code Boolean}). */
+    public static final String DIRECT = PREFIX + "direct";
 
-	/** Id of the connection that received it ({@code String}); absent before the first {@code INIT}. */
-	public static final String CONNECTION_ID = PREFIX + "connectionId";
+    /** Id of the connection that received it ({@code String}); absent before the first {@code INIT}. */
+    public static final String CONNECTION_ID = PREFIX + "connectionId";
 
-	/** Id of the listener the message is delivered to ({@code String}). */
-	public static final String LISTENER_ID = PREFIX + "listenerId";
+    /** Id of the listener the message is delivered to ({@code String}). */
+    public static final String LISTENER_ID = PREFIX + "listenerId";
 
-	/** The {@link io.leap.client.LeapMessage} itself. */
-	public static final String LEAP_MESSAGE = PREFIX + "message";
+    /** The {@link io.leap.client.LeapMessage} itself. */
+    public static final String LEAP_MESSAGE = PREFIX + "message";
 
-	private LeapHeaders() {
-	}
-
+    private LeapHeaders() {}
 }

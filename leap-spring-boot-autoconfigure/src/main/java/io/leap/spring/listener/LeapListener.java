@@ -6,7 +6,6 @@ import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-
 import org.springframework.messaging.handler.annotation.MessageMapping;
 
 /**
@@ -36,78 +35,77 @@ import org.springframework.messaging.handler.annotation.MessageMapping;
  *
  * @see EnableLeap
  */
-@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+@Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @MessageMapping
 @Repeatable(LeapListeners.class)
 public @interface LeapListener {
 
-	/**
-	 * Unique id of this listener (placeholders and SpEL allowed), used by the registry, the {@code leaplisteners}
-	 * Actuator endpoint, metrics tags and logs. Default: {@code <beanName>.<methodName>} (with {@code #n} appended
-	 * when that is already taken, e.g. by a repeated annotation).
-	 * @return the listener id
-	 */
-	String id() default "";
+    /**
+     * Unique id of this listener (placeholders and SpEL allowed), used by the registry, the {@code leaplisteners}
+     * Actuator endpoint, metrics tags and logs. Default: {@code <beanName>.<methodName>} (with {@code #n} appended
+     * when that is already taken, e.g. by a repeated annotation).
+     * @return the listener id
+     */
+    String id() default "";
 
-	/**
-	 * Channel ids to receive messages from. Each entry may be a placeholder or a SpEL expression that resolves to a
-	 * String (comma-separated values are split), a String array or a collection. May be empty only with
-	 * {@link #directMessages()}.
-	 * @return the channel ids
-	 */
-	String[] channels() default {};
+    /**
+     * Channel ids to receive messages from. Each entry may be a placeholder or a SpEL expression that resolves to a
+     * String (comma-separated values are split), a String array or a collection. May be empty only with
+     * {@link #directMessages()}.
+     * @return the channel ids
+     */
+    String[] channels() default {};
 
-	/**
-	 * User event names to accept (the {@code d.e} of a message); empty accepts every event. Placeholders and SpEL
-	 * allowed, as for {@link #channels()}.
-	 * @return the event names
-	 */
-	String[] events() default {};
+    /**
+     * User event names to accept (the {@code d.e} of a message); empty accepts every event. Placeholders and SpEL
+     * allowed, as for {@link #channels()}.
+     * @return the event names
+     */
+    String[] events() default {};
 
-	/**
-	 * Whether this listener also receives direct messages (sent to the token, not to a channel), filtered by
-	 * {@link #events()} like channel messages. {@code "true"} or {@code "false"}, or a placeholder/SpEL resolving to
-	 * one.
-	 * @return whether direct messages are received
-	 */
-	String directMessages() default "false";
+    /**
+     * Whether this listener also receives direct messages (sent to the token, not to a channel), filtered by
+     * {@link #events()} like channel messages. {@code "true"} or {@code "false"}, or a placeholder/SpEL resolving to
+     * one.
+     * @return whether direct messages are received
+     */
+    String directMessages() default "false";
 
-	/**
-	 * Maximum number of messages waiting for this listener; empty for the default
-	 * ({@code leap.listener.buffer-size}, else {@code leap.delivery.buffer-size}).
-	 * @return the buffer size, as a String to allow placeholders
-	 */
-	String bufferSize() default "";
+    /**
+     * Maximum number of messages waiting for this listener; empty for the default
+     * ({@code leap.listener.buffer-size}, else {@code leap.delivery.buffer-size}).
+     * @return the buffer size, as a String to allow placeholders
+     */
+    String bufferSize() default "";
 
-	/**
-	 * What happens when this listener's buffer is full: {@code BLOCK}, {@code DROP_OLDEST} or {@code DROP_NEWEST}
-	 * (see {@link io.leap.client.OverflowPolicy}); empty for the default ({@code leap.listener.overflow-policy}, else
-	 * {@code leap.delivery.overflow-policy}).
-	 * @return the overflow policy name
-	 */
-	String overflowPolicy() default "";
+    /**
+     * What happens when this listener's buffer is full: {@code BLOCK}, {@code DROP_OLDEST} or {@code DROP_NEWEST}
+     * (see {@link io.leap.client.OverflowPolicy}); empty for the default ({@code leap.listener.overflow-policy}, else
+     * {@code leap.delivery.overflow-policy}).
+     * @return the overflow policy name
+     */
+    String overflowPolicy() default "";
 
-	/**
-	 * Whether the listener starts with the application context; empty for the default
-	 * ({@code leap.listener.auto-startup}, {@code true}). A listener that is not started ignores messages until
-	 * {@link LeapListenerContainer#start()}.
-	 * @return {@code "true"}, {@code "false"} or empty
-	 */
-	String autoStartup() default "";
+    /**
+     * Whether the listener starts with the application context; empty for the default
+     * ({@code leap.listener.auto-startup}, {@code true}). A listener that is not started ignores messages until
+     * {@link LeapListenerContainer#start()}.
+     * @return {@code "true"}, {@code "false"} or empty
+     */
+    String autoStartup() default "";
 
-	/**
-	 * Event name used when the return value is published with {@code @SendTo}; empty to reuse the incoming message's
-	 * event name.
-	 * @return the reply event name
-	 */
-	String replyEvent() default "";
+    /**
+     * Event name used when the return value is published with {@code @SendTo}; empty to reuse the incoming message's
+     * event name.
+     * @return the reply event name
+     */
+    String replyEvent() default "";
 
-	/**
-	 * Bean name of a {@link LeapListenerErrorHandler} for this listener; empty for the application's default.
-	 * @return the error handler bean name
-	 */
-	String errorHandler() default "";
-
+    /**
+     * Bean name of a {@link LeapListenerErrorHandler} for this listener; empty for the application's default.
+     * @return the error handler bean name
+     */
+    String errorHandler() default "";
 }

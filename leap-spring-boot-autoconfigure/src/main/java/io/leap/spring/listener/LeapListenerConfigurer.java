@@ -9,10 +9,9 @@ package io.leap.spring.listener;
 @FunctionalInterface
 public interface LeapListenerConfigurer {
 
-	/**
-	 * Adjust the registrar.
-	 * @param registrar the settings used to create the listener endpoints
-	 */
-	void configureLeapListeners(LeapListenerEndpointRegistrar registrar);
-
+    /**
+     * Adjust the registrar.
+     * @param registrar the settings used to create the listener endpoints
+     */
+    void configureLeapListeners(LeapListenerEndpointRegistrar registrar);
 }

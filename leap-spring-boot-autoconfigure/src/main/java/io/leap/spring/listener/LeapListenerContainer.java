@@ -1,8 +1,7 @@
 package io.leap.spring.listener;
 
-import java.util.Set;
-
 import io.leap.client.OverflowPolicy;
+import java.util.Set;
 
 /**
  * The runtime side of one {@link LeapListener} endpoint: a bounded buffer drained one message at a time, in socket
@@ -14,46 +13,45 @@ import io.leap.client.OverflowPolicy;
  */
 public interface LeapListenerContainer {
 
-	/** @return the listener id */
-	String getId();
+    /** @return the listener id */
+    String getId();
 
-	/** @return the channel ids this listener receives */
-	Set<String> getChannels();
+    /** @return the channel ids this listener receives */
+    Set<String> getChannels();
 
-	/** @return the accepted event names; empty for all */
-	Set<String> getEvents();
+    /** @return the accepted event names; empty for all */
+    Set<String> getEvents();
 
-	/** @return whether direct messages are received */
-	boolean isDirectMessages();
+    /** @return whether direct messages are received */
+    boolean isDirectMessages();
 
-	/** @return the buffer capacity */
-	int getBufferSize();
+    /** @return the buffer capacity */
+    int getBufferSize();
 
-	/** @return what happens when the buffer is full */
-	OverflowPolicy getOverflowPolicy();
+    /** @return what happens when the buffer is full */
+    OverflowPolicy getOverflowPolicy();
 
-	/** @return whether the listener is started (running or paused) */
-	boolean isRunning();
+    /** @return whether the listener is started (running or paused) */
+    boolean isRunning();
 
-	/** @return whether delivery is paused */
-	boolean isPaused();
+    /** @return whether delivery is paused */
+    boolean isPaused();
 
-	/** Starts accepting and delivering messages (no-op if running; a paused listener stays paused). */
-	void start();
+    /** Starts accepting and delivering messages (no-op if running; a paused listener stays paused). */
+    void start();
 
-	/**
-	 * Stops accepting messages. Messages already buffered are still delivered unless paused; then the listener is
-	 * stopped. Channel subscriptions are kept.
-	 */
-	void stop();
+    /**
+     * Stops accepting messages. Messages already buffered are still delivered unless paused; then the listener is
+     * stopped. Channel subscriptions are kept.
+     */
+    void stop();
 
-	/** Stops delivering; new messages are buffered up to the buffer size, then dropped. */
-	void pause();
+    /** Stops delivering; new messages are buffered up to the buffer size, then dropped. */
+    void pause();
 
-	/** Resumes delivery after {@link #pause()}, oldest buffered message first. */
-	void resume();
+    /** Resumes delivery after {@link #pause()}, oldest buffered message first. */
+    void resume();
 
-	/** @return a snapshot of the counters */
-	LeapListenerStats getStats();
-
+    /** @return a snapshot of the counters */
+    LeapListenerStats getStats();
 }

@@ -12,10 +12,9 @@ package io.leap.spring.listener;
 @FunctionalInterface
 public interface LeapListenerErrorHandler {
 
-	/**
-	 * Handle a failure.
-	 * @param exception the failure, carrying the listener id, the Leap message and the cause
-	 */
-	void handleError(LeapListenerExecutionFailedException exception);
-
+    /**
+     * Handle a failure.
+     * @param exception the failure, carrying the listener id, the Leap message and the cause
+     */
+    void handleError(LeapListenerExecutionFailedException exception);
 }

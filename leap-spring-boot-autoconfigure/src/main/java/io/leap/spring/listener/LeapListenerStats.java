@@ -9,5 +9,4 @@ package io.leap.spring.listener;
  * @param dropped messages dropped because the buffer was full, or discarded on shutdown
  * @param buffered messages currently waiting in the buffer
  */
-public record LeapListenerStats(long received, long processed, long failed, long dropped, int buffered) {
-}
+public record LeapListenerStats(long received, long processed, long failed, long dropped, int buffered) {}

@@ -9,14 +9,13 @@ import java.lang.annotation.Target;
 /**
  * Container of repeated {@link LeapListener} annotations; each one becomes its own endpoint.
  */
-@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+@Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 public @interface LeapListeners {
 
-	/**
-	 * @return the listeners
-	 */
-	LeapListener[] value();
-
+    /**
+     * @return the listeners
+     */
+    LeapListener[] value();
 }

@@ -1,10 +1,8 @@
 package io.leap.spring.listener;
 
+import io.leap.client.LeapMessage;
 import java.util.HashMap;
 import java.util.Map;
-
-import io.leap.client.LeapMessage;
-
 import org.springframework.messaging.MessageHeaders;
 
 /**
@@ -13,26 +11,25 @@ import org.springframework.messaging.MessageHeaders;
  */
 final class LeapMessageHeaders extends MessageHeaders {
 
-	private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-	private LeapMessageHeaders(Map<String, Object> headers) {
-		super(headers, ID_VALUE_NONE, -1L);
-	}
+    private LeapMessageHeaders(Map<String, Object> headers) {
+        super(headers, ID_VALUE_NONE, -1L);
+    }
 
-	static LeapMessageHeaders of(LeapMessage message, String listenerId) {
-		Map<String, Object> headers = new HashMap<>(16);
-		if (message.channelId() != null) {
-			headers.put(LeapHeaders.CHANNEL_ID, message.channelId());
-		}
-		headers.put(LeapHeaders.EVENT, message.event());
-		headers.put(LeapHeaders.UNICAST, message.unicast());
-		headers.put(LeapHeaders.DIRECT, message.isDirect());
-		if (message.connectionId() != null) {
-			headers.put(LeapHeaders.CONNECTION_ID, message.connectionId());
-		}
-		headers.put(LeapHeaders.LISTENER_ID, listenerId);
-		headers.put(LeapHeaders.LEAP_MESSAGE, message);
-		return new LeapMessageHeaders(headers);
-	}
-
+    static LeapMessageHeaders of(LeapMessage message, String listenerId) {
+        Map<String, Object> headers = new HashMap<>(16);
+        if (message.channelId() != null) {
+            headers.put(LeapHeaders.CHANNEL_ID, message.channelId());
+        }
+        headers.put(LeapHeaders.EVENT, message.event());
+        headers.put(LeapHeaders.UNICAST, message.unicast());
+        headers.put(LeapHeaders.DIRECT, message.isDirect());
+        if (message.connectionId() != null) {
+            headers.put(LeapHeaders.CONNECTION_ID, message.connectionId());
+        }
+        headers.put(LeapHeaders.LISTENER_ID, listenerId);
+        headers.put(LeapHeaders.LEAP_MESSAGE, message);
+        return new LeapMessageHeaders(headers);
+    }
 }

@@ -1,7 +1,6 @@
 package io.leap.spring.listener;
 
 import io.leap.client.LeapMessage;
-
 import org.springframework.core.MethodParameter;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolver;
@@ -13,18 +12,17 @@ import org.springframework.messaging.handler.invocation.HandlerMethodArgumentRes
  */
 public class LeapMessageMethodArgumentResolver implements HandlerMethodArgumentResolver {
 
-	@Override
-	public boolean supportsParameter(MethodParameter parameter) {
-		return LeapMessage.class.isAssignableFrom(parameter.getParameterType());
-	}
+    @Override
+    public boolean supportsParameter(MethodParameter parameter) {
+        return LeapMessage.class.isAssignableFrom(parameter.getParameterType());
+    }
 
-	@Override
-	public Object resolveArgument(MethodParameter parameter, Message<?> message) {
-		Object value = message.getHeaders().get(LeapHeaders.LEAP_MESSAGE);
-		if (!(value instanceof LeapMessage)) {
-			throw new IllegalStateException("No " + LeapHeaders.LEAP_MESSAGE + " header for parameter " + parameter);
-		}
-		return value;
-	}
-
+    @Override
+    public Object resolveArgument(MethodParameter parameter, Message<?> message) {
+        Object value = message.getHeaders().get(LeapHeaders.LEAP_MESSAGE);
+        if (!(value instanceof LeapMessage)) {
+            throw new IllegalStateException("No " + LeapHeaders.LEAP_MESSAGE + " header for parameter " + parameter);
+        }
+        return value;
+    }
 }

@@ -11,16 +11,14 @@ import org.apache.commons.logging.LogFactory;
  */
 public class LoggingLeapListenerErrorHandler implements LeapListenerErrorHandler {
 
-	private static final Log logger = LogFactory.getLog(LoggingLeapListenerErrorHandler.class);
+    private static final Log logger = LogFactory.getLog(LoggingLeapListenerErrorHandler.class);
 
-	@Override
-	public void handleError(LeapListenerExecutionFailedException exception) {
-		if (exception.getKind() == LeapListenerExecutionFailedException.Kind.LISTENER) {
-			logger.error(exception.getMessage(), exception.getCause());
-		}
-		else {
-			logger.warn(exception.getMessage());
-		}
-	}
-
+    @Override
+    public void handleError(LeapListenerExecutionFailedException exception) {
+        if (exception.getKind() == LeapListenerExecutionFailedException.Kind.LISTENER) {
+            logger.error(exception.getMessage(), exception.getCause());
+        } else {
+            logger.warn(exception.getMessage());
+        }
+    }
 }

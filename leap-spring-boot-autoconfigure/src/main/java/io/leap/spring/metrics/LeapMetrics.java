@@ -1,11 +1,5 @@
 package io.leap.spring.metrics;
 
-import java.time.Duration;
-import java.util.Locale;
-import java.util.Objects;
-import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
-
 import io.leap.client.ClientStats;
 import io.leap.client.ConnectionState;
 import io.leap.client.LeapClient;
@@ -21,6 +15,11 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Micrometer meters of a {@link LeapClient}. Counters and gauges read {@link LeapClient#stats()}; the heartbeat timer is
@@ -48,95 +47,104 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  */
 public class LeapMetrics implements MeterBinder, LeapClientObserver {
 
-	private final Supplier<LeapClient> client;
+    private final Supplier<LeapClient> client;
 
-	private final Tags tags;
+    private final Tags tags;
 
-	private final boolean eventNameTag;
+    private final boolean eventNameTag;
 
-	private volatile Timer heartbeatTimer;
+    private volatile Timer heartbeatTimer;
 
-	/**
-	 * Create a binder.
-	 * @param client supplies the client; called lazily, when a meter is read or bound, never in the constructor
-	 * @param tags tags added to every meter
-	 * @param eventNameTag whether {@code leap.messages.received} is tagged with the user event name (only for a small,
-	 * bounded set of event names)
-	 */
-	public LeapMetrics(Supplier<LeapClient> client, Iterable<Tag> tags, boolean eventNameTag) {
-		this.client = Objects.requireNonNull(client, "client");
-		this.tags = Tags.of(tags);
-		this.eventNameTag = eventNameTag;
-	}
+    /**
+     * Create a binder.
+     * @param client supplies the client; called lazily, when a meter is read or bound, never in the constructor
+     * @param tags tags added to every meter
+     * @param eventNameTag whether {@code leap.messages.received} is tagged with the user event name (only for a small,
+     * bounded set of event names)
+     */
+    public LeapMetrics(Supplier<LeapClient> client, Iterable<Tag> tags, boolean eventNameTag) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.tags = Tags.of(tags);
+        this.eventNameTag = eventNameTag;
+    }
 
-	@Override
-	public void bindTo(MeterRegistry registry) {
-		for (ConnectionState state : ConnectionState.values()) {
-			Gauge.builder("leap.connection.state", this, (m) -> (m.state() == state) ? 1 : 0)
-				.description("Leap connection state: 1 for the current state, 0 for the others")
-				.tags(this.tags)
-				.tag("state", state.name().toLowerCase(Locale.ROOT))
-				.register(registry);
-		}
-		Gauge.builder("leap.connection.up", this, (m) -> (m.state() == ConnectionState.CONNECTED) ? 1 : 0)
-			.description("Whether the Leap client is connected (1) or not (0)")
-			.tags(this.tags)
-			.register(registry);
-		if (this.eventNameTag) {
-			LeapClient leapClient = this.client.get();
-			leapClient.addMessageListener((message) -> countMessage(registry, message),
-					ListenerOptions.defaults().withName("leap-metrics").withOverflowPolicy(OverflowPolicy.DROP_OLDEST));
-		}
-		else {
-			counter(registry, "leap.messages.received", "Leap messages and direct messages received",
-					ClientStats::messages);
-		}
-		counter(registry, "leap.dispatches.received", "Leap server dispatches received", ClientStats::dispatches);
-		counter(registry, "leap.reconnects", "Leap reconnect attempts", ClientStats::reconnects);
-		counter(registry, "leap.events.errors", "Exceptions thrown by Leap client listeners", ClientStats::listenerErrors);
-		counter(registry, "leap.events.dropped", "Leap events dropped because a listener buffer was full",
-				ClientStats::dropped);
-		counter(registry, "leap.decode.errors", "Leap frames that could not be decoded", ClientStats::decodeErrors);
-		Gauge.builder("leap.events.buffered", this, (m) -> m.stats().buffered())
-			.description("Leap events waiting in listener buffers")
-			.tags(this.tags)
-			.register(registry);
-		this.heartbeatTimer = Timer.builder("leap.heartbeat.rtt")
-			.description("Leap heartbeat round trip time")
-			.tags(this.tags)
-			.register(registry);
-	}
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (ConnectionState state : ConnectionState.values()) {
+            Gauge.builder("leap.connection.state", this, (m) -> (m.state() == state) ? 1 : 0)
+                    .description("Leap connection state: 1 for the current state, 0 for the others")
+                    .tags(this.tags)
+                    .tag("state", state.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
+        Gauge.builder("leap.connection.up", this, (m) -> (m.state() == ConnectionState.CONNECTED) ? 1 : 0)
+                .description("Whether the Leap client is connected (1) or not (0)")
+                .tags(this.tags)
+                .register(registry);
+        if (this.eventNameTag) {
+            LeapClient leapClient = this.client.get();
+            leapClient.addMessageListener(
+                    (message) -> countMessage(registry, message),
+                    ListenerOptions.defaults().withName("leap-metrics").withOverflowPolicy(OverflowPolicy.DROP_OLDEST));
+        } else {
+            counter(
+                    registry,
+                    "leap.messages.received",
+                    "Leap messages and direct messages received",
+                    ClientStats::messages);
+        }
+        counter(registry, "leap.dispatches.received", "Leap server dispatches received", ClientStats::dispatches);
+        counter(registry, "leap.reconnects", "Leap reconnect attempts", ClientStats::reconnects);
+        counter(
+                registry,
+                "leap.events.errors",
+                "Exceptions thrown by Leap client listeners",
+                ClientStats::listenerErrors);
+        counter(
+                registry,
+                "leap.events.dropped",
+                "Leap events dropped because a listener buffer was full",
+                ClientStats::dropped);
+        counter(registry, "leap.decode.errors", "Leap frames that could not be decoded", ClientStats::decodeErrors);
+        Gauge.builder("leap.events.buffered", this, (m) -> m.stats().buffered())
+                .description("Leap events waiting in listener buffers")
+                .tags(this.tags)
+                .register(registry);
+        this.heartbeatTimer = Timer.builder("leap.heartbeat.rtt")
+                .description("Leap heartbeat round trip time")
+                .tags(this.tags)
+                .register(registry);
+    }
 
-	@Override
-	public void onHeartbeatAck(Duration rtt) {
-		Timer timer = this.heartbeatTimer;
-		if (timer != null) {
-			timer.record(rtt);
-		}
-	}
+    @Override
+    public void onHeartbeatAck(Duration rtt) {
+        Timer timer = this.heartbeatTimer;
+        if (timer != null) {
+            timer.record(rtt);
+        }
+    }
 
-	private void countMessage(MeterRegistry registry, LeapMessage message) {
-		Counter.builder("leap.messages.received")
-			.description("Leap messages and direct messages received")
-			.tags(this.tags)
-			.tag("event", (message.event() != null) ? message.event() : "")
-			.register(registry)
-			.increment();
-	}
+    private void countMessage(MeterRegistry registry, LeapMessage message) {
+        Counter.builder("leap.messages.received")
+                .description("Leap messages and direct messages received")
+                .tags(this.tags)
+                .tag("event", (message.event() != null) ? message.event() : "")
+                .register(registry)
+                .increment();
+    }
 
-	private void counter(MeterRegistry registry, String name, String description, ToDoubleFunction<ClientStats> value) {
-		FunctionCounter.builder(name, this, (m) -> value.applyAsDouble(m.stats()))
-			.description(description)
-			.tags(this.tags)
-			.register(registry);
-	}
+    private void counter(MeterRegistry registry, String name, String description, ToDoubleFunction<ClientStats> value) {
+        FunctionCounter.builder(name, this, (m) -> value.applyAsDouble(m.stats()))
+                .description(description)
+                .tags(this.tags)
+                .register(registry);
+    }
 
-	private ConnectionState state() {
-		return this.client.get().state();
-	}
+    private ConnectionState state() {
+        return this.client.get().state();
+    }
 
-	private ClientStats stats() {
-		return this.client.get().stats();
-	}
-
+    private ClientStats stats() {
+        return this.client.get().stats();
+    }
 }

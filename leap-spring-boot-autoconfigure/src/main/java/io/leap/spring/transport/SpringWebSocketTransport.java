@@ -1,5 +1,10 @@
 package io.leap.spring.transport;
 
+import io.leap.client.transport.WebSocketConnection;
+import io.leap.client.transport.WebSocketHandler;
+import io.leap.client.transport.WebSocketTransport;
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.WebSocketContainer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -12,15 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.net.ssl.SSLException;
-
-import io.leap.client.transport.WebSocketConnection;
-import io.leap.client.transport.WebSocketHandler;
-import io.leap.client.transport.WebSocketTransport;
-import jakarta.websocket.ContainerProvider;
-import jakarta.websocket.WebSocketContainer;
-
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.WebSocketClient;
@@ -36,135 +33,130 @@ import org.springframework.web.socket.client.standard.StandardWebSocketClient;
  */
 public class SpringWebSocketTransport implements WebSocketTransport {
 
-	/** Tomcat's user property for the connect / handshake timeout. */
-	static final String TOMCAT_IO_TIMEOUT_PROPERTY = "org.apache.tomcat.websocket.IO_TIMEOUT_MS";
+    /** Tomcat's user property for the connect / handshake timeout. */
+    static final String TOMCAT_IO_TIMEOUT_PROPERTY = "org.apache.tomcat.websocket.IO_TIMEOUT_MS";
 
-	private static final AtomicInteger CONNECTION_COUNTER = new AtomicInteger();
+    private static final AtomicInteger CONNECTION_COUNTER = new AtomicInteger();
 
-	private final WebSocketClient client;
+    private final WebSocketClient client;
 
-	/**
-	 * Create a transport over the given Spring client.
-	 * @param client the Spring WebSocket client; it must support partial messages (as {@link StandardWebSocketClient}
-	 * does) or deliver whole messages
-	 */
-	public SpringWebSocketTransport(WebSocketClient client) {
-		this.client = Objects.requireNonNull(client, "client");
-	}
+    /**
+     * Create a transport over the given Spring client.
+     * @param client the Spring WebSocket client; it must support partial messages (as {@link StandardWebSocketClient}
+     * does) or deliver whole messages
+     */
+    public SpringWebSocketTransport(WebSocketClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+    }
 
-	/**
-	 * Create a {@link StandardWebSocketClient} on a new JSR-356 container whose per-frame buffers have the given size.
-	 * @param bufferSize size in bytes of the container's text and binary read buffers
-	 * @return the client
-	 */
-	public static StandardWebSocketClient createDefaultClient(int bufferSize) {
-		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
-		container.setDefaultMaxTextMessageBufferSize(bufferSize);
-		container.setDefaultMaxBinaryMessageBufferSize(bufferSize);
-		// Leap has its own heartbeats; never let the container time an idle session out.
-		container.setDefaultMaxSessionIdleTimeout(0);
-		return new StandardWebSocketClient(container);
-	}
+    /**
+     * Create a {@link StandardWebSocketClient} on a new JSR-356 container whose per-frame buffers have the given size.
+     * @param bufferSize size in bytes of the container's text and binary read buffers
+     * @return the client
+     */
+    public static StandardWebSocketClient createDefaultClient(int bufferSize) {
+        WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+        container.setDefaultMaxTextMessageBufferSize(bufferSize);
+        container.setDefaultMaxBinaryMessageBufferSize(bufferSize);
+        // Leap has its own heartbeats; never let the container time an idle session out.
+        container.setDefaultMaxSessionIdleTimeout(0);
+        return new StandardWebSocketClient(container);
+    }
 
-	/**
-	 * The Spring client used to open connections.
-	 * @return the client
-	 */
-	public WebSocketClient getClient() {
-		return this.client;
-	}
+    /**
+     * The Spring client used to open connections.
+     * @return the client
+     */
+    public WebSocketClient getClient() {
+        return this.client;
+    }
 
-	@Override
-	public CompletableFuture<WebSocketConnection> connect(URI uri, WebSocketHandler handler, Duration timeout) {
-		Objects.requireNonNull(uri, "uri");
-		Objects.requireNonNull(handler, "handler");
-		Objects.requireNonNull(timeout, "timeout");
-		if (this.client instanceof StandardWebSocketClient standard) {
-			standard.getUserProperties().put(TOMCAT_IO_TIMEOUT_PROPERTY, String.valueOf(Math.max(1, timeout.toMillis())));
-		}
-		SpringWebSocketConnection connection = new SpringWebSocketConnection(handler,
-				"leap-ws-send-" + CONNECTION_COUNTER.incrementAndGet());
-		CompletableFuture<WebSocketConnection> result = new CompletableFuture<>();
-		CompletableFuture<WebSocketSession> handshake;
-		try {
-			handshake = this.client.execute(connection.springHandler(), new WebSocketHttpHeaders(), uri);
-		}
-		catch (RuntimeException ex) {
-			connection.shutdownSender();
-			result.completeExceptionally(connectFailure(uri, ex));
-			return result;
-		}
-		handshake.whenComplete((session, error) -> {
-			if (error != null) {
-				connection.shutdownSender();
-				result.completeExceptionally(connectFailure(uri, error));
-			}
-			else if (!result.complete(connection)) {
-				// Timed out meanwhile: nobody will use this session.
-				connection.abort();
-			}
-		});
-		result.orTimeout(timeout.toMillis() + 500, TimeUnit.MILLISECONDS).whenComplete((c, error) -> {
-			if (error != null) {
-				handshake.cancel(true);
-				connection.shutdownSender();
-			}
-		});
-		return result;
-	}
+    @Override
+    public CompletableFuture<WebSocketConnection> connect(URI uri, WebSocketHandler handler, Duration timeout) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(timeout, "timeout");
+        if (this.client instanceof StandardWebSocketClient standard) {
+            standard.getUserProperties()
+                    .put(TOMCAT_IO_TIMEOUT_PROPERTY, String.valueOf(Math.max(1, timeout.toMillis())));
+        }
+        SpringWebSocketConnection connection =
+                new SpringWebSocketConnection(handler, "leap-ws-send-" + CONNECTION_COUNTER.incrementAndGet());
+        CompletableFuture<WebSocketConnection> result = new CompletableFuture<>();
+        CompletableFuture<WebSocketSession> handshake;
+        try {
+            handshake = this.client.execute(connection.springHandler(), new WebSocketHttpHeaders(), uri);
+        } catch (RuntimeException ex) {
+            connection.shutdownSender();
+            result.completeExceptionally(connectFailure(uri, ex));
+            return result;
+        }
+        handshake.whenComplete((session, error) -> {
+            if (error != null) {
+                connection.shutdownSender();
+                result.completeExceptionally(connectFailure(uri, error));
+            } else if (!result.complete(connection)) {
+                // Timed out meanwhile: nobody will use this session.
+                connection.abort();
+            }
+        });
+        result.orTimeout(timeout.toMillis() + 500, TimeUnit.MILLISECONDS).whenComplete((c, error) -> {
+            if (error != null) {
+                handshake.cancel(true);
+                connection.shutdownSender();
+            }
+        });
+        return result;
+    }
 
-	/**
-	 * The JSR-356 container reports a failed handshake as a {@code DeploymentException} ("The HTTP request to initiate
-	 * the WebSocket connection to [...] failed") that hides why. When the chain holds a network failure (connection
-	 * refused, unknown host, no route, connect timeout, TLS failure), report that instead, with the host and port in
-	 * its message; the original exception stays attached as its cause.
-	 * @param uri the URI that was connected to (contains no credentials)
-	 * @param error the failure
-	 * @return the exception to report
-	 */
-	static Throwable connectFailure(URI uri, Throwable error) {
-		String where = uri.getHost() + ":" + port(uri);
-		for (Throwable current = error; current != null; current = current.getCause()) {
-			String message = current.getMessage();
-			String reason = ((message != null) && !message.isBlank()) ? message : null;
-			IOException translated = null;
-			if (current instanceof ConnectException) {
-				translated = new ConnectException(((reason != null) ? reason : "Connection refused") + ": " + where);
-			}
-			else if (current instanceof UnknownHostException) {
-				translated = new UnknownHostException("Unknown host: " + uri.getHost() + " (" + where + ")");
-			}
-			else if (current instanceof NoRouteToHostException) {
-				translated = new NoRouteToHostException(((reason != null) ? reason : "No route to host") + ": " + where);
-			}
-			else if (current instanceof SocketTimeoutException || current instanceof TimeoutException) {
-				translated = new SocketTimeoutException(
-						((reason != null) ? reason : "Connect timed out") + ": " + where);
-			}
-			else if (current instanceof SSLException) {
-				translated = new SSLException("TLS handshake with " + where + " failed: " + reason);
-			}
-			if (translated != null) {
-				translated.initCause(error);
-				return translated;
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return error;
-	}
+    /**
+     * The JSR-356 container reports a failed handshake as a {@code DeploymentException} ("The HTTP request to initiate
+     * the WebSocket connection to [...] failed") that hides why. When the chain holds a network failure (connection
+     * refused, unknown host, no route, connect timeout, TLS failure), report that instead, with the host and port in
+     * its message; the original exception stays attached as its cause.
+     * @param uri the URI that was connected to (contains no credentials)
+     * @param error the failure
+     * @return the exception to report
+     */
+    static Throwable connectFailure(URI uri, Throwable error) {
+        String where = uri.getHost() + ":" + port(uri);
+        for (Throwable current = error; current != null; current = current.getCause()) {
+            String message = current.getMessage();
+            String reason = ((message != null) && !message.isBlank()) ? message : null;
+            IOException translated = null;
+            if (current instanceof ConnectException) {
+                translated = new ConnectException(((reason != null) ? reason : "Connection refused") + ": " + where);
+            } else if (current instanceof UnknownHostException) {
+                translated = new UnknownHostException("Unknown host: " + uri.getHost() + " (" + where + ")");
+            } else if (current instanceof NoRouteToHostException) {
+                translated =
+                        new NoRouteToHostException(((reason != null) ? reason : "No route to host") + ": " + where);
+            } else if (current instanceof SocketTimeoutException || current instanceof TimeoutException) {
+                translated =
+                        new SocketTimeoutException(((reason != null) ? reason : "Connect timed out") + ": " + where);
+            } else if (current instanceof SSLException) {
+                translated = new SSLException("TLS handshake with " + where + " failed: " + reason);
+            }
+            if (translated != null) {
+                translated.initCause(error);
+                return translated;
+            }
+            if (current.getCause() == current) {
+                break;
+            }
+        }
+        return error;
+    }
 
-	private static int port(URI uri) {
-		if (uri.getPort() != -1) {
-			return uri.getPort();
-		}
-		return "wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-	}
+    private static int port(URI uri) {
+        if (uri.getPort() != -1) {
+            return uri.getPort();
+        }
+        return "wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
 
-	@Override
-	public String toString() {
-		return "SpringWebSocketTransport[" + this.client.getClass().getSimpleName() + "]";
-	}
-
+    @Override
+    public String toString() {
+        return "SpringWebSocketTransport[" + this.client.getClass().getSimpleName() + "]";
+    }
 }

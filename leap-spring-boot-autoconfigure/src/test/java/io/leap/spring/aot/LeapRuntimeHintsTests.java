@@ -1,5 +1,7 @@
 package io.leap.spring.aot;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.leap.spring.event.LeapChannelEvent;
 import io.leap.spring.event.LeapConnectionStateChangedEvent;
 import io.leap.spring.event.LeapMessageEvent;
@@ -7,7 +9,6 @@ import io.leap.spring.listener.LeapListener;
 import io.leap.spring.listener.LeapListenerStats;
 import io.leap.spring.listener.LeapListenersEndpoint;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
@@ -15,64 +16,69 @@ import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * {@link LeapRuntimeHints}: the events, annotations and {@code leaplisteners} endpoint results, and the registration
  * of both AOT contributions in {@code META-INF/spring/aot.factories}.
  */
 class LeapRuntimeHintsTests {
 
-	private final RuntimeHints hints = new RuntimeHints();
+    private final RuntimeHints hints = new RuntimeHints();
 
-	LeapRuntimeHintsTests() {
-		new LeapRuntimeHints().registerHints(this.hints, getClass().getClassLoader());
-	}
+    LeapRuntimeHintsTests() {
+        new LeapRuntimeHints().registerHints(this.hints, getClass().getClassLoader());
+    }
 
-	@Test
-	void eventsCanBeReadBySpelConditions() throws NoSuchMethodException {
-		for (Class<?> type : new Class<?>[] { LeapMessageEvent.class, LeapChannelEvent.class,
-				LeapConnectionStateChangedEvent.class }) {
-			assertThat(RuntimeHintsPredicates.reflection()
-				.onType(type)
-				.withMemberCategories(MemberCategory.INVOKE_PUBLIC_METHODS)).accepts(this.hints);
-		}
-		assertThat(RuntimeHintsPredicates.reflection()
-			.onMethodInvocation(LeapConnectionStateChangedEvent.class.getMethod("isWillReconnect"))).accepts(this.hints);
-	}
+    @Test
+    void eventsCanBeReadBySpelConditions() throws NoSuchMethodException {
+        for (Class<?> type :
+                new Class<?>[] {LeapMessageEvent.class, LeapChannelEvent.class, LeapConnectionStateChangedEvent.class
+                }) {
+            assertThat(RuntimeHintsPredicates.reflection()
+                            .onType(type)
+                            .withMemberCategories(MemberCategory.INVOKE_PUBLIC_METHODS))
+                    .accepts(this.hints);
+        }
+        assertThat(RuntimeHintsPredicates.reflection()
+                        .onMethodInvocation(LeapConnectionStateChangedEvent.class.getMethod("isWillReconnect")))
+                .accepts(this.hints);
+    }
 
-	@Test
-	void listenerAnnotationCanBeSynthesized() {
-		assertThat(RuntimeHintsPredicates.proxies().forInterfaces(LeapListener.class))
-			.accepts(this.hints);
-		assertThat(RuntimeHintsPredicates.reflection()
-			.onType(LeapListener.class)
-			.withMemberCategories(MemberCategory.INVOKE_DECLARED_METHODS)).accepts(this.hints);
-	}
+    @Test
+    void listenerAnnotationCanBeSynthesized() {
+        assertThat(RuntimeHintsPredicates.proxies().forInterfaces(LeapListener.class))
+                .accepts(this.hints);
+        assertThat(RuntimeHintsPredicates.reflection()
+                        .onType(LeapListener.class)
+                        .withMemberCategories(MemberCategory.INVOKE_DECLARED_METHODS))
+                .accepts(this.hints);
+    }
 
-	@Test
-	void endpointResultsCanBeSerialized() throws NoSuchMethodException {
-		assertThat(RuntimeHintsPredicates.reflection()
-			.onMethodInvocation(LeapListenersEndpoint.ListenersDescriptor.class.getMethod("listeners")))
-			.accepts(this.hints);
-		assertThat(RuntimeHintsPredicates.reflection()
-			.onMethodInvocation(LeapListenersEndpoint.ListenerDescriptor.class.getMethod("stats"))).accepts(this.hints);
-		assertThat(RuntimeHintsPredicates.reflection().onType(LeapListenerStats.class)).accepts(this.hints);
-		assertThat(RuntimeHintsPredicates.reflection()
-			.onMethodInvocation(LeapListenersEndpoint.class.getMethod("listeners"))).accepts(this.hints);
-	}
+    @Test
+    void endpointResultsCanBeSerialized() throws NoSuchMethodException {
+        assertThat(RuntimeHintsPredicates.reflection()
+                        .onMethodInvocation(LeapListenersEndpoint.ListenersDescriptor.class.getMethod("listeners")))
+                .accepts(this.hints);
+        assertThat(RuntimeHintsPredicates.reflection()
+                        .onMethodInvocation(LeapListenersEndpoint.ListenerDescriptor.class.getMethod("stats")))
+                .accepts(this.hints);
+        assertThat(RuntimeHintsPredicates.reflection().onType(LeapListenerStats.class))
+                .accepts(this.hints);
+        assertThat(RuntimeHintsPredicates.reflection()
+                        .onMethodInvocation(LeapListenersEndpoint.class.getMethod("listeners")))
+                .accepts(this.hints);
+    }
 
-	@Test
-	void unrelatedTypesGetNoHints() {
-		assertThat(RuntimeHintsPredicates.reflection().onType(LeapRuntimeHintsTests.class)).rejects(this.hints);
-	}
+    @Test
+    void unrelatedTypesGetNoHints() {
+        assertThat(RuntimeHintsPredicates.reflection().onType(LeapRuntimeHintsTests.class))
+                .rejects(this.hints);
+    }
 
-	@Test
-	void bothContributionsAreListedInAotFactories() {
-		SpringFactoriesLoader loader = SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories");
-		assertThat(loader.load(RuntimeHintsRegistrar.class)).hasAtLeastOneElementOfType(LeapRuntimeHints.class);
-		assertThat(loader.load(BeanRegistrationAotProcessor.class))
-			.hasAtLeastOneElementOfType(LeapListenerBeanRegistrationAotProcessor.class);
-	}
-
+    @Test
+    void bothContributionsAreListedInAotFactories() {
+        SpringFactoriesLoader loader = SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories");
+        assertThat(loader.load(RuntimeHintsRegistrar.class)).hasAtLeastOneElementOfType(LeapRuntimeHints.class);
+        assertThat(loader.load(BeanRegistrationAotProcessor.class))
+                .hasAtLeastOneElementOfType(LeapListenerBeanRegistrationAotProcessor.class);
+    }
 }

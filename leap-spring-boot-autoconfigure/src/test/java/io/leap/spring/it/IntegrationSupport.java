@@ -1,7 +1,6 @@
 package io.leap.spring.it;
 
 import io.leap.spring.testsupport.LeapTestSupport;
-
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
@@ -9,15 +8,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
  */
 final class IntegrationSupport {
 
-	private IntegrationSupport() {
-	}
+    private IntegrationSupport() {}
 
-	static ApplicationContextRunner runner() {
-		return LeapTestSupport.runner();
-	}
+    static ApplicationContextRunner runner() {
+        return LeapTestSupport.runner();
+    }
 
-	static ApplicationContextRunner embeddedRunner() {
-		return runner().withPropertyValues("leap.embedded.enabled=true", "leap.embedded.heartbeat-interval=250ms");
-	}
-
+    static ApplicationContextRunner embeddedRunner() {
+        return runner().withPropertyValues("leap.embedded.enabled=true", "leap.embedded.heartbeat-interval=250ms");
+    }
 }

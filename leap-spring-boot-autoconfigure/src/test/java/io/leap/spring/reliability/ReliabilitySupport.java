@@ -9,16 +9,12 @@ import java.util.stream.Collectors;
  */
 final class ReliabilitySupport {
 
-	private ReliabilitySupport() {
-	}
+    private ReliabilitySupport() {}
 
-	static Set<String> liveThreadNames() {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter(Thread::isAlive)
-			.map(Thread::getName)
-			.collect(Collectors.toSet());
-	}
-
+    static Set<String> liveThreadNames() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .collect(Collectors.toSet());
+    }
 }

@@ -42,6 +42,7 @@ final class FrameBridge extends ChannelInboundHandlerAdapter {
     private ByteBuf textParts;
     /** A handler stage is pending: read nothing more and keep frames already read. */
     private boolean paused;
+
     private final ArrayDeque<WebSocketFrame> backlog = new ArrayDeque<>();
     private boolean ended;
 
@@ -129,8 +130,9 @@ final class FrameBridge extends ChannelInboundHandlerAdapter {
         if ((long) textParts.readableBytes() + content.readableBytes() > maxMessageLength) {
             textParts.release();
             textParts = null;
-            exceptionCaught(ctx, new IllegalStateException("Fragmented text message longer than " + maxMessageLength
-                    + " bytes"));
+            exceptionCaught(
+                    ctx,
+                    new IllegalStateException("Fragmented text message longer than " + maxMessageLength + " bytes"));
             return null;
         }
         textParts.writeBytes(content);

@@ -51,9 +51,13 @@ final class NettyConnection implements WebSocketConnection {
         }
         CompletableFuture<Void> f = adapt(channel.writeAndFlush(new CloseWebSocketFrame(statusCode, reason)));
         closeFuture = f;
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        channel.eventLoop()
+                .schedule(
+                        () -> {
+                            channel.close();
+                        },
+                        CLOSE_WAIT_SECONDS,
+                        TimeUnit.SECONDS);
         return f;
     }
 

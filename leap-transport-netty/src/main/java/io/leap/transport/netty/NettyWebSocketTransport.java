@@ -86,10 +86,14 @@ public final class NettyWebSocketTransport implements WebSocketTransport {
 
     private NettyWebSocketTransport(Builder b) {
         this.ownsGroup = b.group == null;
-        this.group = b.group != null ? b.group : new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("leap-netty", true), NioIoHandler.newFactory());
+        this.group = b.group != null
+                ? b.group
+                : new MultiThreadIoEventLoopGroup(
+                        1, new DefaultThreadFactory("leap-netty", true), NioIoHandler.newFactory());
         try {
-            this.sslContext = b.sslContext != null ? b.sslContext : SslContextBuilder.forClient().build();
+            this.sslContext = b.sslContext != null
+                    ? b.sslContext
+                    : SslContextBuilder.forClient().build();
         } catch (SSLException e) {
             if (ownsGroup) {
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -157,8 +161,8 @@ public final class NettyWebSocketTransport implements WebSocketTransport {
                         if (tls) {
                             SslHandler ssl = sslContext.newHandler(ch.alloc(), host, port);
                             SSLEngine engine = ssl.engine();
-                            SSLParameters params = sslParameters != null ? copy(sslParameters)
-                                    : engine.getSSLParameters();
+                            SSLParameters params =
+                                    sslParameters != null ? copy(sslParameters) : engine.getSSLParameters();
                             if (sslParameters != null && params.getServerNames() == null) {
                                 params.setServerNames(engine.getSSLParameters().getServerNames());
                             }
@@ -179,13 +183,16 @@ public final class NettyWebSocketTransport implements WebSocketTransport {
                 // the proxy resolves the host name (CONNECT host:port), as browsers do
                 bootstrap.resolver(NoopAddressResolverGroup.INSTANCE);
             }
-            InetSocketAddress remote = proxy != null ? InetSocketAddress.createUnresolved(host, port)
-                    : new InetSocketAddress(host, port);
-            channel = bootstrap.connect(remote).addListener(f -> {
-                if (!f.isSuccess()) {
-                    result.completeExceptionally(f.cause());
-                }
-            }).channel();
+            InetSocketAddress remote =
+                    proxy != null ? InetSocketAddress.createUnresolved(host, port) : new InetSocketAddress(host, port);
+            channel = bootstrap
+                    .connect(remote)
+                    .addListener(f -> {
+                        if (!f.isSuccess()) {
+                            result.completeExceptionally(f.cause());
+                        }
+                    })
+                    .channel();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -251,8 +258,7 @@ public final class NettyWebSocketTransport implements WebSocketTransport {
         private ProxySelector proxySelector;
         private int maxFramePayloadLength = DEFAULT_MAX_FRAME_PAYLOAD_LENGTH;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Runs connections on this event loop group (e.g. one shared with other Netty clients); the transport does not
@@ -290,8 +296,8 @@ public final class NettyWebSocketTransport implements WebSocketTransport {
          */
         public Builder sslContext(SSLContext sslContext) {
             Objects.requireNonNull(sslContext, "sslContext");
-            this.sslContext = new JdkSslContext(sslContext, true, null, IdentityCipherSuiteFilter.INSTANCE, null,
-                    ClientAuth.NONE, null, false);
+            this.sslContext = new JdkSslContext(
+                    sslContext, true, null, IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.NONE, null, false);
             return this;
         }
 

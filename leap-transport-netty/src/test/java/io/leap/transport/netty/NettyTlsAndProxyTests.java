@@ -59,8 +59,8 @@ class NettyTlsAndProxyTests {
 
     @BeforeEach
     void certificates() throws Exception {
-        certificate(new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                new GeneralName(GeneralName.dNSName, "localhost"));
+        certificate(
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost"));
     }
 
     /** Makes {@link #serverKeys} a self-signed certificate for the given names and {@link #trusting} trust it. */
@@ -68,12 +68,16 @@ class NettyTlsAndProxyTests {
         KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
         X500Name subject = new X500Name("CN=leap-test");
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-                BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(60)),
-                Date.from(now.plus(Duration.ofDays(1))), subject, keys.getPublic());
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                subject,
+                BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now.minusSeconds(60)),
+                Date.from(now.plus(Duration.ofDays(1))),
+                subject,
+                keys.getPublic());
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+        X509Certificate cert = new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
         serverKeys = KeyStore.getInstance("PKCS12");
         serverKeys.load(null, null);
         serverKeys.setKeyEntry("leap", keys.getPrivate(), PASSWORD, new X509Certificate[] {cert});
@@ -103,7 +107,9 @@ class NettyTlsAndProxyTests {
     }
 
     private LeapClient.Builder client(LeapServer server, NettyWebSocketTransport transport) {
-        return LeapClient.builder(server.projectId()).url(server.wsUrl()).transport(transport)
+        return LeapClient.builder(server.projectId())
+                .url(server.wsUrl())
+                .transport(transport)
                 .reconnectPolicy(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(200), 2.0));
     }
 
@@ -128,8 +134,10 @@ class NettyTlsAndProxyTests {
         LeapServer server = tlsServer();
         SSLParameters tls13 = new SSLParameters();
         tls13.setProtocols(new String[] {"TLSv1.3"});
-        NettyWebSocketTransport transport = track(NettyWebSocketTransport.builder().sslContext(trusting)
-                .sslParameters(tls13).build());
+        NettyWebSocketTransport transport = track(NettyWebSocketTransport.builder()
+                .sslContext(trusting)
+                .sslParameters(tls13)
+                .build());
         roundTrip(server, transport, "secure");
     }
 
@@ -138,8 +146,10 @@ class NettyTlsAndProxyTests {
         LeapServer server = tlsServer();
         SSLParameters legacyOnly = new SSLParameters();
         legacyOnly.setProtocols(new String[] {"TLSv1.1"}); // disabled on both sides by current JDKs
-        NettyWebSocketTransport transport = track(NettyWebSocketTransport.builder().sslContext(trusting)
-                .sslParameters(legacyOnly).build());
+        NettyWebSocketTransport transport = track(NettyWebSocketTransport.builder()
+                .sslContext(trusting)
+                .sslParameters(legacyOnly)
+                .build());
         LeapClient client = track(client(server, transport).build());
         assertThatThrownBy(client::connect).isInstanceOf(LeapConnectException.class);
     }
@@ -150,10 +160,13 @@ class NettyTlsAndProxyTests {
         LeapServer server = tlsServer();
         SSLParameters params = new SSLParameters();
         params.setEndpointIdentificationAlgorithm(null); // ignored: the transport always verifies
-        NettyWebSocketTransport transport = track(NettyWebSocketTransport.builder().sslContext(trusting)
-                .sslParameters(params).build());
+        NettyWebSocketTransport transport = track(NettyWebSocketTransport.builder()
+                .sslContext(trusting)
+                .sslParameters(params)
+                .build());
         LeapClient client = track(client(server, transport).build());
-        assertThatThrownBy(client::connect).isInstanceOf(LeapConnectException.class)
+        assertThatThrownBy(client::connect)
+                .isInstanceOf(LeapConnectException.class)
                 .hasRootCauseInstanceOf(java.security.cert.CertificateException.class);
     }
 
@@ -161,7 +174,8 @@ class NettyTlsAndProxyTests {
     void wsThroughAnHttpProxy() {
         LeapServer server = track(LeapServer.builder().build().start());
         ConnectProxy proxy = track(ConnectProxy.start());
-        NettyWebSocketTransport transport = track(NettyWebSocketTransport.builder().proxy(proxy.address()).build());
+        NettyWebSocketTransport transport =
+                track(NettyWebSocketTransport.builder().proxy(proxy.address()).build());
         roundTrip(server, transport, "proxied");
         assertThat(proxy.targets()).containsExactly(hostPort(server.wsUrl()));
     }
@@ -179,11 +193,12 @@ class NettyTlsAndProxyTests {
             }
 
             @Override
-            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
-            }
+            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {}
         };
-        NettyWebSocketTransport transport = track(NettyWebSocketTransport.builder().sslContext(trusting)
-                .proxy(selector).build());
+        NettyWebSocketTransport transport = track(NettyWebSocketTransport.builder()
+                .sslContext(trusting)
+                .proxy(selector)
+                .build());
         roundTrip(server, transport, "secure-proxied");
         assertThat(proxy.targets()).containsExactly(hostPort(server.wsUrl()));
         assertThat(asked).first().hasToString("https://" + hostPort(server.wsUrl()));
@@ -192,21 +207,23 @@ class NettyTlsAndProxyTests {
     @Test
     void aDirectChoiceBypassesTheProxyAndSocksIsRefused() throws Exception {
         LeapServer server = track(LeapServer.builder().build().start());
-        NettyWebSocketTransport direct = track(NettyWebSocketTransport.builder()
-                .proxy(ProxySelector.of(null)).build()); // selects DIRECT
+        NettyWebSocketTransport direct = track(
+                NettyWebSocketTransport.builder().proxy(ProxySelector.of(null)).build()); // selects DIRECT
         roundTrip(server, direct, "direct");
-        NettyWebSocketTransport socks = track(NettyWebSocketTransport.builder().proxy(new ProxySelector() {
-            @Override
-            public List<Proxy> select(URI uri) {
-                return List.of(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", 1080)));
-            }
+        NettyWebSocketTransport socks = track(NettyWebSocketTransport.builder()
+                .proxy(new ProxySelector() {
+                    @Override
+                    public List<Proxy> select(URI uri) {
+                        return List.of(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", 1080)));
+                    }
 
-            @Override
-            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
-            }
-        }).build());
+                    @Override
+                    public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {}
+                })
+                .build());
         LeapClient client = track(client(server, socks).build());
-        assertThatThrownBy(client::connect).isInstanceOf(LeapConnectException.class)
+        assertThatThrownBy(client::connect)
+                .isInstanceOf(LeapConnectException.class)
                 .hasStackTraceContaining("Only HTTP proxies");
     }
 
@@ -218,7 +235,8 @@ class NettyTlsAndProxyTests {
             port = s.getLocalPort();
         }
         NettyWebSocketTransport transport = track(NettyWebSocketTransport.builder()
-                .proxy(new InetSocketAddress("127.0.0.1", port)).build());
+                .proxy(new InetSocketAddress("127.0.0.1", port))
+                .build());
         LeapClient client = track(client(server, transport).build());
         assertThatThrownBy(client::connect).isInstanceOf(LeapConnectException.class);
         assertThat(server.connectionAttempts()).isZero();

@@ -12,9 +12,9 @@ import io.leap.client.LeapMessage;
 import io.leap.client.ListenerOptions;
 import io.leap.client.OverflowPolicy;
 import io.leap.client.ReconnectPolicy;
-import io.leap.server.ChannelType;
 import io.leap.client.transport.WebSocketConnection;
 import io.leap.client.transport.WebSocketHandler;
+import io.leap.server.ChannelType;
 import io.leap.server.LeapServer;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.math.BigInteger;
@@ -77,8 +77,7 @@ class NettyWebSocketTransportTests {
                 .reconnectPolicy(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(200), 2.0));
     }
 
-    record Score(int points) {
-    }
+    record Score(int points) {}
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
@@ -90,7 +89,11 @@ class NettyWebSocketTransportTests {
         List<LeapMessage> received = new CopyOnWriteArrayList<>();
         client.addMessageListener(received::add);
         client.connectAsync().get(15, TimeUnit.SECONDS);
-        assertThat(client.subscribe("game", Duration.ofSeconds(10)).state().path("round").asInt()).isEqualTo(1);
+        assertThat(client.subscribe("game", Duration.ofSeconds(10))
+                        .state()
+                        .path("round")
+                        .asInt())
+                .isEqualTo(1);
         assertThat(server.connections().get(0).compressed()).isEqualTo(zlib);
         for (int i = 0; i < 300; i++) {
             server.publish("game", "SCORE", Map.of("points", i, "name", "é😀"));
@@ -117,14 +120,16 @@ class NettyWebSocketTransportTests {
         client = client(false).build();
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> slow = new CopyOnWriteArrayList<>();
-        client.addMessageListener(m -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            slow.add(m.data(Score.class).points());
-        }, ListenerOptions.defaults().withBufferSize(8).withOverflowPolicy(OverflowPolicy.BLOCK));
+        client.addMessageListener(
+                m -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    slow.add(m.data(Score.class).points());
+                },
+                ListenerOptions.defaults().withBufferSize(8).withOverflowPolicy(OverflowPolicy.BLOCK));
         client.connectAsync().get(15, TimeUnit.SECONDS);
         client.subscribe("game", Duration.ofSeconds(10));
         for (int i = 0; i < 500; i++) {
@@ -149,14 +154,19 @@ class NettyWebSocketTransportTests {
         client.connectAsync().get(15, TimeUnit.SECONDS);
 
         server.closeConnection(server.connections().get(0).cid(), 4000, "test");
-        await().atMost(WAIT).until(() -> changes.stream().anyMatch(c -> c.error() instanceof LeapCloseException e
-                && e.code() == 4000 && e.reason().equals("test")));
-        await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED
-                && server.connections().size() == 1);
+        await().atMost(WAIT)
+                .until(() -> changes.stream()
+                        .anyMatch(c -> c.error() instanceof LeapCloseException e
+                                && e.code() == 4000
+                                && e.reason().equals("test")));
+        await().atMost(WAIT)
+                .until(() -> client.state() == ConnectionState.CONNECTED
+                        && server.connections().size() == 1);
 
         server.cut(server.connections().get(0).cid());
-        await().atMost(WAIT).until(() -> changes.stream().anyMatch(c -> c.error() instanceof LeapCloseException e
-                && e.code() == 1006));
+        await().atMost(WAIT)
+                .until(() ->
+                        changes.stream().anyMatch(c -> c.error() instanceof LeapCloseException e && e.code() == 1006));
         await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED);
 
         server.closeConnection(server.connections().get(0).cid(), 4001, "Invalid auth");
@@ -172,8 +182,7 @@ class NettyWebSocketTransportTests {
         AtomicInteger closes = new AtomicInteger();
         WebSocketHandler handler = new WebSocketHandler() {
             @Override
-            public void onOpen(WebSocketConnection connection) {
-            }
+            public void onOpen(WebSocketConnection connection) {}
 
             @Override
             public CompletionStage<?> onText(CharSequence data, boolean last) {
@@ -192,11 +201,11 @@ class NettyWebSocketTransportTests {
             }
 
             @Override
-            public void onError(Throwable error) {
-            }
+            public void onError(Throwable error) {}
         };
-        WebSocketConnection connection = transport.connect(URI.create(server.wsUrl() + "?encoding=json"), handler,
-                Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+        WebSocketConnection connection = transport
+                .connect(URI.create(server.wsUrl() + "?encoding=json"), handler, Duration.ofSeconds(10))
+                .get(15, TimeUnit.SECONDS);
         await().atMost(WAIT).until(() -> !texts.isEmpty());
         assertThat(texts.get(0)).contains("\"op\":1").contains("heartbeat_interval");
         connection.close(1000, "bye").get(15, TimeUnit.SECONDS);
@@ -206,13 +215,18 @@ class NettyWebSocketTransportTests {
     @Test
     void connectFailuresAreReportedAndTheEventLoopEndsOnClose() {
         transport = new NettyWebSocketTransport();
-        assertThatThrownBy(() -> transport.connect(URI.create("ws://127.0.0.1:1/ws"), new NoopHandler(),
-                Duration.ofSeconds(5)).get(15, TimeUnit.SECONDS)).hasCauseInstanceOf(java.net.ConnectException.class);
-        assertThatThrownBy(() -> transport.connect(URI.create("http://127.0.0.1/ws"), new NoopHandler(),
-                Duration.ofSeconds(5)).join()).hasCauseInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> transport
+                        .connect(URI.create("ws://127.0.0.1:1/ws"), new NoopHandler(), Duration.ofSeconds(5))
+                        .get(15, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(java.net.ConnectException.class);
+        assertThatThrownBy(() -> transport
+                        .connect(URI.create("http://127.0.0.1/ws"), new NoopHandler(), Duration.ofSeconds(5))
+                        .join())
+                .hasCauseInstanceOf(IllegalArgumentException.class);
         transport.close();
-        await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.isAlive() && t.getName().startsWith("leap-netty")));
+        await().atMost(WAIT)
+                .until(() -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.isAlive() && t.getName().startsWith("leap-netty")));
     }
 
     @Test
@@ -222,10 +236,14 @@ class NettyWebSocketTransportTests {
         X509Certificate otherHost = certificate(keys, new GeneralName(GeneralName.dNSName, "other.example"));
         char[] password = "secret".toCharArray();
 
-        server = LeapServer.builder().tls(keyStore(keys, good, password), password).build().start();
+        server = LeapServer.builder()
+                .tls(keyStore(keys, good, password), password)
+                .build()
+                .start();
         assertThat(server.wsUrl().getScheme()).isEqualTo("wss");
         transport = NettyWebSocketTransport.builder()
-                .sslContext(SslContextBuilder.forClient().trustManager(good).build()).build();
+                .sslContext(SslContextBuilder.forClient().trustManager(good).build())
+                .build();
         client = client(false).build();
         client.connectAsync().get(15, TimeUnit.SECONDS);
         assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
@@ -234,20 +252,33 @@ class NettyWebSocketTransportTests {
 
         NettyWebSocketTransport untrusting = new NettyWebSocketTransport();
         try {
-            assertThatThrownBy(() -> untrusting.connect(URI.create(server.wsUrl() + "?encoding=json"),
-                    new NoopHandler(), Duration.ofSeconds(5)).get(15, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> untrusting
+                            .connect(
+                                    URI.create(server.wsUrl() + "?encoding=json"),
+                                    new NoopHandler(),
+                                    Duration.ofSeconds(5))
+                            .get(15, TimeUnit.SECONDS))
                     .hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class);
         } finally {
             untrusting.close();
         }
         server.close();
 
-        server = LeapServer.builder().tls(keyStore(keys, otherHost, password), password).build().start();
+        server = LeapServer.builder()
+                .tls(keyStore(keys, otherHost, password), password)
+                .build()
+                .start();
         NettyWebSocketTransport wrongHost = NettyWebSocketTransport.builder()
-                .sslContext(SslContextBuilder.forClient().trustManager(otherHost).build()).build();
+                .sslContext(
+                        SslContextBuilder.forClient().trustManager(otherHost).build())
+                .build();
         try {
-            assertThatThrownBy(() -> wrongHost.connect(URI.create(server.wsUrl() + "?encoding=json"),
-                    new NoopHandler(), Duration.ofSeconds(5)).get(15, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> wrongHost
+                            .connect(
+                                    URI.create(server.wsUrl() + "?encoding=json"),
+                                    new NoopHandler(),
+                                    Duration.ofSeconds(5))
+                            .get(15, TimeUnit.SECONDS))
                     .hasRootCauseInstanceOf(java.security.cert.CertificateException.class);
         } finally {
             wrongHost.close();
@@ -257,11 +288,16 @@ class NettyWebSocketTransportTests {
     private static X509Certificate certificate(KeyPair keys, GeneralName name) throws Exception {
         X500Name subject = new X500Name("CN=leap-test");
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(1))), subject, keys.getPublic());
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                subject,
+                BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now.minusSeconds(60)),
+                Date.from(now.plus(Duration.ofDays(1))),
+                subject,
+                keys.getPublic());
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(name));
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
     }
 
     private static KeyStore keyStore(KeyPair keys, X509Certificate cert, char[] password) throws Exception {
@@ -275,8 +311,7 @@ class NettyWebSocketTransportTests {
         final AtomicReference<Throwable> error = new AtomicReference<>();
 
         @Override
-        public void onOpen(WebSocketConnection connection) {
-        }
+        public void onOpen(WebSocketConnection connection) {}
 
         @Override
         public CompletionStage<?> onText(CharSequence data, boolean last) {
@@ -289,8 +324,7 @@ class NettyWebSocketTransportTests {
         }
 
         @Override
-        public void onClose(int statusCode, String reason) {
-        }
+        public void onClose(int statusCode, String reason) {}
 
         @Override
         public void onError(Throwable e) {

@@ -1,9 +1,8 @@
 package io.leap.client.internal.codec;
 
+import io.leap.benchmarks.jmh.BenchFrames;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-
-import io.leap.benchmarks.jmh.BenchFrames;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,45 +32,44 @@ import tools.jackson.databind.json.JsonMapper;
 @Fork(1)
 public class EnvelopeParseBenchmark {
 
-	private final JsonMapper mapper = JsonMapper.builder().build();
+    private final JsonMapper mapper = JsonMapper.builder().build();
 
-	private EnvelopeParser parser;
+    private EnvelopeParser parser;
 
-	private byte[] bytes;
+    private byte[] bytes;
 
-	private char[] chars;
+    private char[] chars;
 
-	@Setup
-	public void setup() {
-		this.parser = new EnvelopeParser(this.mapper.tokenStreamFactory());
-		String json = BenchFrames.messageJson();
-		this.bytes = json.getBytes(StandardCharsets.UTF_8);
-		this.chars = json.toCharArray();
-	}
+    @Setup
+    public void setup() {
+        this.parser = new EnvelopeParser(this.mapper.tokenStreamFactory());
+        String json = BenchFrames.messageJson();
+        this.bytes = json.getBytes(StandardCharsets.UTF_8);
+        this.chars = json.toCharArray();
+    }
 
-	@Benchmark
-	public Envelope scannerBytes() {
-		return this.parser.parse(this.bytes, 0, this.bytes.length);
-	}
+    @Benchmark
+    public Envelope scannerBytes() {
+        return this.parser.parse(this.bytes, 0, this.bytes.length);
+    }
 
-	@Benchmark
-	public Envelope scannerChars() {
-		return this.parser.parse(this.chars, 0, this.chars.length);
-	}
+    @Benchmark
+    public Envelope scannerChars() {
+        return this.parser.parse(this.chars, 0, this.chars.length);
+    }
 
-	@Benchmark
-	public Envelope jacksonStreamingBytes() {
-		return this.parser.parseWithJackson(this.bytes, 0, this.bytes.length);
-	}
+    @Benchmark
+    public Envelope jacksonStreamingBytes() {
+        return this.parser.parseWithJackson(this.bytes, 0, this.bytes.length);
+    }
 
-	@Benchmark
-	public Envelope jacksonStreamingChars() {
-		return this.parser.parseWithJackson(this.chars, 0, this.chars.length);
-	}
+    @Benchmark
+    public Envelope jacksonStreamingChars() {
+        return this.parser.parseWithJackson(this.chars, 0, this.chars.length);
+    }
 
-	@Benchmark
-	public JsonNode readTreeBytes() {
-		return this.mapper.readTree(this.bytes);
-	}
-
+    @Benchmark
+    public JsonNode readTreeBytes() {
+        return this.mapper.readTree(this.bytes);
+    }
 }

@@ -1,13 +1,12 @@
 package io.leap.client.internal.codec;
 
+import io.leap.benchmarks.jmh.BenchFrames;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
-
-import io.leap.benchmarks.jmh.BenchFrames;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -39,59 +38,58 @@ import tools.jackson.databind.json.JsonMapper;
 @Fork(1)
 public class FrameDecodeBenchmark {
 
-	private final JsonMapper mapper = JsonMapper.builder().build();
+    private final JsonMapper mapper = JsonMapper.builder().build();
 
-	private FrameDecoder decoder;
+    private FrameDecoder decoder;
 
-	private CharBuffer text;
+    private CharBuffer text;
 
-	private ByteBuffer utf8;
+    private ByteBuffer utf8;
 
-	private ByteBuffer zlib;
+    private ByteBuffer zlib;
 
-	private String textString;
+    private String textString;
 
-	private byte[] zlibBytes;
+    private byte[] zlibBytes;
 
-	private final Inflater baselineInflater = new Inflater();
+    private final Inflater baselineInflater = new Inflater();
 
-	@Setup
-	public void setup() {
-		this.decoder = new FrameDecoder(new EnvelopeParser(this.mapper.tokenStreamFactory()), 16 * 1024 * 1024);
-		this.textString = BenchFrames.messageJson();
-		this.text = CharBuffer.wrap(this.textString.toCharArray());
-		this.utf8 = ByteBuffer.wrap(this.textString.getBytes(StandardCharsets.UTF_8));
-		this.zlibBytes = BenchFrames.zlib(this.textString);
-		this.zlib = ByteBuffer.wrap(this.zlibBytes);
-	}
+    @Setup
+    public void setup() {
+        this.decoder = new FrameDecoder(new EnvelopeParser(this.mapper.tokenStreamFactory()), 16 * 1024 * 1024);
+        this.textString = BenchFrames.messageJson();
+        this.text = CharBuffer.wrap(this.textString.toCharArray());
+        this.utf8 = ByteBuffer.wrap(this.textString.getBytes(StandardCharsets.UTF_8));
+        this.zlibBytes = BenchFrames.zlib(this.textString);
+        this.zlib = ByteBuffer.wrap(this.zlibBytes);
+    }
 
-	@Benchmark
-	public Envelope textChars() {
-		return this.decoder.onText(this.text.duplicate(), true);
-	}
+    @Benchmark
+    public Envelope textChars() {
+        return this.decoder.onText(this.text.duplicate(), true);
+    }
 
-	@Benchmark
-	public Envelope textUtf8() {
-		return this.decoder.onTextUtf8(this.utf8.duplicate(), true);
-	}
+    @Benchmark
+    public Envelope textUtf8() {
+        return this.decoder.onTextUtf8(this.utf8.duplicate(), true);
+    }
 
-	@Benchmark
-	public Envelope zlib() {
-		return this.decoder.onBinary(this.zlib.duplicate(), true);
-	}
+    @Benchmark
+    public Envelope zlib() {
+        return this.decoder.onBinary(this.zlib.duplicate(), true);
+    }
 
-	@Benchmark
-	public JsonNode baselineTextReadTree() {
-		return this.mapper.readTree(this.textString);
-	}
+    @Benchmark
+    public JsonNode baselineTextReadTree() {
+        return this.mapper.readTree(this.textString);
+    }
 
-	@Benchmark
-	public JsonNode baselineZlibReadTree() throws DataFormatException {
-		this.baselineInflater.reset();
-		this.baselineInflater.setInput(this.zlibBytes);
-		byte[] out = new byte[this.zlibBytes.length * 4];
-		int n = this.baselineInflater.inflate(out);
-		return this.mapper.readTree(java.util.Arrays.copyOf(out, n));
-	}
-
+    @Benchmark
+    public JsonNode baselineZlibReadTree() throws DataFormatException {
+        this.baselineInflater.reset();
+        this.baselineInflater.setInput(this.zlibBytes);
+        byte[] out = new byte[this.zlibBytes.length * 4];
+        int n = this.baselineInflater.inflate(out);
+        return this.mapper.readTree(java.util.Arrays.copyOf(out, n));
+    }
 }

@@ -70,11 +70,17 @@ public final class EnvelopeParser {
     }
 
     private int start(JsonParser p) {
-        return (int) (chars != null ? p.currentTokenLocation().getCharOffset() : p.currentTokenLocation().getByteOffset());
+        return (int)
+                (chars != null
+                        ? p.currentTokenLocation().getCharOffset()
+                        : p.currentTokenLocation().getByteOffset());
     }
 
     private int end(JsonParser p) {
-        return (int) (chars != null ? p.currentLocation().getCharOffset() : p.currentLocation().getByteOffset());
+        return (int)
+                (chars != null
+                        ? p.currentLocation().getCharOffset()
+                        : p.currentLocation().getByteOffset());
     }
 
     private RawJson slice(int from, int to) {
@@ -95,7 +101,8 @@ public final class EnvelopeParser {
                 t = p.nextToken();
                 if ("op".equals(name)) {
                     env.op = t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
-                            ? p.getIntValue() : Envelope.OP_INVALID;
+                            ? p.getIntValue()
+                            : Envelope.OP_INVALID;
                     skip(p, t);
                 } else if ("d".equals(name)) {
                     if (env.op != Envelope.OP_ABSENT) {

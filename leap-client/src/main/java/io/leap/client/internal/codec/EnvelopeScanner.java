@@ -21,6 +21,7 @@ public final class EnvelopeScanner {
     public static final int MAX_DEPTH = 256;
     /** Numbers longer than this are left to Jackson (whose own limit is higher). */
     private static final int MAX_NUMBER_LENGTH = 100;
+
     private static final int END = -1;
 
     private static final byte QUOTE = 1;
@@ -675,6 +676,7 @@ public final class EnvelopeScanner {
     static final class StringCache {
         /** The last value; {@code lastBytes} / {@code lastChars} are its ASCII bytes / chars, or null if not known. */
         private String last = "";
+
         private byte[] lastBytes = new byte[0];
         private char[] lastChars = new char[0];
 

@@ -31,6 +31,7 @@ public final class FrameDecoder {
 
     /** UTF-8 text (from transports that pass bytes): fragments, or a copy of a message in a direct buffer. */
     private byte[] utf8 = new byte[INITIAL];
+
     private int utf8Len;
     private boolean utf8TooLarge;
 

@@ -118,6 +118,7 @@ public abstract class RawJson {
     }
 
     public static RuntimeException conversionError(String what, JacksonException e) {
-        return new io.leap.client.LeapException("Cannot convert message data to " + what + ": " + e.getOriginalMessage(), e);
+        return new io.leap.client.LeapException(
+                "Cannot convert message data to " + what + ": " + e.getOriginalMessage(), e);
     }
 }

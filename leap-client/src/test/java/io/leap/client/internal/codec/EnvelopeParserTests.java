@@ -9,7 +9,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
 class EnvelopeParserTests {
-    final EnvelopeParser parser = new EnvelopeParser(JsonMapper.builder().build().tokenStreamFactory());
+    final EnvelopeParser parser =
+            new EnvelopeParser(JsonMapper.builder().build().tokenStreamFactory());
 
     private Envelope parse(String json, boolean bytes) {
         if (bytes) {
@@ -23,7 +24,9 @@ class EnvelopeParserTests {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void messageEnvelopeKeepsDataRaw(boolean bytes) {
-        Envelope e = parse("{\"op\":0,\"d\":{\"c\":\"ch\",\"u\":true,\"e\":\"MESSAGE\",\"d\":{\"e\":\"x\",\"d\":{\"k\":\"é\"}}}}", bytes);
+        Envelope e = parse(
+                "{\"op\":0,\"d\":{\"c\":\"ch\",\"u\":true,\"e\":\"MESSAGE\",\"d\":{\"e\":\"x\",\"d\":{\"k\":\"é\"}}}}",
+                bytes);
         assertThat(e.op).isZero();
         assertThat(e.channel).isEqualTo("ch");
         assertThat(e.unicast).isTrue();
@@ -46,10 +49,12 @@ class EnvelopeParserTests {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void helloHeartbeatAndOtherEvents(boolean bytes) {
-        assertThat(parse("{\"op\":1,\"d\":{\"heartbeat_interval\":30000}}", bytes).heartbeatInterval).isEqualTo(30000);
+        assertThat(parse("{\"op\":1,\"d\":{\"heartbeat_interval\":30000}}", bytes).heartbeatInterval)
+                .isEqualTo(30000);
         assertThat(parse("{\"op\":3,\"d\":{\"tag\":\"abc\"}}", bytes).tag).isEqualTo("abc");
         assertThat(parse("{\"op\":4}", bytes).op).isEqualTo(4);
-        Envelope st = parse("{\"op\":0,\"d\":{\"c\":\"g\",\"u\":false,\"e\":\"STATE_UPDATE\",\"d\":{\"state\":[1]}}}", bytes);
+        Envelope st =
+                parse("{\"op\":0,\"d\":{\"c\":\"g\",\"u\":false,\"e\":\"STATE_UPDATE\",\"d\":{\"state\":[1]}}}", bytes);
         assertThat(st.data.text()).isEqualTo("{\"state\":[1]}");
         assertThat(parse("{\"op\":\"0\"}", bytes).op).isEqualTo(Envelope.OP_INVALID);
         assertThat(parse("{\"x\":1}", bytes).op).isEqualTo(Envelope.OP_ABSENT);

@@ -18,22 +18,26 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class EnvelopeScannerTests {
 
-    private final EnvelopeParser parser = new EnvelopeParser(JsonMapper.builder().build().tokenStreamFactory());
+    private final EnvelopeParser parser =
+            new EnvelopeParser(JsonMapper.builder().build().tokenStreamFactory());
     private final EnvelopeScanner scanner = new EnvelopeScanner();
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"op\":0,\"d\":{\"c\":\"bench\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"price.updated\",\"d\":{\"t\":1,\"p\":6.4e4,\"s\":\"BTC\",\"a\":[1,{\"x\":null}],\"b\":true}}}}",
-            "{\"op\":0,\"d\":{\"c\":null,\"u\":true,\"e\":\"DIRECT_MESSAGE\",\"d\":{\"e\":\"dm\",\"d\":\"\\u00e9t\\u00e9\"}}}",
-            "{\"op\":0,\"d\":{\"c\":\"g\",\"u\":false,\"e\":\"STATE_UPDATE\",\"d\":{\"state\":{\"k\":[]}}}}",
-            " {\"d\":{\"d\":{\"d\":-0.5E-3,\"e\":\"n\"},\"e\":\"MESSAGE\",\"c\":\"é\"},\"op\":0} ",
-            "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"MESSAGE\",\"d\":{\"e\":\"ünï\",\"d\":{\"ключ\":\"значение 😀\"}}}}",
-            "{\"op\":0,\"d\":{\"e\":\"MESSAGE\",\"d\":5}}",
-            "{\"op\":0,\"d\":[1]}",
-            "{\"op\":0}"})
+    @ValueSource(
+            strings = {
+                "{\"op\":0,\"d\":{\"c\":\"bench\",\"u\":false,\"e\":\"MESSAGE\",\"d\":{\"e\":\"price.updated\",\"d\":{\"t\":1,\"p\":6.4e4,\"s\":\"BTC\",\"a\":[1,{\"x\":null}],\"b\":true}}}}",
+                "{\"op\":0,\"d\":{\"c\":null,\"u\":true,\"e\":\"DIRECT_MESSAGE\",\"d\":{\"e\":\"dm\",\"d\":\"\\u00e9t\\u00e9\"}}}",
+                "{\"op\":0,\"d\":{\"c\":\"g\",\"u\":false,\"e\":\"STATE_UPDATE\",\"d\":{\"state\":{\"k\":[]}}}}",
+                " {\"d\":{\"d\":{\"d\":-0.5E-3,\"e\":\"n\"},\"e\":\"MESSAGE\",\"c\":\"é\"},\"op\":0} ",
+                "{\"op\":0,\"d\":{\"c\":\"x\",\"e\":\"MESSAGE\",\"d\":{\"e\":\"ünï\",\"d\":{\"ключ\":\"значение 😀\"}}}}",
+                "{\"op\":0,\"d\":{\"e\":\"MESSAGE\",\"d\":5}}",
+                "{\"op\":0,\"d\":[1]}",
+                "{\"op\":0}"
+            })
     void acceptsTheUsualFramesWithTheSameResultAsJackson(String json) {
         for (boolean bytes : new boolean[] {false, true}) {
-            Envelope fast = bytes ? scanner.scan(utf8(json), 0, utf8(json).length)
+            Envelope fast = bytes
+                    ? scanner.scan(utf8(json), 0, utf8(json).length)
                     : scanner.scan(json.toCharArray(), 0, json.length());
             assertThat(fast).as("scanner accepts %s", json).isNotNull();
             assertSame(describe(fast), json, bytes, "");
@@ -41,12 +45,28 @@ class EnvelopeScannerTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"op\":1,\"d\":{\"heartbeat_interval\":30000}}", "{\"op\":4}", "{\"op\":3,\"d\":{\"tag\":\"t\"}}",
-            "{\"op\":0,\"d\":{\"c\":\"a\\\"b\",\"e\":\"MESSAGE\",\"d\":{}}}", "{\"o\\u0070\":0}", "{\"op\":0,\"op\":0}",
-            "{\"op\":00}", "{\"op\":0,\"d\":{\"d\":01}}", "{\"op\":0,\"d\":{\"d\":[1,]}}", "{\"op\":0,\"d\":{\"d\":\"\t\"}}",
-            "{\"op\":0,\"d\":{\"d\":tru}}", "{\"op\":0,\"d\":{\"d\":1.}}", "{\"op\":0,\"d\":{\"d\":\"\\x\"}}", "",
-            "{\"op\":0,\"d\":{\"d\":{\"a\" 1}}}", "{\"op\":0,\"d\":{\"e\":\"x\",\"e\":\"y\"}}", "{}", "[]", "{\"op\":0,"})
+    @ValueSource(
+            strings = {
+                "{\"op\":1,\"d\":{\"heartbeat_interval\":30000}}",
+                "{\"op\":4}",
+                "{\"op\":3,\"d\":{\"tag\":\"t\"}}",
+                "{\"op\":0,\"d\":{\"c\":\"a\\\"b\",\"e\":\"MESSAGE\",\"d\":{}}}",
+                "{\"o\\u0070\":0}",
+                "{\"op\":0,\"op\":0}",
+                "{\"op\":00}",
+                "{\"op\":0,\"d\":{\"d\":01}}",
+                "{\"op\":0,\"d\":{\"d\":[1,]}}",
+                "{\"op\":0,\"d\":{\"d\":\"\t\"}}",
+                "{\"op\":0,\"d\":{\"d\":tru}}",
+                "{\"op\":0,\"d\":{\"d\":1.}}",
+                "{\"op\":0,\"d\":{\"d\":\"\\x\"}}",
+                "",
+                "{\"op\":0,\"d\":{\"d\":{\"a\" 1}}}",
+                "{\"op\":0,\"d\":{\"e\":\"x\",\"e\":\"y\"}}",
+                "{}",
+                "[]",
+                "{\"op\":0,"
+            })
     void declinesWhatItDoesNotHandle(String json) {
         assertThat(scanner.scan(json.toCharArray(), 0, json.length())).isNull();
         assertThat(scanner.scan(utf8(json), 0, utf8(json).length)).isNull();
@@ -63,7 +83,8 @@ class EnvelopeScannerTests {
         assertThat(scanner.scan(utf8(json), 0, utf8(json).length)).isNull();
         String ok = "[".repeat(EnvelopeScanner.MAX_DEPTH) + "]".repeat(EnvelopeScanner.MAX_DEPTH);
         String json2 = "{\"op\":0,\"d\":{\"e\":\"MESSAGE\",\"d\":{\"e\":\"x\",\"d\":" + ok + "}}}";
-        assertThat(scanner.scan(utf8(json2), 0, utf8(json2).length).messageData.text()).isEqualTo(ok);
+        assertThat(scanner.scan(utf8(json2), 0, utf8(json2).length).messageData.text())
+                .isEqualTo(ok);
     }
 
     @Test
@@ -89,14 +110,17 @@ class EnvelopeScannerTests {
                 json = corrupt(json, r);
             }
             boolean bytes = r.nextBoolean();
-            Envelope fast = bytes ? scanner.scan(utf8(json), 0, utf8(json).length)
+            Envelope fast = bytes
+                    ? scanner.scan(utf8(json), 0, utf8(json).length)
                     : scanner.scan(json.toCharArray(), 0, json.length());
             if (fast != null) {
                 accepted++;
                 assertSame(describe(fast), json, bytes, "seed " + seed);
             }
         }
-        assertThat(accepted).as("the generator mostly produces frames the scanner handles").isGreaterThan(5_000);
+        assertThat(accepted)
+                .as("the generator mostly produces frames the scanner handles")
+                .isGreaterThan(5_000);
     }
 
     private void assertSame(String fast, String json, boolean bytes, String note) {
@@ -128,7 +152,8 @@ class EnvelopeScannerTests {
     private static String envelope(Random r) {
         List<String> fields = new ArrayList<>();
         if (r.nextInt(10) > 0) {
-            fields.add(q("op") + ws(r) + ":" + ws(r) + (r.nextInt(8) > 0 ? "0" : pick(r, "1", "3", "-0", "0.0", "\"0\"")));
+            fields.add(
+                    q("op") + ws(r) + ":" + ws(r) + (r.nextInt(8) > 0 ? "0" : pick(r, "1", "3", "-0", "0.0", "\"0\"")));
         }
         if (r.nextInt(10) > 0) {
             fields.add(q("d") + ":" + (r.nextInt(8) > 0 ? dispatch(r) : value(r, 2)));
@@ -193,7 +218,11 @@ class EnvelopeScannerTests {
                 int n = r.nextInt(4);
                 StringBuilder sb = new StringBuilder("{");
                 for (int i = 0; i < n; i++) {
-                    sb.append(i > 0 ? "," : "").append(ws(r)).append(str(r)).append(ws(r)).append(':')
+                    sb.append(i > 0 ? "," : "")
+                            .append(ws(r))
+                            .append(str(r))
+                            .append(ws(r))
+                            .append(':')
                             .append(value(r, depth - 1));
                 }
                 yield sb.append(ws(r)).append('}').toString();
@@ -210,8 +239,20 @@ class EnvelopeScannerTests {
     }
 
     private static String str(Random r) {
-        return q(pick(r, "ch", "price.updated", "", "é", "a b", "\\\"q\\\"", "\\u00e9", "\\n\\t", "😀", "日本",
-                "\\/", "x\\\\"));
+        return q(pick(
+                r,
+                "ch",
+                "price.updated",
+                "",
+                "é",
+                "a b",
+                "\\\"q\\\"",
+                "\\u00e9",
+                "\\n\\t",
+                "😀",
+                "日本",
+                "\\/",
+                "x\\\\"));
     }
 
     private static String corrupt(String json, Random r) {
@@ -222,8 +263,10 @@ class EnvelopeScannerTests {
         return switch (r.nextInt(4)) {
             case 0 -> json.substring(0, at);
             case 1 -> json.substring(0, at) + json.substring(at + 1);
-            case 2 -> json.substring(0, at) + pick(r, "{", "}", "[", "]", ",", ":", "\"", "\\", "x", "0", "\u0001", " ")
-                    + json.substring(at);
+            case 2 ->
+                json.substring(0, at)
+                        + pick(r, "{", "}", "[", "]", ",", ":", "\"", "\\", "x", "0", "\u0001", " ")
+                        + json.substring(at);
             default -> json.substring(0, at) + pick(r, "{", "}", "]", ",", "\"", "1") + json.substring(at + 1);
         };
     }

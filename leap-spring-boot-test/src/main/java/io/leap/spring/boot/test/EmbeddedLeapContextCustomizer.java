@@ -1,10 +1,10 @@
 package io.leap.spring.boot.test;
 
+import io.leap.client.LeapClient;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import io.leap.client.LeapClient;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -51,7 +51,8 @@ final class EmbeddedLeapContextCustomizer implements ContextCustomizer {
 
         if (context.getBeanFactory() instanceof BeanDefinitionRegistry registry
                 && !registry.containsBeanDefinition(RecorderRegistrar.BEAN_NAME)) {
-            registry.registerBeanDefinition(RecorderRegistrar.BEAN_NAME, new RootBeanDefinition(RecorderRegistrar.class));
+            registry.registerBeanDefinition(
+                    RecorderRegistrar.BEAN_NAME, new RootBeanDefinition(RecorderRegistrar.class));
         }
     }
 

@@ -95,8 +95,8 @@ public final class LeapMessageRecorder implements AutoCloseable {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError("No message with " + description + " within " + timeout + "; received "
-                            + summary());
+                    throw new AssertionError(
+                            "No message with " + description + " within " + timeout + "; received " + summary());
                 }
                 try {
                     TimeUnit.NANOSECONDS.timedWait(messages, left);

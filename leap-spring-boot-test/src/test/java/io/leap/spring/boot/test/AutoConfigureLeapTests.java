@@ -41,7 +41,10 @@ class AutoConfigureLeapTests {
             assertThat(server.channelIds()).containsExactly("orders");
             client.subscribe("orders", Duration.ofSeconds(10));
             server.publish("orders", "order.created", java.util.Map.of("id", 1));
-            assertThat(messages.await("orders", "order.created", Duration.ofSeconds(10)).data().path("id").asInt())
+            assertThat(messages.await("orders", "order.created", Duration.ofSeconds(10))
+                            .data()
+                            .path("id")
+                            .asInt())
                     .isEqualTo(1);
         }
     }

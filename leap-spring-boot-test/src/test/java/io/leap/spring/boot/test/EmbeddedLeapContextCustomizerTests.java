@@ -7,19 +7,30 @@ import org.junit.jupiter.api.Test;
 
 class EmbeddedLeapContextCustomizerTests {
 
-    @EmbeddedLeap(channels = {"a", "b"}, tokenState = "{\"x\":1}")
+    @EmbeddedLeap(
+            channels = {"a", "b"},
+            tokenState = "{\"x\":1}")
     static class First {}
 
-    @EmbeddedLeap(channels = {"a", "b"}, tokenState = "{\"x\":1}")
+    @EmbeddedLeap(
+            channels = {"a", "b"},
+            tokenState = "{\"x\":1}")
     static class SameValues {}
 
-    @EmbeddedLeap(channels = {"a"}, tokenState = "{\"x\":1}")
+    @EmbeddedLeap(
+            channels = {"a"},
+            tokenState = "{\"x\":1}")
     static class OtherChannels {}
 
-    @EmbeddedLeap(channels = {"a", "b"}, tokenState = "{}")
+    @EmbeddedLeap(
+            channels = {"a", "b"},
+            tokenState = "{}")
     static class OtherTokenState {}
 
-    @EmbeddedLeap(channels = {"a", "b"}, tokenState = "{\"x\":1}", port = 18080)
+    @EmbeddedLeap(
+            channels = {"a", "b"},
+            tokenState = "{\"x\":1}",
+            port = 18080)
     static class OtherPort {}
 
     static class NotAnnotated {}

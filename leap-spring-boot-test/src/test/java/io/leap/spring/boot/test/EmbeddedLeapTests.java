@@ -26,7 +26,9 @@ import org.springframework.context.annotation.Configuration;
             "leap.embedded.enabled=false",
             "leap.url=ws://localhost:1/ws"
         })
-@EmbeddedLeap(channels = {"orders", "audit"}, tokenState = "{\"user\":\"tester\"}")
+@EmbeddedLeap(
+        channels = {"orders", "audit"},
+        tokenState = "{\"user\":\"tester\"}")
 class EmbeddedLeapTests {
 
     @Configuration(proxyBeanMethods = false)
@@ -49,16 +51,18 @@ class EmbeddedLeapTests {
 
     @BeforeEach
     void connected() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == ConnectionState.CONNECTED
-                && client.channels().contains("orders"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.state() == ConnectionState.CONNECTED
+                        && client.channels().contains("orders"));
         messages.clear();
     }
 
     @Test
     void startsTheServerWithTheChannelsAndTheTokenState() {
         assertThat(server.channelIds()).contains("orders", "audit");
-        assertThat(client.init()).hasValueSatisfying(init ->
-                assertThat(init.metadata().path("user").asString()).isEqualTo("tester"));
+        assertThat(client.init())
+                .hasValueSatisfying(init ->
+                        assertThat(init.metadata().path("user").asString()).isEqualTo("tester"));
         assertThat(server.connectionCount()).isEqualTo(1);
     }
 
