@@ -3,7 +3,10 @@ package io.leap.client.internal;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Keeps credentials and Leap tokens out of messages, logs and {@code toString()}. */
+/**
+ * Keeps credentials and Leap tokens out of messages, logs, {@code toString()} and health details: the one redaction
+ * of the project, used by the socket client, the REST client and the Spring layer.
+ */
 public final class Redaction {
 
     /**
@@ -12,6 +15,12 @@ public final class Redaction {
      */
     private static final Pattern SECRET =
             Pattern.compile("(?<![A-Za-z0-9])(leap_token_|ptk_|pat_|bearer_)[^\\s\"',;/?&#)\\]}]+");
+
+    /**
+     * An HTTP-style credential after its scheme, e.g. {@code Bearer abc.def} from a quoted {@code Authorization} header (any
+     * case); the value is masked whatever its shape.
+     */
+    private static final Pattern AUTHORIZATION = Pattern.compile("(?i)\\b(bearer)(\\s+)(?!\\*\\*\\*)[^\\s\"',;]+");
 
     private Redaction() {}
 
@@ -43,6 +52,7 @@ public final class Redaction {
                 out = out.replace(secret, redactSecret(secret));
             }
         }
-        return SECRET.matcher(out).replaceAll("$1***");
+        out = SECRET.matcher(out).replaceAll("$1***");
+        return AUTHORIZATION.matcher(out).replaceAll("$1$2***");
     }
 }

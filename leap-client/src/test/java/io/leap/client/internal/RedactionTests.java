@@ -28,6 +28,14 @@ class RedactionTests {
     }
 
     @Test
+    void redactsHttpCredentialsAfterTheirScheme() {
+        assertThat(Redaction.redactText("Authorization: Bearer eyJ.abc-1 refused"))
+                .isEqualTo("Authorization: Bearer *** refused");
+        assertThat(Redaction.redactText("bearer opaque-Value and Bearer pat_zz.yy"))
+                .isEqualTo("bearer *** and Bearer ***");
+    }
+
+    @Test
     void isIdempotent() {
         String once = Redaction.redactText("x ptk_abc y");
         assertThat(Redaction.redactText(once)).isEqualTo(once);

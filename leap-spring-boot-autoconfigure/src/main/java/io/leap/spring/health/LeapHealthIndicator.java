@@ -3,13 +3,13 @@ package io.leap.spring.health;
 import io.leap.client.ConnectionState;
 import io.leap.client.ConnectionStateChange;
 import io.leap.client.LeapClient;
+import io.leap.client.internal.Redaction;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
@@ -20,9 +20,6 @@ import org.springframework.boot.health.contributor.Health;
  * opens a socket: it reports what the client already knows.
  */
 public class LeapHealthIndicator extends AbstractHealthIndicator {
-
-    private static final Pattern SECRETS =
-            Pattern.compile("(leap_token_|ptk_|pat_|bearer\\s+)[A-Za-z0-9_\\-.]+", Pattern.CASE_INSENSITIVE);
 
     private final LeapClient client;
 
@@ -131,6 +128,6 @@ public class LeapHealthIndicator extends AbstractHealthIndicator {
     static String describe(Throwable error) {
         String message = error.getMessage();
         String text = error.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
-        return SECRETS.matcher(text).replaceAll("$1******");
+        return Redaction.redactText(text);
     }
 }

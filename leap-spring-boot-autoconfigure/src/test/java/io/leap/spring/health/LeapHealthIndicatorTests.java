@@ -13,7 +13,7 @@ class LeapHealthIndicatorTests {
         String text = LeapHealthIndicator.describe(
                 new IOException("failed for leap_token_abc123XYZ and ptk_secret-9 and Bearer pat_zz.yy"));
         assertThat(text)
-                .startsWith("IOException: failed for leap_token_******")
+                .startsWith("IOException: failed for leap_token_***")
                 .doesNotContain("abc123XYZ")
                 .doesNotContain("secret-9")
                 .doesNotContain("zz.yy");
