@@ -27,8 +27,7 @@ final class SpringPaths {
         return List.of(
                 () -> new LeapClientPath(
                         "LeapClient (Spring WebSocket transport) + data() tree",
-                        () -> new SpringWebSocketTransport(
-                                SpringWebSocketTransport.createDefaultClient(16 * 1024 * 1024)),
+                        () -> SpringWebSocketTransport.createDefault(16 * 1024 * 1024),
                         false),
                 () -> new BootPath("Spring Boot @EventListener", EventListenerApplication.class),
                 () -> new BootPath("Spring Boot typed @LeapListener", LeapListenerApplication.class));

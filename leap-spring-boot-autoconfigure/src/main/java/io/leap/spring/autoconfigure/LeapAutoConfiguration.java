@@ -187,7 +187,7 @@ public final class LeapAutoConfiguration {
         SpringWebSocketTransport leapWebSocketTransport(LeapProperties properties) {
             int bufferSize = (int) Math.min(
                     Integer.MAX_VALUE, properties.getTransport().getBufferSize().toBytes());
-            return new SpringWebSocketTransport(SpringWebSocketTransport.createDefaultClient(bufferSize));
+            return SpringWebSocketTransport.createDefault(bufferSize);
         }
     }
 }

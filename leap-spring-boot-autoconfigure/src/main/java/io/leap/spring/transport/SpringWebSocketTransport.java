@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.WebSocketClient;
@@ -40,13 +41,33 @@ public class SpringWebSocketTransport implements WebSocketTransport {
 
     private final WebSocketClient client;
 
+    /** A container this transport created and so releases on {@link #close()}; {@code null} for a given client. */
+    private final @Nullable WebSocketContainer ownedContainer;
+
     /**
-     * Create a transport over the given Spring client.
+     * Create a transport over the given Spring client. The client (and its container) stays the caller's: closing the
+     * transport leaves it alone.
      * @param client the Spring WebSocket client; it must support partial messages (as {@link StandardWebSocketClient}
      * does) or deliver whole messages
      */
     public SpringWebSocketTransport(WebSocketClient client) {
         this.client = Objects.requireNonNull(client, "client");
+        this.ownedContainer = null;
+    }
+
+    private SpringWebSocketTransport(WebSocketContainer ownedContainer) {
+        this.client = new StandardWebSocketClient(ownedContainer);
+        this.ownedContainer = ownedContainer;
+    }
+
+    /**
+     * Create a transport on a new JSR-356 container of its own (see {@link #createDefaultClient(int)}), released with
+     * its threads (Tomcat's {@code WebSocketClient-AsyncIO-*}) when the transport is closed.
+     * @param bufferSize size in bytes of the container's text and binary read buffers
+     * @return the transport
+     */
+    public static SpringWebSocketTransport createDefault(int bufferSize) {
+        return new SpringWebSocketTransport(createDefaultContainer(bufferSize));
     }
 
     /**
@@ -55,12 +76,35 @@ public class SpringWebSocketTransport implements WebSocketTransport {
      * @return the client
      */
     public static StandardWebSocketClient createDefaultClient(int bufferSize) {
+        return new StandardWebSocketClient(createDefaultContainer(bufferSize));
+    }
+
+    private static WebSocketContainer createDefaultContainer(int bufferSize) {
         WebSocketContainer container = ContainerProvider.getWebSocketContainer();
         container.setDefaultMaxTextMessageBufferSize(bufferSize);
         container.setDefaultMaxBinaryMessageBufferSize(bufferSize);
         // Leap has its own heartbeats; never let the container time an idle session out.
         container.setDefaultMaxSessionIdleTimeout(0);
-        return new StandardWebSocketClient(container);
+        return container;
+    }
+
+    /**
+     * Releases a container this transport created ({@link #createDefault(int)}): JSR-356 has no standard way, so a
+     * public no-argument {@code destroy()} is called where the implementation has one (Tomcat's
+     * {@code WsWebSocketContainer} does, and stops its client threads with it).
+     */
+    @Override
+    public void close() {
+        if (this.ownedContainer == null) {
+            return;
+        }
+        try {
+            this.ownedContainer.getClass().getMethod("destroy").invoke(this.ownedContainer);
+        } catch (NoSuchMethodException ex) {
+            // an implementation without destroy(): its threads end with its sessions
+        } catch (ReflectiveOperationException | RuntimeException ex) {
+            throw new IllegalStateException("Could not release the WebSocket container", ex);
+        }
     }
 
     /**
