@@ -246,7 +246,7 @@ final class ChannelRequests {
                 log.atDebug()
                         .addKeyValue("client", clientId)
                         .addKeyValue("channel", channel)
-                        .log("Asking again for a wanted channel");
+                        .log("Asking again for wanted channel {} (client {})", channel, clientId);
                 conn.send(frames.dispatch(channel, Protocol.SUBSCRIBE, null));
             }
         }

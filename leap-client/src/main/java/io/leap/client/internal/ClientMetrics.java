@@ -93,7 +93,7 @@ final class ClientMetrics {
                 .addKeyValue("client", clientId)
                 .addKeyValue("listener", listener)
                 .setCause(error)
-                .log("Listener threw; it keeps receiving events");
+                .log("Listener {} threw; it keeps receiving events (client {})", listener, clientId);
         try {
             observer.onListenerError(error);
         } catch (RuntimeException e) {
@@ -106,7 +106,7 @@ final class ClientMetrics {
         log.atDebug()
                 .addKeyValue("client", clientId)
                 .addKeyValue("listener", listener)
-                .log("Listener buffer full; event dropped");
+                .log("Listener {} buffer full: {} event(s) dropped (client {})", listener, count, clientId);
         try {
             observer.onDropped(count);
         } catch (RuntimeException e) {
@@ -138,18 +138,20 @@ final class ClientMetrics {
                     .addKeyValue("client", clientId)
                     .addKeyValue("skipped", summary)
                     .log(
-                            "Skipped {} more undecodable frames in the last {} s",
+                            "Skipped {} more undecodable frames in the last {} s (client {})",
                             summary,
-                            TimeUnit.NANOSECONDS.toSeconds(DECODE_WARNING_PERIOD_NANOS));
+                            TimeUnit.NANOSECONDS.toSeconds(DECODE_WARNING_PERIOD_NANOS),
+                            clientId);
         }
         if (logThis) {
             warningsLogged.incrementAndGet();
             log.atWarn()
                     .addKeyValue("client", clientId)
                     .log(
-                            "Skipped an undecodable frame: {} (further ones within {} s are counted and summed up)",
+                            "Skipped an undecodable frame: {} (further ones within {} s are counted and summed up; client {})",
                             Redaction.redactText(e.getMessage()),
-                            TimeUnit.NANOSECONDS.toSeconds(DECODE_WARNING_PERIOD_NANOS));
+                            TimeUnit.NANOSECONDS.toSeconds(DECODE_WARNING_PERIOD_NANOS),
+                            clientId);
         }
         try {
             observer.onDecodeError(e);
@@ -171,7 +173,7 @@ final class ClientMetrics {
             log.atWarn()
                     .addKeyValue("client", clientId)
                     .addKeyValue("skipped", summary)
-                    .log("Skipped {} more undecodable frames", summary);
+                    .log("Skipped {} more undecodable frames (client {})", summary, clientId);
         }
     }
 
@@ -181,6 +183,9 @@ final class ClientMetrics {
     }
 
     void observerFailed(RuntimeException e) {
-        log.atWarn().addKeyValue("client", clientId).setCause(e).log("LeapClientObserver threw; ignored");
+        log.atWarn()
+                .addKeyValue("client", clientId)
+                .setCause(e)
+                .log("LeapClientObserver threw; ignored (client {})", clientId);
     }
 }

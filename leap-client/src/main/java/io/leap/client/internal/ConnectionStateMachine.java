@@ -124,13 +124,18 @@ final class ConnectionStateMachine {
                     .addKeyValue("previous", change.previous())
                     .addKeyValue("willReconnect", willReconnect)
                     .addKeyValue("nextAttemptAt", nextAttemptAt)
-                    .log("Connection lost: {}", error == null ? "unknown cause" : error.getMessage());
+                    .log(
+                            "Connection lost: {} (client {}, was {}; {})",
+                            error == null ? "unknown cause" : error.getMessage(),
+                            clientId,
+                            change.previous(),
+                            willReconnect ? "next attempt at " + nextAttemptAt : "no reconnect");
         } else {
             log.atDebug()
                     .addKeyValue("client", clientId)
                     .addKeyValue("previous", change.previous())
                     .addKeyValue("current", next)
-                    .log("Connection state changed");
+                    .log("Connection state {} -> {} (client {})", change.previous(), next, clientId);
         }
     }
 }

@@ -223,7 +223,7 @@ final class ConnectionSupervisor {
                     .addKeyValue("client", clientId)
                     .addKeyValue("url", config.url())
                     .addKeyValue("blocking", blocking)
-                    .log("Connecting");
+                    .log("Connecting to {} (client {})", config.url(), clientId);
             return startAttempt(config.url());
         }
     }
@@ -325,7 +325,9 @@ final class ConnectionSupervisor {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                    log.atDebug().addKeyValue("client", clientId).log("Close frame not sent: {}", e.toString());
+                    log.atDebug()
+                            .addKeyValue("client", clientId)
+                            .log("Close frame not sent: {} (client {})", e.toString(), clientId);
                 }
                 socket.abort();
             }
@@ -374,7 +376,9 @@ final class ConnectionSupervisor {
             } else if (auth && retryToken != null && lifecycle.running() && !lifecycle.closed()) {
                 log.atInfo()
                         .addKeyValue("client", clientId)
-                        .log("Token rejected (4001); the token provider has a new one: trying it once");
+                        .log(
+                                "Token rejected (4001); the token provider has a new one: trying it once (client {})",
+                                clientId);
                 nextToken = retryToken;
                 authRetry = true;
                 plan = new ReconnectScheduler.Plan(true, Duration.ZERO, Math.max(1, reconnects.attempt()));
@@ -446,7 +450,7 @@ final class ConnectionSupervisor {
             }
         }
         if (conn != null) {
-            log.atDebug().addKeyValue("client", clientId).log("Reconnect requested");
+            log.atDebug().addKeyValue("client", clientId).log("Reconnect requested (client {})", clientId);
             lost(conn, new LeapConnectException("Reconnect requested"), Protocol.CLOSE_NORMAL, null, null, true);
         } else {
             open(fresh);
@@ -466,7 +470,7 @@ final class ConnectionSupervisor {
                     .addKeyValue("client", clientId)
                     .addKeyValue("url", uri)
                     .addKeyValue("attempt", reconnects.attempt())
-                    .log("Reconnecting");
+                    .log("Reconnecting to {} (client {}, attempt {})", uri, clientId, reconnects.attempt());
             conn = startAttempt(uri);
         }
         open(conn);
@@ -552,7 +556,10 @@ final class ConnectionSupervisor {
                     log.atWarn()
                             .addKeyValue("client", clientId)
                             .addKeyValue("heartbeat_interval", heartbeatInterval)
-                            .log("Hello with an implausible heartbeat_interval: using one day");
+                            .log(
+                                    "Hello with an implausible heartbeat_interval of {} ms: using one day (client {})",
+                                    heartbeatInterval,
+                                    clientId);
                 }
                 if (heartbeatInterval > 0) {
                     conn.monitor.start(heartbeatInterval);
@@ -560,7 +567,10 @@ final class ConnectionSupervisor {
                     log.atWarn()
                             .addKeyValue("client", clientId)
                             .addKeyValue("heartbeat_interval", heartbeatInterval)
-                            .log("Hello without a positive heartbeat_interval: no heartbeats on this connection");
+                            .log(
+                                    "Hello without a positive heartbeat_interval ({}): no heartbeats on this connection (client {})",
+                                    heartbeatInterval,
+                                    clientId);
                 }
                 resubscribe = subscriptions.onHello(conn);
                 for (String channel : resubscribe) {
@@ -608,7 +618,12 @@ final class ConnectionSupervisor {
                     .addKeyValue("cid", info.connectionId())
                     .addKeyValue("scope", info.scope())
                     .addKeyValue("channels", info.channels().size())
-                    .log("Connected (INIT)");
+                    .log(
+                            "Connected (INIT): connection {}, scope {}, {} channel(s) (client {})",
+                            info.connectionId(),
+                            info.scope(),
+                            info.channels().size(),
+                            clientId);
             for (Map.Entry<PendingSubscribe, Channel> e : plan.complete()) {
                 completeAsync(e.getKey().future, e.getValue());
             }

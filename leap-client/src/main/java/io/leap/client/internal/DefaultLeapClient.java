@@ -177,7 +177,9 @@ public final class DefaultLeapClient implements LeapClient {
             try {
                 transport.close();
             } catch (RuntimeException e) {
-                log.atDebug().addKeyValue("client", clientId).log("Transport close failed: {}", e.toString());
+                log.atDebug()
+                        .addKeyValue("client", clientId)
+                        .log("Transport close failed: {} (client {})", e.toString(), clientId);
             }
         }
         if (ownedDelivery != null) {
@@ -197,7 +199,7 @@ public final class DefaultLeapClient implements LeapClient {
                 }
             }
         }
-        log.atDebug().addKeyValue("client", clientId).log("Closed");
+        log.atDebug().addKeyValue("client", clientId).log("Closed (client {})", clientId);
     }
 
     // ------------------------------------------------------------------------------------------------ queries

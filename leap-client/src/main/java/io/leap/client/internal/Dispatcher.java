@@ -81,7 +81,7 @@ final class Dispatcher {
                 return onDispatch(conn, env);
             case Protocol.OP_HELLO:
                 if (conn.helloReceived) {
-                    log.atDebug().addKeyValue("client", clientId).log("Second Hello ignored");
+                    log.atDebug().addKeyValue("client", clientId).log("Second Hello ignored (client {})", clientId);
                 } else {
                     conn.helloReceived = true;
                     session.onHello(conn, env.heartbeatInterval);
@@ -91,7 +91,9 @@ final class Dispatcher {
                 if (env.tag != null) {
                     conn.send(frames.heartbeatReply(env.tag));
                 } else {
-                    log.atDebug().addKeyValue("client", clientId).log("Server heartbeat without tag ignored");
+                    log.atDebug()
+                            .addKeyValue("client", clientId)
+                            .log("Server heartbeat without tag ignored (client {})", clientId);
                 }
                 return null;
             case Protocol.OP_HEARTBEAT_ACK:
@@ -104,7 +106,7 @@ final class Dispatcher {
                 log.atDebug()
                         .addKeyValue("client", clientId)
                         .addKeyValue("op", env.op)
-                        .log("Payload with unknown or missing op ignored");
+                        .log("Payload with unknown or missing op {} ignored (client {})", env.op, clientId);
                 return null;
         }
     }
@@ -113,7 +115,9 @@ final class Dispatcher {
         String event = env.event;
         metrics.onDispatch(event);
         if (event == null) {
-            log.atDebug().addKeyValue("client", clientId).log("Dispatch without event name ignored");
+            log.atDebug()
+                    .addKeyValue("client", clientId)
+                    .log("Dispatch without event name ignored (client {})", clientId);
             return null;
         }
         switch (event) {
@@ -122,7 +126,10 @@ final class Dispatcher {
                     log.atDebug()
                             .addKeyValue("client", clientId)
                             .addKeyValue("event", event)
-                            .log("Message whose data is not an object delivered as UnknownEvent");
+                            .log(
+                                    "{} whose data is not an object delivered as UnknownEvent (client {})",
+                                    event,
+                                    clientId);
                     return event(conn, new ChannelEvent.UnknownEvent(env.channel, event, tree(env.data), env.unicast));
                 }
                 metrics.messages.increment();
@@ -148,7 +155,9 @@ final class Dispatcher {
                 Channel ch = channel(d.get("channel"), env.channel);
                 String id = env.channel != null ? env.channel : ch != null ? ch.id() : null;
                 if (id == null) {
-                    log.atDebug().addKeyValue("client", clientId).log("AVAILABLE without channel ignored");
+                    log.atDebug()
+                            .addKeyValue("client", clientId)
+                            .log("AVAILABLE without channel ignored (client {})", clientId);
                     return null;
                 }
                 if (ch == null) {
@@ -161,7 +170,9 @@ final class Dispatcher {
             case Protocol.UNAVAILABLE -> {
                 String id = env.channel;
                 if (id == null) {
-                    log.atDebug().addKeyValue("client", clientId).log("UNAVAILABLE without channel ignored");
+                    log.atDebug()
+                            .addKeyValue("client", clientId)
+                            .log("UNAVAILABLE without channel ignored (client {})", clientId);
                     return null;
                 }
                 JsonNode d = tree(env.data);
@@ -204,7 +215,7 @@ final class Dispatcher {
                 log.atDebug()
                         .addKeyValue("client", clientId)
                         .addKeyValue("event", event)
-                        .log("Unknown dispatch event delivered as UnknownEvent");
+                        .log("Unknown dispatch event {} delivered as UnknownEvent (client {})", event, clientId);
                 return event(conn, new ChannelEvent.UnknownEvent(env.channel, event, tree(env.data), env.unicast));
             }
         }

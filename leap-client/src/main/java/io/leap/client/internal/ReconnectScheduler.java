@@ -102,9 +102,13 @@ final class ReconnectScheduler {
             if (redirectFailures >= MAX_REDIRECT_FAILURES) {
                 log.atWarn()
                         .addKeyValue("client", clientId)
-                        .addKeyValue("redirect", redirectUrl)
+                        .addKeyValue("redirect", Redaction.redactText(String.valueOf(redirectUrl)))
                         .addKeyValue("failures", redirectFailures)
-                        .log("Redirect target failed repeatedly; falling back to the configured URL");
+                        .log(
+                                "Redirect target {} failed {} times; falling back to the configured URL (client {})",
+                                Redaction.redactText(String.valueOf(redirectUrl)),
+                                redirectFailures,
+                                clientId);
                 redirectUrl = null;
                 redirectFailures = 0;
             }
@@ -143,7 +147,10 @@ final class ReconnectScheduler {
             log.atWarn()
                     .addKeyValue("client", clientId)
                     .addKeyValue("reason", Redaction.redactText(reason))
-                    .log("Ignoring 4006 redirect: reason is not a URL");
+                    .log(
+                            "Ignoring 4006 redirect: reason '{}' is not a URL (client {})",
+                            Redaction.redactText(reason),
+                            clientId);
             return null;
         }
         String scheme = uri.getScheme();
@@ -153,7 +160,10 @@ final class ReconnectScheduler {
             log.atWarn()
                     .addKeyValue("client", clientId)
                     .addKeyValue("reason", Redaction.redactText(reason))
-                    .log("Ignoring 4006 redirect: not an absolute ws/wss URL");
+                    .log(
+                            "Ignoring 4006 redirect: '{}' is not an absolute ws/wss URL (client {})",
+                            Redaction.redactText(reason),
+                            clientId);
             return null;
         }
         if (redirectAllowedHosts != null
@@ -161,7 +171,10 @@ final class ReconnectScheduler {
             log.atWarn()
                     .addKeyValue("client", clientId)
                     .addKeyValue("host", uri.getHost())
-                    .log("Ignoring 4006 redirect: host not in the allow-list");
+                    .log(
+                            "Ignoring 4006 redirect: host {} is not in the allow-list (client {})",
+                            uri.getHost(),
+                            clientId);
             return null;
         }
         return uri;

@@ -50,7 +50,7 @@ final class TokenSource {
         } catch (RuntimeException e) {
             log.atWarn()
                     .addKeyValue("client", clientId)
-                    .log("The token provider failed after a 4001: {}", Connection.describe(e));
+                    .log("The token provider failed after a 4001: {} (client {})", Connection.describe(e), clientId);
             return null;
         }
     }

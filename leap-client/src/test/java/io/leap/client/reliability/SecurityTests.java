@@ -171,6 +171,12 @@ class SecurityTests {
                     .contains("DEBUG io.leap.client.LeapClient")
                     .contains("Reconnecting")
                     .contains("Invalid auth");
+            // the key facts are in the message text too, where a plain console pattern shows them
+            assertThat(log)
+                    .containsPattern("Connecting to ws://127\\.0\\.0\\.1:\\d+/ws\\S* \\(client \\S+\\)")
+                    .containsPattern("Reconnecting to ws://\\S+ \\(client \\S+, attempt \\d+\\)")
+                    .containsPattern("Connected \\(INIT\\): connection \\S+, scope \\S+, \\d+ channel\\(s\\)")
+                    .containsPattern("Connection state \\w+ -> \\w+ \\(client \\S+\\)");
             assertThat(errors).hasSizeGreaterThan(8);
             for (String secret : secrets) {
                 assertThat(log).as("log output").doesNotContain(secret);
