@@ -91,6 +91,10 @@ public final class LoadHarness {
                 new LeapClientPath("LeapClient (Netty transport) + data() tree", NettyWebSocketTransport::new, false));
         all.add(() ->
                 new LeapClientPath("LeapClient (Netty transport) + data(record)", NettyWebSocketTransport::new, true));
+        all.add(() -> new LeapClientPath(
+                "LeapClient (JDK transport, inline) + data() tree", JdkWebSocketTransport::new, false, true));
+        all.add(() -> new LeapClientPath(
+                "LeapClient (Netty transport, inline) + data() tree", NettyWebSocketTransport::new, false, true));
         all.addAll(SpringPaths.paths());
         return all;
     }

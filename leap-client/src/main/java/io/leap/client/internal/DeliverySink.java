@@ -23,8 +23,8 @@ import java.util.function.Predicate;
  * instead of giving its thread back, and a producer wakes it only if it is parked ({@link LockSupport#unpark}: no
  * executor queue, no allocation); after {@code idleParkNanos} without work it releases the thread. On a shared
  * executor ({@code idleParkNanos == 0}) the task gives its thread back when the buffer is empty and yields it every
- * {@value #BATCH} items, so other sinks get their turn. Before parking, the drain task busy-waits briefly for the next
- * item, adaptively (see {@code spinForMore}); never while the registration is paused or draining.
+ * {@value #BATCH} items, so other sinks get their turn. The drain task never busy-waits: an idle sink costs no CPU, and
+ * the cores stay free for the reading thread and the application (measured in {@code docs/PERFORMANCE.md}).
  *
  * <p>A sink may be {@code inline}: an item offered while nothing is buffered and the sink is not paused is handed to
  * the consumer on the producer's thread. A filter, if any, is applied before the item is buffered.
@@ -43,12 +43,6 @@ class DeliverySink<T> implements Runnable, ListenerRegistration {
     }
 
     private static final int BATCH = 512;
-    /** Minimum busy-wait for the next item before parking (about a microsecond). */
-    private static final long MIN_SPIN_NANOS = 1_000;
-    /** Longest busy-wait (spinning, then yielding the CPU), used while items arrive close together. */
-    private static final long MAX_SPIN_NANOS = 50_000;
-    /** Gaps are capped at this in the moving average, so one long pause does not dominate it. */
-    private static final long MAX_GAP_NANOS = 1_000_000;
 
     final String name;
     private final int capacity;
@@ -84,11 +78,6 @@ class DeliverySink<T> implements Runnable, ListenerRegistration {
     private volatile boolean inFlight;
     /** The thread running the consumer now (the drain task or the inline producer), for drain() from the listener. */
     private volatile Thread runner;
-    /** Drain-thread only: moving average of the waits for the next item (adapts the busy-wait). */
-    private long gapAverageNanos = MAX_GAP_NANOS;
-
-    private long gapStart;
-
     /**
      * @param idleParkNanos how long the drain task waits (parked) for more work before giving its thread back; 0 for
      *                      executors shared with other work, where it must not hold a thread while idle
@@ -337,9 +326,6 @@ class DeliverySink<T> implements Runnable, ListenerRegistration {
      * @return {@code true} to look again, {@code false} if the task has ended ("scheduled" is then false)
      */
     private boolean idle() {
-        if (spinForMore()) {
-            return true;
-        }
         if (idleParkNanos > 0) {
             long deadline = System.nanoTime() + idleParkNanos;
             while (true) {
@@ -347,7 +333,6 @@ class DeliverySink<T> implements Runnable, ListenerRegistration {
                 synchronized (lock) {
                     if (mustRun()) {
                         waiter = null;
-                        gapEnded();
                         return true;
                     }
                     if (left <= 0) {
@@ -361,7 +346,6 @@ class DeliverySink<T> implements Runnable, ListenerRegistration {
                 boolean interrupted = Thread.interrupted();
                 synchronized (lock) {
                     if (waiter == null) {
-                        gapEnded();
                         return true; // a producer took us off the wait list and unparked us
                     }
                     if (interrupted) {
@@ -383,52 +367,6 @@ class DeliverySink<T> implements Runnable, ListenerRegistration {
             scheduled = false;
             return false;
         }
-    }
-
-    /**
-     * Nothing to deliver: busy-wait a little for the next item without the lock. Waking a parked thread costs both
-     * threads a system call, so while items typically arrive less than {@link #MAX_SPIN_NANOS} apart the wait lasts up
-     * to twice the typical gap (an average of recent gaps; spinning briefly, then yielding the CPU to other runnable
-     * threads such as the producer); when they arrive further apart it stays at {@link #MIN_SPIN_NANOS}, so sparse
-     * traffic and idle listeners cost nothing. Never while paused or draining.
-     */
-    private boolean spinForMore() {
-        if (!unboundedDemand || paused || draining) {
-            return false;
-        }
-        long start = System.nanoTime();
-        long typical = gapAverageNanos;
-        long budget = typical < MAX_SPIN_NANOS / 2 ? Math.max(MIN_SPIN_NANOS, 2 * typical) : MIN_SPIN_NANOS;
-        int i = 0;
-        while (size == 0) {
-            if ((++i & 31) == 0) {
-                long waited = System.nanoTime() - start;
-                if (waited > budget) {
-                    gapStart = start; // the gap is measured when the next item arrives (gapEnded)
-                    return false;
-                }
-                if (waited > MIN_SPIN_NANOS) {
-                    Thread.yield();
-                    continue;
-                }
-            }
-            Thread.onSpinWait();
-        }
-        recordGap(System.nanoTime() - start);
-        return true;
-    }
-
-    /** After a park: the gap was the time since the busy-wait began. */
-    private void gapEnded() {
-        if (gapStart != 0) {
-            recordGap(System.nanoTime() - gapStart);
-            gapStart = 0;
-        }
-    }
-
-    private void recordGap(long nanos) {
-        long g = Math.min(nanos, MAX_GAP_NANOS);
-        gapAverageNanos += (g - gapAverageNanos) / 4;
     }
 
     /** Called when the stream ends for good (client closed). Subclasses signal their subscriber. */
