@@ -2,12 +2,12 @@ package io.leap.spring.aot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leap.spring.annotation.LeapListener;
+import io.leap.spring.autoconfigure.endpoint.LeapListenersEndpoint;
 import io.leap.spring.event.LeapChannelEvent;
 import io.leap.spring.event.LeapConnectionStateChangedEvent;
 import io.leap.spring.event.LeapMessageEvent;
-import io.leap.spring.listener.LeapListener;
 import io.leap.spring.listener.LeapListenerStats;
-import io.leap.spring.listener.LeapListenersEndpoint;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
