@@ -4,7 +4,6 @@ import io.leap.spring.event.LeapChannelEvent;
 import io.leap.spring.event.LeapConnectionStateChangedEvent;
 import io.leap.spring.event.LeapMessageEvent;
 import org.jspecify.annotations.Nullable;
-import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
@@ -20,9 +19,7 @@ import org.springframework.util.ClassUtils;
  * {@link LeapConnectionStateChangedEvent}): their public methods, which {@code @EventListener(condition = "...")} SpEL
  * expressions call reflectively;</li>
  * <li>the {@code @LeapListener}/{@code @LeapListeners}/{@code @EnableLeap} annotations, read through merged (and, when
- * used as meta-annotations, synthesized) annotations;</li>
- * <li>the result types of the {@code leaplisteners} Actuator endpoint, serialized to JSON (when Actuator is
- * present).</li>
+ * used as meta-annotations, synthesized) annotations.</li>
  * </ul>
  *
  * <p>The payload types of {@code @LeapListener} methods and the return types of {@code @SendTo} ones belong to the
@@ -42,16 +39,6 @@ public class LeapRuntimeHints implements RuntimeHintsRegistrar {
         "io.leap.spring.annotation.EnableLeap"
     };
 
-    static final String ENDPOINT_TYPE = "io.leap.spring.autoconfigure.endpoint.LeapListenersEndpoint";
-
-    static final String[] ENDPOINT_RESULT_TYPES = {
-        "io.leap.spring.autoconfigure.endpoint.LeapListenersEndpoint$ListenersDescriptor",
-        "io.leap.spring.autoconfigure.endpoint.LeapListenersEndpoint$ListenerDescriptor",
-        "io.leap.spring.listener.LeapListenerStats"
-    };
-
-    private final BindingReflectionHintsRegistrar bindingRegistrar = new BindingReflectionHintsRegistrar();
-
     @Override
     public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
         for (String type : EVENT_TYPES) {
@@ -65,14 +52,6 @@ public class LeapRuntimeHints implements RuntimeHintsRegistrar {
         if (ClassUtils.isPresent("io.leap.spring.annotation.LeapListener", classLoader)) {
             // @LeapListener on a composed annotation is synthesized as a JDK proxy.
             hints.proxies().registerJdkProxy(TypeReference.of("io.leap.spring.annotation.LeapListener"));
-        }
-        if (ClassUtils.isPresent(ENDPOINT_TYPE, classLoader)
-                && ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.annotation.Endpoint", classLoader)) {
-            hints.reflection().registerType(TypeReference.of(ENDPOINT_TYPE), MemberCategory.INVOKE_PUBLIC_METHODS);
-            for (String type : ENDPOINT_RESULT_TYPES) {
-                this.bindingRegistrar.registerReflectionHints(
-                        hints.reflection(), ClassUtils.resolveClassName(type, classLoader));
-            }
         }
     }
 }

@@ -3,11 +3,9 @@ package io.leap.spring.aot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leap.spring.annotation.LeapListener;
-import io.leap.spring.autoconfigure.endpoint.LeapListenersEndpoint;
 import io.leap.spring.event.LeapChannelEvent;
 import io.leap.spring.event.LeapConnectionStateChangedEvent;
 import io.leap.spring.event.LeapMessageEvent;
-import io.leap.spring.listener.LeapListenerStats;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
@@ -17,8 +15,8 @@ import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 
 /**
- * {@link LeapRuntimeHints}: the events, annotations and {@code leaplisteners} endpoint results, and the registration
- * of both AOT contributions in {@code META-INF/spring/aot.factories}.
+ * {@link LeapRuntimeHints}: the events and annotations, and the registration of both AOT contributions in
+ * {@code META-INF/spring/aot.factories}.
  */
 class LeapRuntimeHintsTests {
 
@@ -50,21 +48,6 @@ class LeapRuntimeHintsTests {
         assertThat(RuntimeHintsPredicates.reflection()
                         .onType(LeapListener.class)
                         .withMemberCategories(MemberCategory.INVOKE_DECLARED_METHODS))
-                .accepts(this.hints);
-    }
-
-    @Test
-    void endpointResultsCanBeSerialized() throws NoSuchMethodException {
-        assertThat(RuntimeHintsPredicates.reflection()
-                        .onMethodInvocation(LeapListenersEndpoint.ListenersDescriptor.class.getMethod("listeners")))
-                .accepts(this.hints);
-        assertThat(RuntimeHintsPredicates.reflection()
-                        .onMethodInvocation(LeapListenersEndpoint.ListenerDescriptor.class.getMethod("stats")))
-                .accepts(this.hints);
-        assertThat(RuntimeHintsPredicates.reflection().onType(LeapListenerStats.class))
-                .accepts(this.hints);
-        assertThat(RuntimeHintsPredicates.reflection()
-                        .onMethodInvocation(LeapListenersEndpoint.class.getMethod("listeners")))
                 .accepts(this.hints);
     }
 
