@@ -3,18 +3,12 @@ package io.leap.spring.autoconfigure;
 import io.leap.client.LeapClient;
 import io.leap.spring.annotation.EnableLeap;
 import io.leap.spring.annotation.LeapListenerConfigurer;
-import io.leap.spring.autoconfigure.endpoint.LeapListenersEndpoint;
-import io.leap.spring.autoconfigure.metrics.LeapListenerMetrics;
 import io.leap.spring.config.LeapListenerConfigUtils;
-import io.leap.spring.config.LeapListenerEndpointRegistry;
 import io.leap.spring.listener.LeapListenerErrorHandler;
 import io.leap.spring.listener.LoggingLeapListenerErrorHandler;
 import io.leap.spring.support.LeapHandlerMethodFactories;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -31,9 +25,11 @@ import tools.jackson.databind.json.JsonMapper;
  * Auto-configuration of {@code @LeapListener} methods: applies {@link EnableLeap} unless the application did, and
  * provides the handler-method factory (Jackson over Boot's {@link JsonMapper}, {@code @Valid} with the application's
  * validator), the default {@link LeapListenerErrorHandler}, a {@link LeapListenerConfigurer} applying
- * {@code leap.listener.*}, Micrometer meters and the {@code leaplisteners} Actuator endpoint. In embedded mode,
- * {@link io.leap.spring.autoconfigure.embedded.LeapEmbeddedServerAutoConfiguration} creates the listeners' channels on
- * the embedded server.
+ * {@code leap.listener.*}. Micrometer meters come from
+ * {@link io.leap.spring.autoconfigure.metrics.LeapListenerMetricsAutoConfiguration}, the {@code leaplisteners}
+ * Actuator endpoint from {@link io.leap.spring.autoconfigure.endpoint.LeapListenersEndpointAutoConfiguration}; in
+ * embedded mode, {@link io.leap.spring.autoconfigure.embedded.LeapEmbeddedServerAutoConfiguration} creates the
+ * listeners' channels on the embedded server.
  */
 @AutoConfiguration(
         after = LeapAutoConfiguration.class,
@@ -91,35 +87,4 @@ public final class LeapListenerAutoConfiguration {
     @EnableLeap
     @ConditionalOnMissingBean(name = LeapListenerConfigUtils.LEAP_LISTENER_ANNOTATION_PROCESSOR_BEAN_NAME)
     static class EnableLeapConfiguration {}
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(MeterBinder.class)
-    static class LeapListenerMetricsConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean
-        LeapListenerMetrics leapListenerMetrics(
-                @Qualifier(LeapListenerConfigUtils.LEAP_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME)
-                        LeapListenerEndpointRegistry registry) {
-            return new LeapListenerMetrics(registry);
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(
-            name = {
-                "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
-                "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint"
-            })
-    static class LeapListenersEndpointConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean
-        @ConditionalOnAvailableEndpoint(LeapListenersEndpoint.class)
-        LeapListenersEndpoint leapListenersEndpoint(
-                @Qualifier(LeapListenerConfigUtils.LEAP_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME)
-                        LeapListenerEndpointRegistry registry) {
-            return new LeapListenersEndpoint(registry);
-        }
-    }
 }

@@ -7,7 +7,9 @@ import io.leap.spring.annotation.EnableLeap;
 import io.leap.spring.annotation.LeapListener;
 import io.leap.spring.annotation.LeapListenerAnnotationBeanPostProcessor;
 import io.leap.spring.autoconfigure.endpoint.LeapListenersEndpoint;
+import io.leap.spring.autoconfigure.endpoint.LeapListenersEndpointAutoConfiguration;
 import io.leap.spring.autoconfigure.metrics.LeapListenerMetrics;
+import io.leap.spring.autoconfigure.metrics.LeapListenerMetricsAutoConfiguration;
 import io.leap.spring.config.LeapListenerConfigUtils;
 import io.leap.spring.config.LeapListenerEndpointRegistry;
 import io.leap.spring.listener.LeapListenerContainer;
@@ -42,7 +44,9 @@ class LeapListenerAutoConfigurationTests {
                     PropertyPlaceholderAutoConfiguration.class,
                     JacksonAutoConfiguration.class,
                     LeapAutoConfiguration.class,
-                    LeapListenerAutoConfiguration.class))
+                    LeapListenerAutoConfiguration.class,
+                    LeapListenerMetricsAutoConfiguration.class,
+                    LeapListenersEndpointAutoConfiguration.class))
             .withPropertyValues(
                     "leap.project-id=project_test",
                     "leap.token=leap_token_secret",
@@ -213,7 +217,10 @@ class LeapListenerAutoConfigurationTests {
     @Test
     void importsFileListsTheAutoConfiguration() {
         assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()))
-                .contains(LeapListenerAutoConfiguration.class.getName());
+                .contains(
+                        LeapListenerAutoConfiguration.class.getName(),
+                        LeapListenerMetricsAutoConfiguration.class.getName(),
+                        LeapListenersEndpointAutoConfiguration.class.getName());
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -1,6 +1,7 @@
 package io.leap.spring.autoconfigure;
 
 import io.leap.server.LeapServer;
+import io.leap.spring.autoconfigure.metrics.LeapListenerMetricsAutoConfiguration;
 import io.leap.spring.testsupport.LeapTestSupport;
 import java.net.URI;
 import java.time.Duration;
@@ -10,7 +11,7 @@ import org.springframework.boot.validation.autoconfigure.ValidationAutoConfigura
 
 /**
  * Context runners for the listener integration tests: {@link LeapTestSupport#runner()} plus validation and the
- * listener auto-configuration, with short resubscribe timings.
+ * listener auto-configurations (containers and meters), with short resubscribe timings.
  */
 final class ListenerTestSupport {
 
@@ -20,8 +21,10 @@ final class ListenerTestSupport {
 
     static ApplicationContextRunner runner() {
         return LeapTestSupport.runner()
-                .withConfiguration(
-                        AutoConfigurations.of(ValidationAutoConfiguration.class, LeapListenerAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(
+                        ValidationAutoConfiguration.class,
+                        LeapListenerAutoConfiguration.class,
+                        LeapListenerMetricsAutoConfiguration.class))
                 .withPropertyValues("leap.listener.resubscribe-interval=200ms", "leap.listener.shutdown-timeout=5s");
     }
 
