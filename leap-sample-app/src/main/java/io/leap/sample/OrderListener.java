@@ -1,7 +1,7 @@
 package io.leap.sample;
 
-import io.leap.spring.listener.LeapHeaders;
-import io.leap.spring.listener.LeapListener;
+import io.leap.spring.annotation.LeapListener;
+import io.leap.spring.support.LeapHeaders;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;

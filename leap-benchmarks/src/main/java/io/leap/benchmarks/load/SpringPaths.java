@@ -1,8 +1,8 @@
 package io.leap.benchmarks.load;
 
 import io.leap.benchmarks.load.Payloads.Tick;
+import io.leap.spring.annotation.LeapListener;
 import io.leap.spring.event.LeapMessageEvent;
-import io.leap.spring.listener.LeapListener;
 import io.leap.spring.transport.SpringWebSocketTransport;
 import java.net.URI;
 import java.util.List;

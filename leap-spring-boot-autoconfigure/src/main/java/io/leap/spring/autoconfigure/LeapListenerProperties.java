@@ -1,7 +1,7 @@
 package io.leap.spring.autoconfigure;
 
 import io.leap.client.OverflowPolicy;
-import io.leap.spring.listener.LeapListenerEndpointRegistrar;
+import io.leap.spring.config.LeapListenerEndpointRegistrar;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;

@@ -3,7 +3,6 @@ package io.leap.spring.autoconfigure.health;
 import io.leap.client.LeapClient;
 import io.leap.spring.autoconfigure.LeapAutoConfiguration;
 import io.leap.spring.core.LeapClientLifecycle;
-import io.leap.spring.health.LeapHealthIndicator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -3,7 +3,6 @@ package io.leap.spring.autoconfigure.metrics;
 import io.leap.client.rest.LeapApi;
 import io.leap.spring.autoconfigure.LeapTemplateAutoConfiguration;
 import io.leap.spring.core.LeapTemplate;
-import io.leap.spring.metrics.LeapApiMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

@@ -4,7 +4,6 @@ import io.leap.client.LeapClient;
 import io.leap.spring.autoconfigure.LeapAutoConfiguration;
 import io.leap.spring.autoconfigure.LeapConnectionDetails;
 import io.leap.spring.autoconfigure.LeapProperties;
-import io.leap.spring.metrics.LeapMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import java.util.ArrayList;

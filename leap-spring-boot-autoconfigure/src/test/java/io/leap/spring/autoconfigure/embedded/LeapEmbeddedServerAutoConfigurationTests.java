@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leap.client.LeapClient;
 import io.leap.server.LeapServer;
+import io.leap.spring.annotation.LeapListener;
 import io.leap.spring.autoconfigure.LeapApiConnectionDetails;
 import io.leap.spring.autoconfigure.LeapAutoConfiguration;
 import io.leap.spring.autoconfigure.LeapConnectionDetails;
 import io.leap.spring.autoconfigure.LeapCredentialsMissingException;
+import io.leap.spring.autoconfigure.LeapListenerAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 class LeapEmbeddedServerAutoConfigurationTests {
 
@@ -79,5 +83,46 @@ class LeapEmbeddedServerAutoConfigurationTests {
                         .hasNotFailed()
                         .doesNotHaveBean(LeapServer.class)
                         .doesNotHaveBean(LeapClient.class));
+    }
+
+    @Test
+    void createsTheChannelsOfListenersBeforeTheClientConnects() {
+        this.runner
+                .withConfiguration(AutoConfigurations.of(LeapListenerAutoConfiguration.class))
+                .withUserConfiguration(ListenerConfig.class)
+                .withPropertyValues("leap.embedded.enabled=true", "leap.embedded.channels=chat")
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(LeapServer.class).channelIds())
+                            .containsExactlyInAnyOrder("chat", "listened");
+                });
+    }
+
+    @Test
+    void createsNoListenerChannelsWhenListenersAreDisabled() {
+        this.runner
+                .withConfiguration(AutoConfigurations.of(LeapListenerAutoConfiguration.class))
+                .withUserConfiguration(ListenerConfig.class)
+                .withPropertyValues(
+                        "leap.embedded.enabled=true", "leap.embedded.channels=chat", "leap.listener.enabled=false")
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(LeapServer.class).channelIds()).containsExactly("chat");
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ListenerConfig {
+
+        @Bean
+        Listener listener() {
+            return new Listener();
+        }
+    }
+
+    static class Listener {
+
+        @LeapListener(channels = "listened")
+        void on(String payload) {}
     }
 }

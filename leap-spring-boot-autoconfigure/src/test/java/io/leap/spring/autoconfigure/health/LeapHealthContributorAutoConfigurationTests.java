@@ -3,7 +3,6 @@ package io.leap.spring.autoconfigure.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leap.spring.autoconfigure.LeapAutoConfiguration;
-import io.leap.spring.health.LeapHealthIndicator;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leap.client.LeapClientObserver;
 import io.leap.spring.autoconfigure.LeapAutoConfiguration;
-import io.leap.spring.metrics.LeapMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
