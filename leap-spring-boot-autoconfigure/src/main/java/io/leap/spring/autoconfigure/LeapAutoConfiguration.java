@@ -41,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
     LeapTransportConfigurations.JdkTransportConfiguration.class,
     LeapTransportConfigurations.NettyTransportConfiguration.class,
     LeapTransportConfigurations.SpringTransportConfiguration.class,
-    LeapTransportConfigurations.UnavailableTransportConfiguration.class
+    LeapTransportConfigurations.UnavailableTransportConfiguration.class,
+    LeapTransportConfigurations.TransportSettingsCheckConfiguration.class
 })
 public final class LeapAutoConfiguration {
 

@@ -18,6 +18,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,6 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnClass(LeapApi.class)
 @ConditionalOnBooleanProperty(name = "leap.api.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LeapApiProperties.class)
+// leap.api.ssl.* and leap.api.proxy.* must not be ignored silently.
+@Import(LeapApiSettingsCheckConfiguration.class)
 public final class LeapTemplateAutoConfiguration {
 
     /** Bean name of the auto-configured REST API client. */

@@ -9,9 +9,13 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -40,6 +44,10 @@ final class LeapTransportConfigurations {
     static final String PROXY_HOST_PROPERTY = "leap.proxy.host";
 
     static final String NETTY_TRANSPORT_CLASS = "io.leap.transport.netty.NettyWebSocketTransport";
+
+    /** Bean names of the transports defined here. */
+    static final Set<String> AUTO_CONFIGURED_TRANSPORTS =
+            Set.of("leapJdkWebSocketTransport", "leapNettyWebSocketTransport", "leapWebSocketTransport");
 
     private LeapTransportConfigurations() {}
 
@@ -142,6 +150,38 @@ final class LeapTransportConfigurations {
                     type.name().toLowerCase(java.util.Locale.ROOT),
                     "This transport needs " + needs + " on the classpath. Add it, or set leap.transport.type=auto "
                             + "or jdk.");
+        }
+    }
+
+    /**
+     * Fails startup when {@code leap.ssl.bundle} or {@code leap.proxy.host} is set but the application's own
+     * {@link WebSocketTransport} is used: the settings would otherwise do nothing.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class TransportSettingsCheckConfiguration {
+
+        @Bean
+        static SmartInitializingSingleton leapTransportSettingsCheck(
+                ConfigurableListableBeanFactory beanFactory, ObjectProvider<LeapProperties> properties) {
+            return () -> properties.ifAvailable((leap) -> {
+                String[] names = beanFactory.getBeanNamesForType(WebSocketTransport.class, false, false);
+                if (names.length == 0 || Arrays.stream(names).anyMatch(AUTO_CONFIGURED_TRANSPORTS::contains)) {
+                    return;
+                }
+                String bundle = leap.getSsl().determineBundle();
+                String property = (bundle != null) ? SSL_BUNDLE_PROPERTY : PROXY_HOST_PROPERTY;
+                String value = (bundle != null) ? bundle : leap.getProxy().determineHost();
+                if (value != null) {
+                    throw new InvalidConfigurationPropertyValueException(
+                            property,
+                            value,
+                            "The application's own WebSocketTransport bean " + Arrays.toString(names)
+                                    + " is used, and the auto-configuration does not configure it from leap.ssl.* or "
+                                    + "leap.proxy.*. Configure TLS and the proxy on that bean (its builder has "
+                                    + "sslContext, sslParameters and proxy options), or remove it and let "
+                                    + "leap.transport.type choose the transport.");
+                }
+            });
         }
     }
 

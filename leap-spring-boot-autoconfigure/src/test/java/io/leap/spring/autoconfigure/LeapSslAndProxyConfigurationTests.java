@@ -3,6 +3,7 @@ package io.leap.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.leap.client.rest.LeapApi;
 import io.leap.client.transport.JdkWebSocketTransport;
 import io.leap.client.transport.WebSocketTransport;
 import io.leap.spring.transport.SpringWebSocketTransport;
@@ -83,6 +84,47 @@ class LeapSslAndProxyConfigurationTests {
                 .withBean("myTransport", WebSocketTransport.class, JdkWebSocketTransport::new)
                 .run((context) ->
                         assertThat(context).getBean(WebSocketTransport.class).isSameAs(context.getBean("myTransport")));
+    }
+
+    @Test
+    void settingsThatTheApplicationsTransportWouldIgnoreFailStartup() {
+        this.runner
+                .withPropertyValues("leap.ssl.bundle=leap", "spring.ssl.bundle.jks.leap.truststore.type=PKCS12")
+                .withBean("myTransport", WebSocketTransport.class, JdkWebSocketTransport::new)
+                .run((context) -> {
+                    InvalidConfigurationPropertyValueException ex = invalidValue(context);
+                    assertThat(ex.getName()).isEqualTo("leap.ssl.bundle");
+                    assertThat(ex.getReason()).contains("[myTransport]").contains("sslContext");
+                });
+        this.runner
+                .withPropertyValues("leap.proxy.host=proxy.corp", "leap.proxy.port=3128")
+                .withBean("myTransport", WebSocketTransport.class, JdkWebSocketTransport::new)
+                .run((context) -> assertThat(invalidValue(context).getName()).isEqualTo("leap.proxy.host"));
+    }
+
+    @Test
+    void settingsThatTheApplicationsLeapApiWouldIgnoreFailStartup() {
+        this.runner
+                .withPropertyValues("leap.api.proxy.host=proxy.corp", "leap.api.proxy.port=3128")
+                .withBean(
+                        "myApi", LeapApi.class, () -> LeapApi.builder("ptk_abc").build())
+                .run((context) -> {
+                    InvalidConfigurationPropertyValueException ex = invalidValue(context);
+                    assertThat(ex.getName()).isEqualTo("leap.api.proxy.host");
+                    assertThat(ex.getReason()).contains("[myApi]");
+                });
+        this.runner
+                .withBean(
+                        "myApi", LeapApi.class, () -> LeapApi.builder("ptk_abc").build())
+                .run((context) -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void autoConfiguredLeapApiTakesItsProxy() {
+        this.runner
+                .withPropertyValues(
+                        "leap.api.token=ptk_abc", "leap.api.proxy.host=proxy.corp", "leap.api.proxy.port=3128")
+                .run((context) -> assertThat(context).hasNotFailed().hasSingleBean(LeapApi.class));
     }
 
     @Test
