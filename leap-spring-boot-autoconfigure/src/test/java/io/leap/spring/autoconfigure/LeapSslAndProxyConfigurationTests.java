@@ -149,6 +149,25 @@ class LeapSslAndProxyConfigurationTests {
     }
 
     @Test
+    void unknownTypeFailsNamingTheProperty(CapturedOutput output) {
+        SpringApplicationBuilder application = new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .properties(
+                        "spring.main.banner-mode=off",
+                        "leap.lifecycle.auto-startup=false",
+                        "leap.project-id=project_test",
+                        "leap.token=leap_token_secret852",
+                        "leap.transport.type=okhttp");
+        assertThatThrownBy(application::run).isNotNull();
+        assertThat(output)
+                .contains("APPLICATION FAILED TO START")
+                .contains("leap.transport.type")
+                .contains("okhttp")
+                .contains("NETTY")
+                .doesNotContain("secret852");
+    }
+
+    @Test
     void missingBundleFailsNamingThePropertyAndTheBundle() {
         this.runner
                 .withPropertyValues("leap.ssl.bundle=nope", "spring.ssl.bundle.jks.other.truststore.type=PKCS12")
