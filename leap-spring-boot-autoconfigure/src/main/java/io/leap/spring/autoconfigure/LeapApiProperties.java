@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
@@ -67,6 +68,14 @@ public class LeapApiProperties implements Validator {
     @Valid
     private final Retry retry = new Retry();
 
+    // --- TLS and proxy of the REST API client (leap.api.ssl.*, leap.api.proxy.*) ---
+
+    @NestedConfigurationProperty
+    private final LeapSslSettings ssl = new LeapSslSettings();
+
+    @NestedConfigurationProperty
+    private final LeapProxySettings proxy = new LeapProxySettings();
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -119,6 +128,22 @@ public class LeapApiProperties implements Validator {
         return this.retry;
     }
 
+    /**
+     * TLS settings of the REST API client ({@code leap.api.ssl.*}); independent of {@code leap.ssl.*}.
+     * @return the settings
+     */
+    public LeapSslSettings getSsl() {
+        return this.ssl;
+    }
+
+    /**
+     * HTTP proxy of the REST API client ({@code leap.api.proxy.*}); independent of {@code leap.proxy.*}.
+     * @return the settings
+     */
+    public LeapProxySettings getProxy() {
+        return this.proxy;
+    }
+
     @Override
     public boolean supports(Class<?> type) {
         return LeapApiProperties.class.isAssignableFrom(type);
@@ -158,6 +183,8 @@ public class LeapApiProperties implements Validator {
                 "leap.api.retry.initial-backoff",
                 retry.getInitialBackoff());
         PropertyChecks.notNegative(errors, "retry.maxRetryAfter", retry.getMaxRetryAfter());
+        properties.getSsl().validate(errors, "ssl");
+        properties.getProxy().validate(errors, "proxy", "leap.api.proxy");
     }
 
     @Override

@@ -4,11 +4,9 @@ import io.leap.client.LeapClient;
 import io.leap.client.LeapClientObserver;
 import io.leap.client.ListenerOptions;
 import io.leap.client.ReconnectPolicy;
-import io.leap.client.transport.JdkWebSocketTransport;
 import io.leap.client.transport.WebSocketTransport;
 import io.leap.spring.core.LeapClientLifecycle;
 import io.leap.spring.event.LeapApplicationEventBridge;
-import io.leap.spring.transport.SpringWebSocketTransport;
 import java.net.URI;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,33 +19,35 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Auto-configuration of the Leap client: connection details from {@code leap.*}, the WebSocket transport, the
+ * Auto-configuration of the Leap client: connection details from {@code leap.*}, the WebSocket transport (chosen by
+ * {@code leap.transport.type}, with {@code leap.ssl.bundle} and {@code leap.proxy.*} applied), the
  * {@link LeapClient} bean, its {@link LeapClientLifecycle} and the ApplicationEvent bridge. Every bean backs off when
  * the application defines its own.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@AutoConfiguration(
+        afterName = {
+            "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+            "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration"
+        })
 @ConditionalOnClass(LeapClient.class)
 @ConditionalOnBooleanProperty(name = "leap.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LeapProperties.class)
+// The WebSocket transport (leap.transport.type) with leap.ssl.bundle and leap.proxy.* applied.
+@Import({
+    LeapTransportConfigurations.JdkTransportConfiguration.class,
+    LeapTransportConfigurations.NettyTransportConfiguration.class,
+    LeapTransportConfigurations.SpringTransportConfiguration.class,
+    LeapTransportConfigurations.UnavailableTransportConfiguration.class,
+    LeapTransportConfigurations.TransportSettingsCheckConfiguration.class
+})
 public final class LeapAutoConfiguration {
 
     /** Bean name of the auto-configured client. */
     public static final String CLIENT_BEAN_NAME = "leapClient";
-
-    /**
-     * The client's own {@code java.net.http} transport, when there is no other (the Spring WebSocket one, registered
-     * first by the nested configuration, or the application's).
-     */
-    @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean(WebSocketTransport.class)
-    JdkWebSocketTransport leapJdkWebSocketTransport() {
-        return new JdkWebSocketTransport();
-    }
 
     @Bean
     @ConditionalOnMissingBean(LeapConnectionDetails.class)
@@ -167,27 +167,5 @@ public final class LeapAutoConfiguration {
         }
         return ReconnectPolicy.exponential(
                 reconnect.getInitialBackoff(), reconnect.getMaxBackoff(), reconnect.getMultiplier());
-    }
-
-    /**
-     * The Spring WebSocket transport, when spring-websocket and a JSR-356 client implementation are present. As a
-     * member class it is processed before the bean methods of the outer class, so the JDK fallback sees it.
-     */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(
-            name = {
-                "org.springframework.web.socket.client.standard.StandardWebSocketClient",
-                "jakarta.websocket.ContainerProvider"
-            })
-    @Conditional(OnWebSocketContainerCondition.class)
-    static class SpringWebSocketTransportConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean(WebSocketTransport.class)
-        SpringWebSocketTransport leapWebSocketTransport(LeapProperties properties) {
-            int bufferSize = (int) Math.min(
-                    Integer.MAX_VALUE, properties.getTransport().getBufferSize().toBytes());
-            return SpringWebSocketTransport.createDefault(bufferSize);
-        }
     }
 }

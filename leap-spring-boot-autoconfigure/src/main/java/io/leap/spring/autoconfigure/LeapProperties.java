@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -134,6 +135,14 @@ public class LeapProperties implements Validator {
 
     @Valid
     private final Embedded embedded = new Embedded();
+
+    // --- TLS and proxy of the WebSocket transport (leap.ssl.*, leap.proxy.*) ---
+
+    @NestedConfigurationProperty
+    private final LeapSslSettings ssl = new LeapSslSettings();
+
+    @NestedConfigurationProperty
+    private final LeapProxySettings proxy = new LeapProxySettings();
 
     public boolean isEnabled() {
         return this.enabled;
@@ -295,6 +304,22 @@ public class LeapProperties implements Validator {
         return this.transport;
     }
 
+    /**
+     * TLS settings of the WebSocket transport ({@code leap.ssl.*}).
+     * @return the settings
+     */
+    public LeapSslSettings getSsl() {
+        return this.ssl;
+    }
+
+    /**
+     * HTTP proxy of the WebSocket transport ({@code leap.proxy.*}).
+     * @return the settings
+     */
+    public LeapProxySettings getProxy() {
+        return this.proxy;
+    }
+
     public Embedded getEmbedded() {
         return this.embedded;
     }
@@ -351,6 +376,8 @@ public class LeapProperties implements Validator {
                 errors, "events.shutdownTimeout", properties.getEvents().getShutdownTimeout());
         PropertyChecks.positive(
                 errors, "transport.bufferSize", properties.getTransport().getBufferSize(), "64KB");
+        properties.getSsl().validate(errors, "ssl");
+        properties.getProxy().validate(errors, "proxy", "leap.proxy");
         Embedded embedded = properties.getEmbedded();
         PropertyChecks.between(errors, "embedded.port", embedded.getPort(), 0, 65535);
         PropertyChecks.positive(errors, "embedded.heartbeatInterval", embedded.getHeartbeatInterval(), "30s");
@@ -578,6 +605,21 @@ public class LeapProperties implements Validator {
          * message size.
          */
         private DataSize bufferSize = DataSize.ofKilobytes(64);
+
+        /**
+         * WebSocket transport of the client. "auto" picks Spring WebSocket when spring-websocket and a JSR-356 client
+         * are on the classpath, else the JDK's java.net.http; "netty" needs io.leap:leap-transport-netty. Ignored when
+         * the application defines its own WebSocketTransport bean.
+         */
+        private LeapTransportType type = LeapTransportType.AUTO;
+
+        public LeapTransportType getType() {
+            return this.type;
+        }
+
+        public void setType(LeapTransportType type) {
+            this.type = type;
+        }
 
         public DataSize getBufferSize() {
             return this.bufferSize;

@@ -14,9 +14,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,11 +35,14 @@ import tools.jackson.databind.json.JsonMapper;
 @AutoConfiguration(
         afterName = {
             "io.leap.spring.autoconfigure.embedded.LeapEmbeddedServerAutoConfiguration",
-            "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration"
+            "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+            "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration"
         })
 @ConditionalOnClass(LeapApi.class)
 @ConditionalOnBooleanProperty(name = "leap.api.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LeapApiProperties.class)
+// leap.api.ssl.* and leap.api.proxy.* must not be ignored silently.
+@Import(LeapApiSettingsCheckConfiguration.class)
 public final class LeapTemplateAutoConfiguration {
 
     /** Bean name of the auto-configured REST API client. */
@@ -53,8 +58,10 @@ public final class LeapTemplateAutoConfiguration {
             LeapApiConnectionDetails connectionDetails,
             LeapApiProperties properties,
             ObjectProvider<JsonMapper> jsonMapper,
+            ObjectProvider<SslBundles> sslBundles,
             ObjectProvider<LeapApiCustomizer> customizers) {
         LeapApi.Builder builder = createBuilder(connectionDetails, properties);
+        applySecurity(builder, properties, sslBundles);
         jsonMapper.ifUnique(builder::jsonMapper);
         customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
         return builder.build();
@@ -111,6 +118,22 @@ public final class LeapTemplateAutoConfiguration {
             // The API client's messages never repeat the credential, nor does the details' toString().
             throw new IllegalStateException(
                     "Invalid Leap Channels API configuration (" + connectionDetails + "): " + ex.getMessage(), ex);
+        }
+    }
+
+    /** {@code leap.api.ssl.bundle} and {@code leap.api.proxy.*}, independent of the socket's settings. */
+    static void applySecurity(
+            LeapApi.Builder builder, LeapApiProperties properties, ObjectProvider<SslBundles> sslBundles) {
+        TransportSecurity security = TransportSecurity.resolve(
+                "leap.api.ssl.bundle", properties.getSsl(), properties.getProxy(), sslBundles);
+        if (security.sslContext() != null) {
+            builder.sslContext(security.sslContext());
+        }
+        if (security.sslParameters() != null) {
+            builder.sslParameters(security.sslParameters());
+        }
+        if (security.proxy() != null) {
+            builder.proxy(security.proxy());
         }
     }
 

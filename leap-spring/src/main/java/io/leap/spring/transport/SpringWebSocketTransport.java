@@ -11,13 +11,16 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
@@ -68,6 +71,36 @@ public class SpringWebSocketTransport implements WebSocketTransport {
      */
     public static SpringWebSocketTransport createDefault(int bufferSize) {
         return new SpringWebSocketTransport(createDefaultContainer(bufferSize));
+    }
+
+    /**
+     * Create a transport on a new JSR-356 container of its own, as {@link #createDefault(int)} does, that opens
+     * {@code wss://} connections with the given TLS context and parameters. They reach the container through the
+     * standard {@code ClientEndpointConfig#getSSLContext()} (Jakarta WebSocket 2.1, honoured by Tomcat's client, which
+     * also verifies host names); the protocols and cipher suites of {@code sslParameters} are enabled on every engine
+     * the container creates from the context.
+     * @param bufferSize size in bytes of the container's text and binary read buffers
+     * @param sslContext the initialised TLS context, or {@code null} for the JDK default
+     * @param sslParameters protocols and cipher suites to enable, or {@code null} for the context's defaults
+     * @return the transport
+     */
+    public static SpringWebSocketTransport createDefault(
+            int bufferSize, @Nullable SSLContext sslContext, @Nullable SSLParameters sslParameters) {
+        SpringWebSocketTransport transport = createDefault(bufferSize);
+        if (sslContext == null && sslParameters == null) {
+            return transport;
+        }
+        try {
+            SSLContext context = (sslContext != null) ? sslContext : SSLContext.getDefault();
+            if (sslParameters != null) {
+                context = new ParameterizedSslContext(context, sslParameters);
+            }
+            ((StandardWebSocketClient) transport.client).setSslContext(context);
+            return transport;
+        } catch (NoSuchAlgorithmException | RuntimeException ex) {
+            transport.close();
+            throw new IllegalStateException("Could not set up TLS for the WebSocket container", ex);
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Configuration;
@@ -34,6 +35,14 @@ class AutoConfigureLeapTests {
 
         @Autowired
         LeapMessageRecorder messages;
+
+        @Autowired
+        ApplicationContext context;
+
+        @Test
+        void importsSslBundlesForLeapSslBundleProperties() {
+            assertThat(context.getBeanNamesForType(SslBundles.class)).hasSize(1);
+        }
 
         @Test
         void importsLeapsAutoConfiguration() {
