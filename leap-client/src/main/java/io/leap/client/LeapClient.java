@@ -115,6 +115,23 @@ public interface LeapClient extends AutoCloseable {
     void reconnect();
 
     /**
+     * Closes the current connection (close frame 1000) and stops reconnecting, but keeps the client usable, unlike
+     * {@link #close()}: listeners stay registered and the remembered channels stay wanted, so a later
+     * {@link #connect()} or {@link #connectAsync()} opens a new connection and subscribes them again. The state becomes
+     * {@link ConnectionState#ERRORED} with {@link ConnectionStateChange#willReconnect()} {@code false}; a pending
+     * {@link #connectAsync()} future fails with {@link LeapConnectException}. Meant for stopping and restarting an
+     * application (for example around a checkpoint). No-op if the client never connected or is already disconnected.
+     *
+     * <pre>{@code
+     * client.disconnect();      // socket closed, nothing retried
+     * client.connect();         // later: a fresh connection, channels resubscribed
+     * }</pre>
+     *
+     * @throws LeapClosedException if the client was closed
+     */
+    void disconnect();
+
+    /**
      * Subscribes to a channel without blocking. Concurrent calls for the same channel share one request. If the client is
      * reconnecting, the request is sent once the next connection has identified. The channel is remembered: it is
      * re-established after reconnects until {@link #unsubscribeAsync(String)}.

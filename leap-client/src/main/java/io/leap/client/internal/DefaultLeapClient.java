@@ -166,6 +166,11 @@ public final class DefaultLeapClient implements LeapClient {
     }
 
     @Override
+    public void disconnect() {
+        supervisor.disconnect();
+    }
+
+    @Override
     public void close() {
         if (!supervisor.close()) {
             return;

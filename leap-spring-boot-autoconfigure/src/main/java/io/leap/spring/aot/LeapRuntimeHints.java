@@ -47,6 +47,7 @@ public class LeapRuntimeHints implements RuntimeHintsRegistrar {
     static final String[] ENDPOINT_RESULT_TYPES = {
         "io.leap.spring.listener.LeapListenersEndpoint$ListenersDescriptor",
         "io.leap.spring.listener.LeapListenersEndpoint$ListenerDescriptor",
+        "io.leap.spring.listener.LeapListenersEndpoint$ChannelDescriptor",
         "io.leap.spring.listener.LeapListenerStats"
     };
 

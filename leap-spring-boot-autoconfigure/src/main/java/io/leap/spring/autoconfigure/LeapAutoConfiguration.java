@@ -7,28 +7,45 @@ import io.leap.client.ReconnectPolicy;
 import io.leap.client.transport.JdkWebSocketTransport;
 import io.leap.client.transport.WebSocketTransport;
 import io.leap.spring.core.LeapClientLifecycle;
+import io.leap.spring.core.LeapTokenProvider;
 import io.leap.spring.event.LeapApplicationEventBridge;
 import io.leap.spring.transport.SpringWebSocketTransport;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Auto-configuration of the Leap client: connection details from {@code leap.*}, the WebSocket transport, the
  * {@link LeapClient} bean, its {@link LeapClientLifecycle} and the ApplicationEvent bridge. Every bean backs off when
  * the application defines its own.
+ *
+ * <p>The client runs listener delivery ({@code @LeapListener} methods and the ApplicationEvent bridge) on the
+ * {@value #TASK_EXECUTOR_BEAN_NAME} bean: virtual threads with {@code spring.threads.virtual.enabled=true} (as Boot does
+ * for Kafka listeners), otherwise a cached pool of daemon threads. A bean of that name replaces it. A unique
+ * {@link LeapTokenProvider} bean is asked for the token on every connection.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass(LeapClient.class)
@@ -38,6 +55,11 @@ public final class LeapAutoConfiguration {
 
     /** Bean name of the auto-configured client. */
     public static final String CLIENT_BEAN_NAME = "leapClient";
+
+    /** Bean name of the executor that runs listener delivery (any {@link Executor}; replace it by name). */
+    public static final String TASK_EXECUTOR_BEAN_NAME = "leapTaskExecutor";
+
+    private static final Log logger = LogFactory.getLog(LeapAutoConfiguration.class);
 
     /**
      * The client's own {@code java.net.http} transport, when there is no other (the Spring WebSocket one, registered
@@ -69,11 +91,17 @@ public final class LeapAutoConfiguration {
             ObjectProvider<JsonMapper> jsonMapper,
             ObjectProvider<WebSocketTransport> transport,
             ObjectProvider<LeapClientObserver> observers,
-            ObjectProvider<LeapClientCustomizer> customizers) {
+            ObjectProvider<LeapClientCustomizer> customizers,
+            ObjectProvider<LeapTokenProvider> tokenProvider,
+            @Qualifier(TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> taskExecutor,
+            Environment environment) {
         LeapClient.Builder builder = LeapClient.builder(connectionDetails.getProjectId())
                 .token(connectionDetails.getToken())
                 .url(connectionDetails.getUrl())
                 .reconnectPolicy(reconnectPolicy(properties))
+                // fail-fast: the first attempt decides startup; otherwise the client retries it in the background
+                .retryInitialConnect(!properties.isFailFast())
+                .subscriptionRetryInterval(subscriptionRetryInterval(properties, environment))
                 .connectTimeout(properties.getConnectTimeout())
                 .subscribeTimeout(properties.getSubscribeTimeout())
                 .bufferSize(properties.getDelivery().getBufferSize())
@@ -84,6 +112,14 @@ public final class LeapAutoConfiguration {
         }
         jsonMapper.ifUnique(builder::jsonMapper);
         transport.ifUnique(builder::transport);
+        taskExecutor.ifAvailable(builder::deliveryExecutor);
+        LeapTokenProvider provider = tokenProvider.getIfUnique();
+        if (provider != null) {
+            if (connectionDetails.getToken() != null) {
+                logger.info("Using the LeapTokenProvider bean for the Leap token; the configured token is not used");
+            }
+            builder.tokenProvider(provider::getToken);
+        }
         List<LeapClientObserver> observerList = observers.orderedStream().toList();
         if (observerList.size() == 1) {
             builder.observer(observerList.get(0));
@@ -107,7 +143,6 @@ public final class LeapAutoConfiguration {
                 new LeapClientLifecycle.Settings(
                         properties.isFailFast(),
                         properties.getConnectTimeout(),
-                        reconnectPolicy(properties),
                         lifecycle.isAutoStartup(),
                         lifecycle.getPhase(),
                         lifecycle.getShutdownTimeout()));
@@ -160,6 +195,13 @@ public final class LeapAutoConfiguration {
         }
     }
 
+    /** {@code leap.subscription-retry-interval}, unless the deprecated {@code leap.listener.resubscribe-interval} is set. */
+    static Duration subscriptionRetryInterval(LeapProperties properties, Environment environment) {
+        return Binder.get(environment)
+                .bind("leap.listener.resubscribe-interval", Duration.class)
+                .orElse(properties.getSubscriptionRetryInterval());
+    }
+
     static ReconnectPolicy reconnectPolicy(LeapProperties properties) {
         LeapProperties.Reconnect reconnect = properties.getReconnect();
         if (!reconnect.isEnabled()) {
@@ -167,6 +209,38 @@ public final class LeapAutoConfiguration {
         }
         return ReconnectPolicy.exponential(
                 reconnect.getInitialBackoff(), reconnect.getMaxBackoff(), reconnect.getMultiplier());
+    }
+
+    /**
+     * The executor of listener delivery. Platform threads: a cached pool of daemon threads that takes tasks until the
+     * context is destroyed (so the graceful drain of listeners and events at shutdown still runs; the client is closed
+     * first, as it depends on it). Virtual threads: one per task, as Boot does for Kafka listeners.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(name = TASK_EXECUTOR_BEAN_NAME)
+    static class LeapTaskExecutorConfiguration {
+
+        @Bean(name = TASK_EXECUTOR_BEAN_NAME)
+        @ConditionalOnThreading(Threading.PLATFORM)
+        ThreadPoolTaskExecutor leapTaskExecutor() {
+            ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+            executor.setThreadNamePrefix("leap-");
+            executor.setDaemon(true);
+            executor.setCorePoolSize(0);
+            executor.setMaxPoolSize(Integer.MAX_VALUE);
+            executor.setQueueCapacity(0);
+            executor.setKeepAliveSeconds(60);
+            executor.setAcceptTasksAfterContextClose(true);
+            return executor;
+        }
+
+        @Bean(name = TASK_EXECUTOR_BEAN_NAME)
+        @ConditionalOnThreading(Threading.VIRTUAL)
+        SimpleAsyncTaskExecutor leapTaskExecutorVirtualThreads() {
+            SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("leap-");
+            executor.setVirtualThreads(true);
+            return executor;
+        }
     }
 
     /**

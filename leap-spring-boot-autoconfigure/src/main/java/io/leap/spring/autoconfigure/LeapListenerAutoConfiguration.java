@@ -89,7 +89,6 @@ public final class LeapListenerAutoConfiguration {
                             : leap.getDelivery().getOverflowPolicy());
             registrar.setAutoStartup(listener.isAutoStartup());
             registrar.setShutdownTimeout(listener.getShutdownTimeout());
-            registrar.setResubscribeInterval(listener.getResubscribeInterval());
             registrar.setPhase(listener.getPhase());
         };
     }
