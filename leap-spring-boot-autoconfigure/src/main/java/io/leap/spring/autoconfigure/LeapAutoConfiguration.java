@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,14 +26,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
@@ -94,14 +93,18 @@ public final class LeapAutoConfiguration {
             ObjectProvider<LeapClientCustomizer> customizers,
             ObjectProvider<LeapTokenProvider> tokenProvider,
             @Qualifier(TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> taskExecutor,
-            Environment environment) {
+            ObjectProvider<LeapListenerProperties> listenerProperties) {
+        LeapTokenProvider provider = tokenProvider.getIfUnique();
+        if (provider != null && connectionDetails instanceof PropertiesLeapConnectionDetails fromProperties) {
+            fromProperties.tokenProvided();
+        }
         LeapClient.Builder builder = LeapClient.builder(connectionDetails.getProjectId())
                 .token(connectionDetails.getToken())
                 .url(connectionDetails.getUrl())
                 .reconnectPolicy(reconnectPolicy(properties))
                 // fail-fast: the first attempt decides startup; otherwise the client retries it in the background
                 .retryInitialConnect(!properties.isFailFast())
-                .subscriptionRetryInterval(subscriptionRetryInterval(properties, environment))
+                .subscriptionRetryInterval(subscriptionRetryInterval(properties, listenerProperties.getIfAvailable()))
                 .connectTimeout(properties.getConnectTimeout())
                 .subscribeTimeout(properties.getSubscribeTimeout())
                 .bufferSize(properties.getDelivery().getBufferSize())
@@ -113,7 +116,6 @@ public final class LeapAutoConfiguration {
         jsonMapper.ifUnique(builder::jsonMapper);
         transport.ifUnique(builder::transport);
         taskExecutor.ifAvailable(builder::deliveryExecutor);
-        LeapTokenProvider provider = tokenProvider.getIfUnique();
         if (provider != null) {
             if (connectionDetails.getToken() != null) {
                 logger.info("Using the LeapTokenProvider bean for the Leap token; the configured token is not used");
@@ -196,10 +198,11 @@ public final class LeapAutoConfiguration {
     }
 
     /** {@code leap.subscription-retry-interval}, unless the deprecated {@code leap.listener.resubscribe-interval} is set. */
-    static Duration subscriptionRetryInterval(LeapProperties properties, Environment environment) {
-        return Binder.get(environment)
-                .bind("leap.listener.resubscribe-interval", Duration.class)
-                .orElse(properties.getSubscriptionRetryInterval());
+    @SuppressWarnings("removal")
+    static Duration subscriptionRetryInterval(
+            LeapProperties properties, @Nullable LeapListenerProperties listenerProperties) {
+        Duration deprecated = (listenerProperties != null) ? listenerProperties.getResubscribeInterval() : null;
+        return (deprecated != null) ? deprecated : properties.getSubscriptionRetryInterval();
     }
 
     static ReconnectPolicy reconnectPolicy(LeapProperties properties) {
