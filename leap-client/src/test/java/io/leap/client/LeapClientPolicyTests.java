@@ -249,6 +249,39 @@ class LeapClientPolicyTests {
     }
 
     @Test
+    void timersRunOnAnInjectedSchedulerThatTheClientDoesNotShutDown() throws Exception {
+        server = ClientTestSupport.server(Duration.ofMillis(200));
+        java.util.concurrent.ScheduledThreadPoolExecutor timers =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(2, r -> {
+                    Thread t = new Thread(r, "app-timers");
+                    t.setDaemon(true);
+                    return t;
+                });
+        timers.setRemoveOnCancelPolicy(true);
+        try {
+            client = client(server)
+                    .scheduler(timers)
+                    .subscriptionRetryInterval(Duration.ofMillis(100))
+                    .build();
+            client.connectAsync().get(15, TimeUnit.SECONDS);
+            assertThat(ClientTestSupport.allLeapClientThreads()).noneMatch(n -> n.endsWith("-scheduler"));
+            // Heartbeats and the subscription retry run on it: a refused channel is asked for again.
+            assertThatThrownBy(() -> client.subscribe("soon")).isInstanceOf(LeapSubscriptionException.class);
+            server.createChannel("soon", io.leap.server.ChannelType.UNPROTECTED, Map.of());
+            await().atMost(WAIT).until(() -> client.channels().contains("soon"));
+            long completed = timers.getCompletedTaskCount();
+            await().atMost(WAIT).until(() -> timers.getCompletedTaskCount() > completed + 2);
+            assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
+
+            client.close();
+            assertThat(timers.isShutdown()).isFalse();
+            await().atMost(WAIT).until(() -> timers.getQueue().isEmpty());
+        } finally {
+            timers.shutdownNow();
+        }
+    }
+
+    @Test
     void refusedChannelIsRememberedRetriedAndItsStatusObservable() throws Exception {
         server = ClientTestSupport.server();
         client =

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +35,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,7 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The client runs listener delivery ({@code @LeapListener} methods and the ApplicationEvent bridge) on the
  * {@value #TASK_EXECUTOR_BEAN_NAME} bean: virtual threads with {@code spring.threads.virtual.enabled=true} (as Boot does
- * for Kafka listeners), otherwise a cached pool of daemon threads. A bean of that name replaces it. A unique
+ * for Kafka listeners), otherwise a cached pool of daemon threads, and its timers on the
+ * {@value #TASK_SCHEDULER_BEAN_NAME} bean. A bean of either name replaces it. A unique
  * {@link LeapTokenProvider} bean is asked for the token on every connection.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
@@ -57,6 +60,12 @@ public final class LeapAutoConfiguration {
 
     /** Bean name of the executor that runs listener delivery (any {@link Executor}; replace it by name). */
     public static final String TASK_EXECUTOR_BEAN_NAME = "leapTaskExecutor";
+
+    /**
+     * Bean name of the scheduler that runs the client's timers (heartbeats, timeouts, reconnect and subscription-retry
+     * delays): a {@link ThreadPoolTaskScheduler} or a {@link ScheduledExecutorService}; replace it by name.
+     */
+    public static final String TASK_SCHEDULER_BEAN_NAME = "leapTaskScheduler";
 
     private static final Log logger = LogFactory.getLog(LeapAutoConfiguration.class);
 
@@ -93,6 +102,7 @@ public final class LeapAutoConfiguration {
             ObjectProvider<LeapClientCustomizer> customizers,
             ObjectProvider<LeapTokenProvider> tokenProvider,
             @Qualifier(TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> taskExecutor,
+            @Qualifier(TASK_SCHEDULER_BEAN_NAME) ObjectProvider<Object> taskScheduler,
             ObjectProvider<LeapListenerProperties> listenerProperties) {
         LeapTokenProvider provider = tokenProvider.getIfUnique();
         if (provider != null && connectionDetails instanceof PropertiesLeapConnectionDetails fromProperties) {
@@ -116,6 +126,7 @@ public final class LeapAutoConfiguration {
         jsonMapper.ifUnique(builder::jsonMapper);
         transport.ifUnique(builder::transport);
         taskExecutor.ifAvailable(builder::deliveryExecutor);
+        taskScheduler.ifAvailable((scheduler) -> builder.scheduler(scheduledExecutor(scheduler)));
         if (provider != null) {
             if (connectionDetails.getToken() != null) {
                 logger.info("Using the LeapTokenProvider bean for the Leap token; the configured token is not used");
@@ -197,6 +208,18 @@ public final class LeapAutoConfiguration {
         }
     }
 
+    static ScheduledExecutorService scheduledExecutor(Object scheduler) {
+        if (scheduler instanceof ThreadPoolTaskScheduler taskScheduler) {
+            return taskScheduler.getScheduledExecutor();
+        }
+        if (scheduler instanceof ScheduledExecutorService executor) {
+            return executor;
+        }
+        throw new IllegalStateException("The '" + TASK_SCHEDULER_BEAN_NAME
+                + "' bean must be a ThreadPoolTaskScheduler or " + "a ScheduledExecutorService, not "
+                + scheduler.getClass().getName());
+    }
+
     /** {@code leap.subscription-retry-interval}, unless the deprecated {@code leap.listener.resubscribe-interval} is set. */
     @SuppressWarnings("removal")
     static Duration subscriptionRetryInterval(
@@ -243,6 +266,27 @@ public final class LeapAutoConfiguration {
             SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("leap-");
             executor.setVirtualThreads(true);
             return executor;
+        }
+    }
+
+    /**
+     * The scheduler of the client's timers: one daemon thread ({@code leap-scheduler-1}), also with virtual threads
+     * (timers are short; heartbeats want a thread that is always there). It takes tasks until the context is destroyed,
+     * so heartbeats and timeouts keep running while listeners and events drain at shutdown.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(name = TASK_SCHEDULER_BEAN_NAME)
+    static class LeapTaskSchedulerConfiguration {
+
+        @Bean(name = TASK_SCHEDULER_BEAN_NAME)
+        ThreadPoolTaskScheduler leapTaskScheduler() {
+            ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+            scheduler.setPoolSize(1);
+            scheduler.setThreadNamePrefix("leap-scheduler-");
+            scheduler.setDaemon(true);
+            scheduler.setRemoveOnCancelPolicy(true);
+            scheduler.setAcceptTasksAfterContextClose(true);
+            return scheduler;
         }
     }
 

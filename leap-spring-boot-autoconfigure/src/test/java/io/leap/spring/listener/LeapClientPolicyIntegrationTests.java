@@ -26,6 +26,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -127,6 +128,12 @@ class LeapClientPolicyIntegrationTests {
                     .isInstanceOf(ThreadPoolTaskExecutor.class);
             assertThat(received.listenerThreads.get(0).getName()).startsWith("leap-");
             assertThat(isVirtual(received.listenerThreads.get(0))).isFalse();
+            // The client's timers run on the leapTaskScheduler, not on a thread of its own.
+            assertThat(context.getBean(LeapAutoConfiguration.TASK_SCHEDULER_BEAN_NAME))
+                    .isInstanceOf(ThreadPoolTaskScheduler.class);
+            assertThat(liveThreadNames())
+                    .contains("leap-scheduler-1")
+                    .noneMatch((name) -> name.startsWith("leap-client-") && name.endsWith("-scheduler"));
         });
         ListenerTestSupport.embeddedRunner()
                 .withUserConfiguration(Config.class)
@@ -252,6 +259,13 @@ class LeapClientPolicyIntegrationTests {
             org.springframework.context.ApplicationContext context) {
         Health health = LeapTestSupport.leapHealth(context).health();
         return (Map<String, Map<String, String>>) health.getDetails().get("channels");
+    }
+
+    private static List<String> liveThreadNames() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .toList();
     }
 
     private static boolean isVirtual(Thread thread) {
