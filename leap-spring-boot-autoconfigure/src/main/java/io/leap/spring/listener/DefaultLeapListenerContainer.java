@@ -51,6 +51,9 @@ final class DefaultLeapListenerContainer implements LeapListenerContainer {
     /** The current registration; {@code null} while stopped and not prepared. */
     private @Nullable ListenerRegistration registration;
 
+    /** A registration being drained after {@link #beginStop()} (counted in the stats until it is done). */
+    private @Nullable ListenerRegistration draining;
+
     /** {@link #start()} was called (and no {@link #stop()} since). */
     private boolean started;
 
@@ -217,6 +220,9 @@ final class DefaultLeapListenerContainer implements LeapListenerContainer {
                 }
                 return null;
             }
+            // Detached now, so that start() makes a new registration while this one drains.
+            this.registration = null;
+            this.draining = current;
             return current;
         }
     }
@@ -236,18 +242,18 @@ final class DefaultLeapListenerContainer implements LeapListenerContainer {
         boolean done = toDrain.drain(Duration.ofNanos(Math.max(left, TimeUnit.MILLISECONDS.toNanos(1))));
         synchronized (this.monitor) {
             ListenerStats after = toDrain.stats();
-            if (this.registration == toDrain) {
-                retire();
-            } else {
-                this.pastDelivered += after.delivered();
-                this.pastDropped += after.dropped();
+            this.pastDelivered += after.delivered();
+            this.pastDropped += after.dropped();
+            if (this.draining == toDrain) {
+                this.draining = null;
             }
             if (!done) {
                 // Drained registrations take nothing new: what was queued and not delivered was discarded.
                 long discarded = Math.max(0, before.queued() - (after.delivered() - before.delivered()));
                 this.pastDropped += discarded;
-                logger.warn("Leap listener '" + this.id + "' did not deliver its buffered messages in time; "
-                        + discarded + " undelivered buffered message(s) discarded");
+                logger.warn("Leap listener '" + this.id + "' did not deliver its buffered messages within "
+                        + this.stopTimeout + " (leap.listener.shutdown-timeout); " + discarded
+                        + " undelivered buffered message(s) discarded");
             }
         }
         return done;
@@ -336,12 +342,13 @@ final class DefaultLeapListenerContainer implements LeapListenerContainer {
         synchronized (this.monitor) {
             delivered = this.pastDelivered;
             dropped = this.pastDropped;
-            ListenerRegistration current = this.registration;
-            if (current != null) {
-                ListenerStats stats = current.stats();
-                delivered += stats.delivered();
-                dropped += stats.dropped();
-                queued = current.isClosed() ? 0 : stats.queued();
+            for (ListenerRegistration current : new ListenerRegistration[] {this.registration, this.draining}) {
+                if (current != null) {
+                    ListenerStats stats = current.stats();
+                    delivered += stats.delivered();
+                    dropped += stats.dropped();
+                    queued += stats.queued();
+                }
             }
         }
         long received = Math.max(0, delivered - this.skipped.sum()) + dropped + queued;
