@@ -144,7 +144,7 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
         }
         // Each registration stops taking events when its drain begins and delivers what it had buffered; the client
         // removes it afterwards (or at the deadline, discarding the rest).
-        LifecycleSupport.drainInBackground(
+        LifecycleSupport.drainInParallel(
                 "leap-events-shutdown",
                 toDrain,
                 this.shutdownTimeout,

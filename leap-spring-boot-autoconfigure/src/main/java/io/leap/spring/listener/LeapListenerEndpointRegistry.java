@@ -18,11 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -324,46 +320,25 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
         // A paused listener discards its buffer now; the others stop taking messages at once and deliver what they
         // buffered, in parallel, within one shared deadline. The channels stay subscribed (the client lifecycle,
         // stopped later, disconnects).
-        long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
-        List<Map.Entry<DefaultLeapListenerContainer, CompletableFuture<Boolean>>> draining = new ArrayList<>();
+        List<Map.Entry<DefaultLeapListenerContainer, ListenerRegistration>> draining = new ArrayList<>();
         for (DefaultLeapListenerContainer container : toStop) {
             ListenerRegistration registration = container.beginStop();
             if (registration != null) {
-                CompletableFuture<Boolean> drained = new CompletableFuture<>();
-                LifecycleSupport.startDaemon("leap-listener-drain-" + container.getId(), () -> {
-                    try {
-                        drained.complete(container.finishStop(registration, deadline));
-                    } catch (Throwable ex) {
-                        drained.completeExceptionally(ex);
-                    }
-                });
-                draining.add(Map.entry(container, drained));
+                draining.add(Map.entry(container, registration));
             }
         }
         if (draining.isEmpty()) {
             callback.run();
             return;
         }
-        LifecycleSupport.drainInBackground(
+        LifecycleSupport.drainInParallel(
                 "leap-listener-shutdown",
                 draining,
                 this.shutdownTimeout,
-                (entry, until) -> awaitDrained(entry.getValue(), until),
-                // finishStop has logged it, with the number of discarded messages
-                (entry) -> {},
+                (entry, deadline) -> entry.getKey().finishStop(entry.getValue(), deadline),
+                (entry) -> {}, // finishStop logs it, with the number of discarded messages
                 () -> {},
                 callback);
-    }
-
-    private static boolean awaitDrained(CompletableFuture<Boolean> drained, long deadlineNanos)
-            throws InterruptedException {
-        try {
-            // A little beyond the deadline: the drain itself gives up at it.
-            long left = Math.max(0, deadlineNanos - System.nanoTime()) + TimeUnit.MILLISECONDS.toNanos(200);
-            return drained.get(left, TimeUnit.NANOSECONDS);
-        } catch (ExecutionException | TimeoutException ex) {
-            return false;
-        }
     }
 
     private void cancelStateListener() {
