@@ -31,7 +31,7 @@ public class LeapListenersEndpoint {
     }
 
     /**
-     * @return every listener by id, and the channels the registry keeps subscribed
+     * @return every listener by id, the channels the registry keeps subscribed and where each of them stands
      */
     @ReadOperation
     public ListenersDescriptor listeners() {
