@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -113,6 +114,23 @@ public interface LeapClient extends AutoCloseable {
      * @throws IllegalStateException if {@link #connect()} was never called (or the client gave up for good)
      */
     void reconnect();
+
+    /**
+     * Closes the current connection (close frame 1000) and stops reconnecting, but keeps the client usable, unlike
+     * {@link #close()}: listeners stay registered and the remembered channels stay wanted, so a later
+     * {@link #connect()} or {@link #connectAsync()} opens a new connection and subscribes them again. The state becomes
+     * {@link ConnectionState#ERRORED} with {@link ConnectionStateChange#willReconnect()} {@code false}; a pending
+     * {@link #connectAsync()} future fails with {@link LeapConnectException}. Meant for stopping and restarting an
+     * application (for example around a checkpoint). No-op if the client never connected or is already disconnected.
+     *
+     * <pre>{@code
+     * client.disconnect();      // socket closed, nothing retried
+     * client.connect();         // later: a fresh connection, channels resubscribed
+     * }</pre>
+     *
+     * @throws LeapClosedException if the client was closed
+     */
+    void disconnect();
 
     /**
      * Subscribes to a channel without blocking. Concurrent calls for the same channel share one request. If the client is
@@ -305,6 +323,7 @@ public interface LeapClient extends AutoCloseable {
         private Supplier<String> tokenProvider;
         private boolean retryInitialConnect;
         private Duration subscriptionRetryInterval;
+        private ScheduledExecutorService scheduler;
 
         private Builder(String projectId) {
             this.projectId = requireText(projectId, "projectId");
@@ -481,6 +500,25 @@ public interface LeapClient extends AutoCloseable {
         }
 
         /**
+         * Runs the client's timers (heartbeats, timeouts, reconnect and subscription-retry delays) on an application's
+         * scheduler instead of a client-owned thread. The client's tasks still run one at a time (serialised if the
+         * executor has several threads) and must not wait behind long tasks of others: a dedicated or lightly used
+         * scheduler is best. Not shut down by the client; {@link LeapClient#close()} cancels the client's own tasks.
+         * Default: one client-owned daemon thread that ends on close.
+         *
+         * <pre>{@code
+         * LeapClient.builder("project_...").scheduler(Executors.newSingleThreadScheduledExecutor()).build();
+         * }</pre>
+         *
+         * @param scheduler where timers run
+         * @return this builder
+         */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
          * @param bufferSize default per-listener buffer size (default 1024)
          * @return this builder
          */
@@ -568,7 +606,8 @@ public interface LeapClient extends AutoCloseable {
                     redirectAllowedHosts,
                     tokenProvider,
                     retryInitialConnect,
-                    subscriptionRetryInterval));
+                    subscriptionRetryInterval,
+                    scheduler));
         }
 
         private static String requireText(String value, String name) {

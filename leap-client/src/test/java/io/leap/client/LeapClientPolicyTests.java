@@ -194,6 +194,94 @@ class LeapClientPolicyTests {
     }
 
     @Test
+    void disconnectClosesTheConnectionAndAKeptClientConnectsAgainWithItsChannelsAndListeners() throws Exception {
+        server = ClientTestSupport.server();
+        server.createChannel("room", io.leap.server.ChannelType.UNPROTECTED, Map.of());
+        client = client(server).reconnectPolicy(fast()).build();
+        client.disconnect(); // never connected: nothing to do
+        assertThat(client.state()).isEqualTo(ConnectionState.IDLE);
+        List<LeapMessage> received = new CopyOnWriteArrayList<>();
+        ListenerRegistration registration = client.addMessageListener(received::add);
+        client.connectAsync().get(15, TimeUnit.SECONDS);
+        client.subscribe("room");
+        String cid = client.init().orElseThrow().connectionId();
+
+        client.disconnect();
+        assertThat(client.state()).isEqualTo(ConnectionState.ERRORED);
+        assertThat(client.lastStateChange().willReconnect()).isFalse();
+        await().atMost(WAIT).until(() -> server.onlineCount("room") == 0);
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> client.state() == ConnectionState.ERRORED);
+        assertThat(client.channelStatus("room").orElseThrow().state()).isEqualTo(ChannelStatus.State.PENDING);
+        client.disconnect(); // idempotent
+        assertThatThrownBy(client::reconnect).isInstanceOf(IllegalStateException.class);
+
+        client.connectAsync().get(15, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> client.channels().contains("room"));
+        assertThat(client.init().orElseThrow().connectionId()).isNotEqualTo(cid);
+        assertThat(server.onlineCount("room")).isEqualTo(1);
+        client.publish("room", "hello", Map.of("n", 1));
+        await().atMost(WAIT).until(() -> received.size() == 1);
+        assertThat(registration.isClosed()).isFalse();
+        client.close();
+        assertThatThrownBy(client::disconnect).isInstanceOf(LeapClosedException.class);
+    }
+
+    @Test
+    void disconnectWhileRetryingTheFirstConnectionStopsTheRetriesAndFailsTheFuture() throws Exception {
+        int port = freePort();
+        client = LeapClient.builder("project_retry")
+                .url(URI.create("ws://127.0.0.1:" + port + "/ws?encoding=json"))
+                .reconnectPolicy(fast())
+                .retryInitialConnect(true)
+                .build();
+        CompletableFuture<InitInfo> init = client.connectAsync();
+        await().atMost(WAIT)
+                .until(() -> client.lastStateChange() != null
+                        && client.lastStateChange().current() == ConnectionState.ERRORED
+                        && client.lastStateChange().willReconnect());
+        client.disconnect();
+        assertThat(init).failsWithin(WAIT).withThrowableThat().havingCause().isInstanceOf(LeapConnectException.class);
+        assertThat(client.lastStateChange().willReconnect()).isFalse();
+        long reconnects = client.stats().reconnects();
+        await().during(Duration.ofMillis(500))
+                .atMost(WAIT)
+                .until(() -> client.stats().reconnects() == reconnects);
+    }
+
+    @Test
+    void timersRunOnAnInjectedSchedulerThatTheClientDoesNotShutDown() throws Exception {
+        server = ClientTestSupport.server(Duration.ofMillis(200));
+        java.util.concurrent.ScheduledThreadPoolExecutor timers =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(2, r -> {
+                    Thread t = new Thread(r, "app-timers");
+                    t.setDaemon(true);
+                    return t;
+                });
+        timers.setRemoveOnCancelPolicy(true);
+        try {
+            client = client(server)
+                    .scheduler(timers)
+                    .subscriptionRetryInterval(Duration.ofMillis(100))
+                    .build();
+            client.connectAsync().get(15, TimeUnit.SECONDS);
+            assertThat(ClientTestSupport.allLeapClientThreads()).noneMatch(n -> n.endsWith("-scheduler"));
+            // Heartbeats and the subscription retry run on it: a refused channel is asked for again.
+            assertThatThrownBy(() -> client.subscribe("soon")).isInstanceOf(LeapSubscriptionException.class);
+            server.createChannel("soon", io.leap.server.ChannelType.UNPROTECTED, Map.of());
+            await().atMost(WAIT).until(() -> client.channels().contains("soon"));
+            long completed = timers.getCompletedTaskCount();
+            await().atMost(WAIT).until(() -> timers.getCompletedTaskCount() > completed + 2);
+            assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
+
+            client.close();
+            assertThat(timers.isShutdown()).isFalse();
+            await().atMost(WAIT).until(() -> timers.getQueue().isEmpty());
+        } finally {
+            timers.shutdownNow();
+        }
+    }
+
+    @Test
     void refusedChannelIsRememberedRetriedAndItsStatusObservable() throws Exception {
         server = ClientTestSupport.server();
         client =

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,7 +40,8 @@ public record ClientConfig(
         Set<String> redirectAllowedHosts,
         Supplier<String> tokenProvider,
         boolean retryInitialConnect,
-        Duration subscriptionRetryInterval) {
+        Duration subscriptionRetryInterval,
+        ScheduledExecutorService scheduler) {
 
     /** @return whether connections authenticate (a token or a token provider), so the server keeps subscriptions */
     public boolean authenticated() {

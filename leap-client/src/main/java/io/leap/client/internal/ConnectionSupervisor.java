@@ -429,6 +429,50 @@ final class ConnectionSupervisor {
         }
     }
 
+    /** Closes the current connection with 1000 and stops reconnecting; listeners and wanted channels are kept. */
+    void disconnect() {
+        LeapConnectException error = new LeapConnectException("Disconnected by the application");
+        Connection conn;
+        CompletableFuture<InitInfo> initToFail = null;
+        CompletableFuture<Void> firstToFail = null;
+        synchronized (lock) {
+            if (lifecycle.closed()) {
+                throw new LeapClosedException("The client is closed");
+            }
+            lifecycle.running(false);
+            conn = current;
+            if (conn == null) {
+                if (reconnectTask == null) {
+                    return;
+                }
+                // Waiting for a reconnect: cancel it and report that none follows.
+                reconnectTask.cancel();
+                reconnectTask = null;
+                subscriptionRetryTask.cancel();
+                authRetry = false;
+                nextToken = null;
+                if (initFuture != null && !initFuture.isDone()) {
+                    initToFail = initFuture;
+                }
+                if (firstIdentified != null && !firstIdentified.isDone()) {
+                    firstToFail = firstIdentified;
+                }
+                lifecycle.errored(error, null);
+            }
+        }
+        if (conn != null) {
+            log.atDebug().addKeyValue("client", clientId).log("Disconnect requested");
+            lost(conn, error, Protocol.CLOSE_NORMAL, null);
+            return;
+        }
+        if (firstToFail != null) {
+            firstToFail.completeExceptionally(error);
+        }
+        if (initToFail != null) {
+            initToFail.completeExceptionally(error);
+        }
+    }
+
     void reconnect() {
         Connection conn;
         Connection fresh = null;

@@ -83,7 +83,9 @@ public final class DefaultLeapClient implements LeapClient {
         JsonMapper mapper = config.jsonMapper();
         this.transport = config.transport() != null ? config.transport() : new JdkWebSocketTransport();
         this.ownsTransport = config.ownsTransport();
-        this.scheduler = Scheduler.threaded(threadPrefix + "-scheduler");
+        this.scheduler = config.scheduler() != null
+                ? Scheduler.external(config.scheduler())
+                : Scheduler.threaded(threadPrefix + "-scheduler");
         Executor delivery;
         long idleParkNanos;
         if (config.deliveryExecutor() != null) {
@@ -163,6 +165,11 @@ public final class DefaultLeapClient implements LeapClient {
     @Override
     public void reconnect() {
         supervisor.reconnect();
+    }
+
+    @Override
+    public void disconnect() {
+        supervisor.disconnect();
     }
 
     @Override

@@ -1,10 +1,14 @@
 package io.leap.client.internal;
 
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The client's clock and timer thread, injectable so that timing logic (heartbeats, timeouts, backoff) can be tested
@@ -43,6 +47,122 @@ interface Scheduler {
     /** The real scheduler: one daemon thread. */
     static Scheduler threaded(String threadName) {
         return new Threaded(threadName);
+    }
+
+    /**
+     * A scheduler over an application's executor (not shut down by the client): tasks still run one at a time (a lock
+     * serialises them if the executor has several threads); {@link #shutdown()} cancels this client's tasks only.
+     */
+    static Scheduler external(ScheduledExecutorService executor) {
+        return new External(executor);
+    }
+
+    /** {@link Scheduler} over an application's {@link ScheduledExecutorService}. */
+    final class External implements Scheduler {
+        private final ScheduledExecutorService executor;
+        private final Object serial = new Object();
+        private final Set<ScheduledFuture<?>> pending = ConcurrentHashMap.newKeySet();
+        private volatile boolean shutdown;
+
+        External(ScheduledExecutorService executor) {
+            this.executor = executor;
+        }
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public Instant now() {
+            return Instant.now();
+        }
+
+        private Runnable serialised(Runnable task) {
+            return () -> {
+                if (shutdown) {
+                    return;
+                }
+                synchronized (serial) {
+                    if (!shutdown) {
+                        task.run();
+                    }
+                }
+            };
+        }
+
+        @Override
+        public Timer schedule(Runnable task, long delayNanos) {
+            if (shutdown) {
+                return NONE;
+            }
+            Runnable serialisedTask = serialised(task);
+            AtomicReference<ScheduledFuture<?>> self = new AtomicReference<>();
+            ScheduledFuture<?> f;
+            try {
+                f = executor.schedule(
+                        () -> {
+                            try {
+                                serialisedTask.run();
+                            } finally {
+                                ScheduledFuture<?> me = self.get();
+                                if (me != null) {
+                                    pending.remove(me);
+                                }
+                            }
+                        },
+                        delayNanos,
+                        TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                return NONE;
+            }
+            self.set(f);
+            pending.add(f);
+            if (f.isDone() || shutdown) {
+                f.cancel(false);
+                pending.remove(f);
+            }
+            return () -> {
+                f.cancel(false);
+                pending.remove(f);
+            };
+        }
+
+        @Override
+        public Timer scheduleWithFixedDelay(Runnable task, long initialDelayNanos, long delayNanos) {
+            if (shutdown) {
+                return NONE;
+            }
+            ScheduledFuture<?> f;
+            try {
+                f = executor.scheduleWithFixedDelay(
+                        serialised(task), initialDelayNanos, delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                return NONE;
+            }
+            pending.add(f);
+            if (shutdown) {
+                f.cancel(false);
+            }
+            return () -> {
+                f.cancel(false);
+                pending.remove(f);
+            };
+        }
+
+        @Override
+        public void shutdown() {
+            shutdown = true;
+            for (ScheduledFuture<?> f : pending) {
+                f.cancel(false);
+            }
+            pending.clear();
+        }
+
+        /** @return how many of this client's tasks are scheduled (for tests) */
+        int pendingCount() {
+            return pending.size();
+        }
     }
 
     /** {@link Scheduler} over a single-thread {@link ScheduledThreadPoolExecutor}. */

@@ -6,20 +6,34 @@ import io.leap.client.ListenerOptions;
 import io.leap.client.ReconnectPolicy;
 import io.leap.client.transport.WebSocketTransport;
 import io.leap.spring.core.LeapClientLifecycle;
+import io.leap.spring.core.LeapTokenProvider;
 import io.leap.spring.event.LeapApplicationEventBridge;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,6 +41,12 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code leap.transport.type}, with {@code leap.ssl.bundle} and {@code leap.proxy.*} applied), the
  * {@link LeapClient} bean, its {@link LeapClientLifecycle} and the ApplicationEvent bridge. Every bean backs off when
  * the application defines its own.
+ *
+ * <p>The client runs listener delivery ({@code @LeapListener} methods and the ApplicationEvent bridge) on the
+ * {@value #TASK_EXECUTOR_BEAN_NAME} bean: virtual threads with {@code spring.threads.virtual.enabled=true} (as Boot does
+ * for Kafka listeners), otherwise a cached pool of daemon threads, and its timers on the
+ * {@value #TASK_SCHEDULER_BEAN_NAME} bean. A bean of either name replaces it. A unique
+ * {@link LeapTokenProvider} bean is asked for the token on every connection.
  */
 @AutoConfiguration(
         afterName = {
@@ -49,6 +69,17 @@ public final class LeapAutoConfiguration {
     /** Bean name of the auto-configured client. */
     public static final String CLIENT_BEAN_NAME = "leapClient";
 
+    /** Bean name of the executor that runs listener delivery (any {@link Executor}; replace it by name). */
+    public static final String TASK_EXECUTOR_BEAN_NAME = "leapTaskExecutor";
+
+    /**
+     * Bean name of the scheduler that runs the client's timers (heartbeats, timeouts, reconnect and subscription-retry
+     * delays): a {@link ThreadPoolTaskScheduler} or a {@link ScheduledExecutorService}; replace it by name.
+     */
+    public static final String TASK_SCHEDULER_BEAN_NAME = "leapTaskScheduler";
+
+    private static final Log logger = LogFactory.getLog(LeapAutoConfiguration.class);
+
     @Bean
     @ConditionalOnMissingBean(LeapConnectionDetails.class)
     PropertiesLeapConnectionDetails leapConnectionDetails(LeapProperties properties) {
@@ -69,11 +100,22 @@ public final class LeapAutoConfiguration {
             ObjectProvider<JsonMapper> jsonMapper,
             ObjectProvider<WebSocketTransport> transport,
             ObjectProvider<LeapClientObserver> observers,
-            ObjectProvider<LeapClientCustomizer> customizers) {
+            ObjectProvider<LeapClientCustomizer> customizers,
+            ObjectProvider<LeapTokenProvider> tokenProvider,
+            @Qualifier(TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> taskExecutor,
+            @Qualifier(TASK_SCHEDULER_BEAN_NAME) ObjectProvider<Object> taskScheduler,
+            ObjectProvider<LeapListenerProperties> listenerProperties) {
+        LeapTokenProvider provider = tokenProvider.getIfUnique();
+        if (provider != null && connectionDetails instanceof PropertiesLeapConnectionDetails fromProperties) {
+            fromProperties.tokenProvided();
+        }
         LeapClient.Builder builder = LeapClient.builder(connectionDetails.getProjectId())
                 .token(connectionDetails.getToken())
                 .url(connectionDetails.getUrl())
                 .reconnectPolicy(reconnectPolicy(properties))
+                // fail-fast: the first attempt decides startup; otherwise the client retries it in the background
+                .retryInitialConnect(!properties.isFailFast())
+                .subscriptionRetryInterval(subscriptionRetryInterval(properties, listenerProperties.getIfAvailable()))
                 .connectTimeout(properties.getConnectTimeout())
                 .subscribeTimeout(properties.getSubscribeTimeout())
                 .bufferSize(properties.getDelivery().getBufferSize())
@@ -84,6 +126,14 @@ public final class LeapAutoConfiguration {
         }
         jsonMapper.ifUnique(builder::jsonMapper);
         transport.ifUnique(builder::transport);
+        taskExecutor.ifAvailable(builder::deliveryExecutor);
+        taskScheduler.ifAvailable((scheduler) -> builder.scheduler(scheduledExecutor(scheduler)));
+        if (provider != null) {
+            if (connectionDetails.getToken() != null) {
+                logger.info("Using the LeapTokenProvider bean for the Leap token; the configured token is not used");
+            }
+            builder.tokenProvider(provider::getToken);
+        }
         List<LeapClientObserver> observerList = observers.orderedStream().toList();
         if (observerList.size() == 1) {
             builder.observer(observerList.get(0));
@@ -107,7 +157,6 @@ public final class LeapAutoConfiguration {
                 new LeapClientLifecycle.Settings(
                         properties.isFailFast(),
                         properties.getConnectTimeout(),
-                        reconnectPolicy(properties),
                         lifecycle.isAutoStartup(),
                         lifecycle.getPhase(),
                         lifecycle.getShutdownTimeout()));
@@ -160,6 +209,26 @@ public final class LeapAutoConfiguration {
         }
     }
 
+    static ScheduledExecutorService scheduledExecutor(Object scheduler) {
+        if (scheduler instanceof ThreadPoolTaskScheduler taskScheduler) {
+            return taskScheduler.getScheduledExecutor();
+        }
+        if (scheduler instanceof ScheduledExecutorService executor) {
+            return executor;
+        }
+        throw new IllegalStateException("The '" + TASK_SCHEDULER_BEAN_NAME
+                + "' bean must be a ThreadPoolTaskScheduler or " + "a ScheduledExecutorService, not "
+                + scheduler.getClass().getName());
+    }
+
+    /** {@code leap.subscription-retry-interval}, unless the deprecated {@code leap.listener.resubscribe-interval} is set. */
+    @SuppressWarnings("removal")
+    static Duration subscriptionRetryInterval(
+            LeapProperties properties, @Nullable LeapListenerProperties listenerProperties) {
+        Duration deprecated = (listenerProperties != null) ? listenerProperties.getResubscribeInterval() : null;
+        return (deprecated != null) ? deprecated : properties.getSubscriptionRetryInterval();
+    }
+
     static ReconnectPolicy reconnectPolicy(LeapProperties properties) {
         LeapProperties.Reconnect reconnect = properties.getReconnect();
         if (!reconnect.isEnabled()) {
@@ -167,5 +236,58 @@ public final class LeapAutoConfiguration {
         }
         return ReconnectPolicy.exponential(
                 reconnect.getInitialBackoff(), reconnect.getMaxBackoff(), reconnect.getMultiplier());
+    }
+
+    /**
+     * The executor of listener delivery. Platform threads: a cached pool of daemon threads that takes tasks until the
+     * context is destroyed (so the graceful drain of listeners and events at shutdown still runs; the client is closed
+     * first, as it depends on it). Virtual threads: one per task, as Boot does for Kafka listeners.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(name = TASK_EXECUTOR_BEAN_NAME)
+    static class LeapTaskExecutorConfiguration {
+
+        @Bean(name = TASK_EXECUTOR_BEAN_NAME)
+        @ConditionalOnThreading(Threading.PLATFORM)
+        ThreadPoolTaskExecutor leapTaskExecutor() {
+            ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+            executor.setThreadNamePrefix("leap-");
+            executor.setDaemon(true);
+            executor.setCorePoolSize(0);
+            executor.setMaxPoolSize(Integer.MAX_VALUE);
+            executor.setQueueCapacity(0);
+            executor.setKeepAliveSeconds(60);
+            executor.setAcceptTasksAfterContextClose(true);
+            return executor;
+        }
+
+        @Bean(name = TASK_EXECUTOR_BEAN_NAME)
+        @ConditionalOnThreading(Threading.VIRTUAL)
+        SimpleAsyncTaskExecutor leapTaskExecutorVirtualThreads() {
+            SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("leap-");
+            executor.setVirtualThreads(true);
+            return executor;
+        }
+    }
+
+    /**
+     * The scheduler of the client's timers: one daemon thread ({@code leap-scheduler-1}), also with virtual threads
+     * (timers are short; heartbeats want a thread that is always there). It takes tasks until the context is destroyed,
+     * so heartbeats and timeouts keep running while listeners and events drain at shutdown.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(name = TASK_SCHEDULER_BEAN_NAME)
+    static class LeapTaskSchedulerConfiguration {
+
+        @Bean(name = TASK_SCHEDULER_BEAN_NAME)
+        ThreadPoolTaskScheduler leapTaskScheduler() {
+            ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+            scheduler.setPoolSize(1);
+            scheduler.setThreadNamePrefix("leap-scheduler-");
+            scheduler.setDaemon(true);
+            scheduler.setRemoveOnCancelPolicy(true);
+            scheduler.setAcceptTasksAfterContextClose(true);
+            return scheduler;
+        }
     }
 }

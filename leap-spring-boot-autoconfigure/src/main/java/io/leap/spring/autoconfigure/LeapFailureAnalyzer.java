@@ -23,7 +23,8 @@ class LeapFailureAnalyzer extends AbstractFailureAnalyzer<LeapCredentialsMissing
                 + "    leap.project-id=project_...   (your Hop project id; env LEAP_PROJECT_ID)" + nl
                 + "    leap.token=leap_token_...     (a Leap token created through the Channels API; env LEAP_TOKEN)"
                 + nl
-                + "Or set leap.anonymous=true to connect without a token (unprotected channels only), "
+                + "Or define a LeapTokenProvider bean that supplies the token, "
+                + "set leap.anonymous=true to connect without a token (unprotected channels only), "
                 + "leap.embedded.enabled=true to use an in-process Leap server (needs io.leap:leap-server), "
                 + "or leap.enabled=false to switch the Leap client off.";
         return new FailureAnalysis(description.toString(), action, cause);

@@ -78,7 +78,6 @@ public final class LeapListenerAutoConfiguration {
                             : leap.getDelivery().getOverflowPolicy());
             registrar.setAutoStartup(listener.isAutoStartup());
             registrar.setShutdownTimeout(listener.getShutdownTimeout());
-            registrar.setResubscribeInterval(listener.getResubscribeInterval());
             registrar.setPhase(listener.getPhase());
         };
     }

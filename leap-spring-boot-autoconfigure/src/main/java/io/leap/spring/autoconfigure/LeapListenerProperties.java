@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
@@ -47,10 +48,10 @@ public class LeapListenerProperties implements Validator {
     private Duration shutdownTimeout = Duration.ofSeconds(10);
 
     /**
-     * Time between attempts to subscribe channels of listeners that could not be subscribed (for example not created
-     * yet) while connected.
+     * Time between attempts to subscribe channels of listeners that could not be subscribed. Replaced by
+     * "leap.subscription-retry-interval", which applies to every wanted channel; when set, this value is used for it.
      */
-    private Duration resubscribeInterval = Duration.ofSeconds(10);
+    private @Nullable Duration resubscribeInterval;
 
     /**
      * SmartLifecycle phase of the listener registry. The default stops delivery before the web server and the
@@ -98,11 +99,16 @@ public class LeapListenerProperties implements Validator {
         this.shutdownTimeout = shutdownTimeout;
     }
 
-    public Duration getResubscribeInterval() {
+    @Deprecated(forRemoval = true)
+    @DeprecatedConfigurationProperty(
+            replacement = "leap.subscription-retry-interval",
+            reason = "The client retries refused channels, listener channels included")
+    public @Nullable Duration getResubscribeInterval() {
         return this.resubscribeInterval;
     }
 
-    public void setResubscribeInterval(Duration resubscribeInterval) {
+    @Deprecated(forRemoval = true)
+    public void setResubscribeInterval(@Nullable Duration resubscribeInterval) {
         this.resubscribeInterval = resubscribeInterval;
     }
 
@@ -129,6 +135,8 @@ public class LeapListenerProperties implements Validator {
         LeapListenerProperties properties = (LeapListenerProperties) target;
         PropertyChecks.atLeast(errors, "bufferSize", properties.getBufferSize(), 1);
         PropertyChecks.notNegative(errors, "shutdownTimeout", properties.getShutdownTimeout());
-        PropertyChecks.positive(errors, "resubscribeInterval", properties.getResubscribeInterval(), "10s");
+        @SuppressWarnings("removal")
+        Duration resubscribeInterval = properties.getResubscribeInterval();
+        PropertyChecks.positive(errors, "resubscribeInterval", resubscribeInterval, "10s");
     }
 }

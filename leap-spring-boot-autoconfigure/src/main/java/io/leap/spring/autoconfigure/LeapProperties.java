@@ -94,8 +94,9 @@ public class LeapProperties implements Validator {
 
     /**
      * Whether application startup fails when the first connection (and the subscriptions of "leap.channels") cannot be
-     * established within "leap.connect-timeout". When false the application starts anyway, the client keeps
-     * reconnecting in the background and the health indicator reports DOWN until it is connected.
+     * established within "leap.connect-timeout"; the first connection is then not retried. When false the application
+     * starts anyway, the client retries its first connection with the "leap.reconnect" backoff in the background and
+     * the health indicator reports DOWN until it is connected.
      */
     private boolean failFast = false;
 
@@ -114,6 +115,13 @@ public class LeapProperties implements Validator {
      * Maximum time to wait for the server to answer a channel subscription.
      */
     private Duration subscribeTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Time between requests for channels that are wanted (in "leap.channels", named by @LeapListener methods or
+     * subscribed through the client) but were refused, went unanswered or were revoked by the server, while connected.
+     * The client remembers them and asks again on this interval until they are unsubscribed.
+     */
+    private Duration subscriptionRetryInterval = Duration.ofSeconds(10);
 
     @Valid
     private final Reconnect reconnect = new Reconnect();
@@ -248,6 +256,14 @@ public class LeapProperties implements Validator {
         this.channels = channels;
     }
 
+    public Duration getSubscriptionRetryInterval() {
+        return this.subscriptionRetryInterval;
+    }
+
+    public void setSubscriptionRetryInterval(Duration subscriptionRetryInterval) {
+        this.subscriptionRetryInterval = subscriptionRetryInterval;
+    }
+
     public boolean isFailFast() {
         return this.failFast;
     }
@@ -350,6 +366,7 @@ public class LeapProperties implements Validator {
         PropertyChecks.positive(errors, "connectTimeout", properties.getConnectTimeout(), "10s");
         PropertyChecks.positive(errors, "heartbeatAckTimeout", properties.getHeartbeatAckTimeout(), "20s");
         PropertyChecks.positive(errors, "subscribeTimeout", properties.getSubscribeTimeout(), "10s");
+        PropertyChecks.positive(errors, "subscriptionRetryInterval", properties.getSubscriptionRetryInterval(), "10s");
         Reconnect reconnect = properties.getReconnect();
         PropertyChecks.positive(errors, "reconnect.initialBackoff", reconnect.getInitialBackoff(), "1s");
         PropertyChecks.positive(errors, "reconnect.maxBackoff", reconnect.getMaxBackoff(), "30s");

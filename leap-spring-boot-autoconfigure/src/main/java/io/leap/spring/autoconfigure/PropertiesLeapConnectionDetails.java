@@ -19,6 +19,9 @@ final class PropertiesLeapConnectionDetails implements LeapConnectionDetails {
 
     private final boolean anonymous;
 
+    /** A {@code LeapTokenProvider} bean supplies the token, so {@code leap.token} is not required. */
+    private volatile boolean tokenProvided;
+
     PropertiesLeapConnectionDetails(LeapProperties properties) {
         this.url = properties.getUrl();
         this.projectId = StringUtils.hasText(properties.getProjectId())
@@ -39,12 +42,17 @@ final class PropertiesLeapConnectionDetails implements LeapConnectionDetails {
         if (this.projectId == null) {
             missing.add("leap.project-id");
         }
-        if (!this.anonymous && this.token == null) {
+        if (!this.anonymous && !this.tokenProvided && this.token == null) {
             missing.add("leap.token");
         }
         if (!missing.isEmpty()) {
             throw new LeapCredentialsMissingException(missing);
         }
+    }
+
+    /** The token comes from a {@code LeapTokenProvider} bean: {@code leap.token} is no longer required. */
+    void tokenProvided() {
+        this.tokenProvided = true;
     }
 
     @Override

@@ -3,12 +3,14 @@ package io.leap.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leap.client.LeapClient;
+import io.leap.client.LeapClientOptions;
 import io.leap.client.ReconnectPolicy;
 import io.leap.client.transport.JdkWebSocketTransport;
 import io.leap.client.transport.WebSocketConnection;
 import io.leap.client.transport.WebSocketHandler;
 import io.leap.client.transport.WebSocketTransport;
 import io.leap.spring.core.LeapClientLifecycle;
+import io.leap.spring.core.LeapTokenProvider;
 import io.leap.spring.event.LeapApplicationEventBridge;
 import io.leap.spring.transport.SpringWebSocketTransport;
 import java.net.URI;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -30,6 +33,7 @@ import org.springframework.context.annotation.ClassPathScanningCandidateComponen
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.type.classreading.MetadataReader;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -71,6 +75,53 @@ class LeapAutoConfigurationTests {
                     .isEqualTo(Integer.MAX_VALUE - 100);
             assertThat(context.getBean(LeapClient.class).state()).isEqualTo(io.leap.client.ConnectionState.IDLE);
         });
+    }
+
+    @Test
+    void clientTakesRetryPolicyDeliveryExecutorAndTokenProviderFromTheContext() {
+        this.configured.run((context) -> {
+            LeapClientOptions options = context.getBean(LeapClient.class).options();
+            assertThat(options.retryInitialConnect()).isTrue();
+            assertThat(options.subscriptionRetryInterval()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(context.getBean(LeapAutoConfiguration.TASK_EXECUTOR_BEAN_NAME))
+                    .isInstanceOf(ThreadPoolTaskExecutor.class);
+        });
+        this.configured
+                .withPropertyValues("leap.fail-fast=true", "leap.subscription-retry-interval=3s")
+                .run((context) -> {
+                    LeapClientOptions options =
+                            context.getBean(LeapClient.class).options();
+                    assertThat(options.retryInitialConnect()).isFalse();
+                    assertThat(options.subscriptionRetryInterval()).isEqualTo(Duration.ofSeconds(3));
+                });
+        // The deprecated listener key still sets the interval.
+        this.configured
+                .withConfiguration(AutoConfigurations.of(LeapListenerAutoConfiguration.class))
+                .withPropertyValues("leap.listener.resubscribe-interval=700ms")
+                .run((context) -> assertThat(
+                                context.getBean(LeapClient.class).options().subscriptionRetryInterval())
+                        .isEqualTo(Duration.ofMillis(700)));
+        // A token provider replaces leap.token (and anonymous details become authenticated).
+        this.runner
+                .withPropertyValues(
+                        "leap.project-id=project_test", "leap.anonymous=true", "leap.url=ws://127.0.0.1:1/ws")
+                .withBean(LeapTokenProvider.class, () -> () -> "leap_token_fromprovider")
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    LeapClient client = context.getBean(LeapClient.class);
+                    assertThat(client.options().authenticated()).isTrue();
+                    assertThat(client.options().toString()).doesNotContain("fromprovider");
+                });
+        // The executor is replaced by name, with any Executor.
+        Executor own = Runnable::run;
+        this.configured
+                .withBean(LeapAutoConfiguration.TASK_EXECUTOR_BEAN_NAME, Executor.class, () -> own)
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean(ThreadPoolTaskExecutor.class);
+                    assertThat(context.getBean(LeapAutoConfiguration.TASK_EXECUTOR_BEAN_NAME))
+                            .isSameAs(own);
+                });
     }
 
     @Test

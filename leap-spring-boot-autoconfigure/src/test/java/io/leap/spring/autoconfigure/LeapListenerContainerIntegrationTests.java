@@ -100,30 +100,47 @@ class LeapListenerContainerIntegrationTests {
         this.runner.run((context) -> {
             LeapServer server = LeapListenerArgumentsIntegrationTests.awaitSubscribed(context, "control");
             Received received = context.getBean(Received.class);
-            LeapListenerContainer paused =
-                    context.getBean(LeapListenerEndpointRegistry.class).getListenerContainer("pausable");
+            LeapListenerEndpointRegistry registry = context.getBean(LeapListenerEndpointRegistry.class);
+            LeapListenerContainer paused = registry.getListenerContainer("pausable");
+            LeapListenerContainer dropping = registry.getListenerContainer("droppingPausable");
             paused.pause();
+            dropping.pause();
             assertThat(paused.isPaused()).isTrue();
             assertThat(paused.isRunning()).isTrue();
             for (int i = 0; i < 5; i++) {
                 server.publish("control", "tick", Map.of("n", i));
             }
-            // The witness listener on the same channel has seen all five, so the paused one was offered them too.
-            await().atMost(ListenerTestSupport.TIMEOUT)
-                    .untilAsserted(() -> assertThat(received.witness).hasSize(5));
+            // Buffer of 3 while paused, BLOCK: the policy applies as for any full buffer. The client keeps the three
+            // it has room for plus the one that found it full, then stops reading the socket until there is room;
+            // the fifth waits on the socket. Nothing is dropped or delivered.
+            assertThat(paused.getOverflowPolicy()).isEqualTo(OverflowPolicy.BLOCK);
             await().atMost(ListenerTestSupport.TIMEOUT)
                     .untilAsserted(
-                            () -> assertThat(paused.getStats().buffered()).isEqualTo(3));
-            // Buffer of 3 while paused: the two newest are dropped, even with the BLOCK policy.
-            assertThat(paused.getOverflowPolicy()).isEqualTo(OverflowPolicy.BLOCK);
-            assertThat(paused.getStats().dropped()).isEqualTo(2);
+                            () -> assertThat(paused.getStats().buffered()).isEqualTo(4));
+            assertThat(paused.getStats().dropped()).isZero();
             assertThat(received.pausable).isEmpty();
 
             paused.resume();
             await().atMost(ListenerTestSupport.TIMEOUT)
-                    .untilAsserted(() -> assertThat(received.pausable).containsExactly(0, 1, 2));
-            assertThat(paused.getStats().processed()).isEqualTo(3);
+                    .untilAsserted(() -> assertThat(received.pausable).containsExactly(0, 1, 2, 3, 4));
+            // The witness listener on the same channel has seen all five, so the paused ones were offered them too.
+            await().atMost(ListenerTestSupport.TIMEOUT)
+                    .untilAsserted(() -> assertThat(received.witness).hasSize(5));
+            assertThat(paused.getStats().processed()).isEqualTo(5);
             assertThat(paused.getStats().buffered()).isZero();
+            assertThat(paused.getStats().dropped()).isZero();
+
+            // Buffer of 3 while paused, DROP_NEWEST: the two newest are dropped and the socket is never held.
+            await().atMost(ListenerTestSupport.TIMEOUT).untilAsserted(() -> {
+                assertThat(dropping.getStats().buffered()).isEqualTo(3);
+                assertThat(dropping.getStats().dropped()).isEqualTo(2);
+            });
+            assertThat(received.droppingPausable).isEmpty();
+            dropping.resume();
+            await().atMost(ListenerTestSupport.TIMEOUT)
+                    .untilAsserted(() -> assertThat(received.droppingPausable).containsExactly(0, 1, 2));
+            assertThat(dropping.getStats().received()).isEqualTo(5);
+            assertThat(dropping.getStats().processed()).isEqualTo(3);
         });
     }
 
@@ -186,6 +203,8 @@ class LeapListenerContainerIntegrationTests {
 
         final List<Integer> witness = new CopyOnWriteArrayList<>();
 
+        final List<Integer> droppingPausable = new CopyOnWriteArrayList<>();
+
         final List<Integer> manual = new CopyOnWriteArrayList<>();
     }
 
@@ -219,6 +238,11 @@ class LeapListenerContainerIntegrationTests {
         @LeapListener(id = "pausable", channels = "control", bufferSize = "3")
         void pausable(JsonNode data) {
             this.received.pausable.add(data.get("n").asInt());
+        }
+
+        @LeapListener(id = "droppingPausable", channels = "control", bufferSize = "3", overflowPolicy = "DROP_NEWEST")
+        void droppingPausable(JsonNode data) {
+            this.received.droppingPausable.add(data.get("n").asInt());
         }
 
         @LeapListener(id = "witness", channels = "control")

@@ -25,7 +25,7 @@ final class ListenerTestSupport {
                         ValidationAutoConfiguration.class,
                         LeapListenerAutoConfiguration.class,
                         LeapListenerMetricsAutoConfiguration.class))
-                .withPropertyValues("leap.listener.resubscribe-interval=200ms", "leap.listener.shutdown-timeout=5s");
+                .withPropertyValues("leap.subscription-retry-interval=200ms", "leap.listener.shutdown-timeout=5s");
     }
 
     /** Embedded server (token connection); listener channels are created on it automatically. */

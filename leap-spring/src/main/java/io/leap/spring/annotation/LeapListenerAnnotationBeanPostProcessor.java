@@ -184,7 +184,8 @@ public class LeapListenerAnnotationBeanPostProcessor
                     endpoint.overflowPolicy,
                     endpoint.autoStartup,
                     invoker,
-                    registry.executor());
+                    () -> theClient,
+                    registry.shutdownTimeout());
             registry.register(container, endpoint.replyChannels);
             if (logger.isDebugEnabled()) {
                 logger.debug("Registered Leap listener '" + endpoint.id + "' on " + describe(candidate.method)

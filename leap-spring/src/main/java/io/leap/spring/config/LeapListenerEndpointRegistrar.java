@@ -19,8 +19,9 @@ import org.springframework.messaging.handler.annotation.support.MessageHandlerMe
  * Settings of the {@link LeapListener} infrastructure, adjusted by {@link LeapListenerConfigurer} beans. Unset values
  * are filled from the application context: the unique {@link LeapClient}, the
  * {@link LeapListenerConfigUtils#LEAP_HANDLER_METHOD_FACTORY_BEAN_NAME} bean (or a default over the {@code JsonMapper}),
- * the {@link LeapListenerErrorHandler} bean (or {@link LoggingLeapListenerErrorHandler}), and a cached pool of daemon
- * threads.
+ * and the {@link LeapListenerErrorHandler} bean (or {@link LoggingLeapListenerErrorHandler}). Listener methods run on
+ * the client's delivery executor ({@link LeapClient.Builder#deliveryExecutor(Executor)}; with the auto-configuration
+ * the {@code leapTaskExecutor} bean).
  */
 public class LeapListenerEndpointRegistrar {
 
@@ -80,15 +81,23 @@ public class LeapListenerEndpointRegistrar {
         this.errorHandler = errorHandler;
     }
 
-    /** @return where listener buffers are drained, or {@code null} for the registry's own daemon threads */
+    /**
+     * @return the executor set with {@link #setTaskExecutor(Executor)}, which is not used
+     * @deprecated listener methods run on the client's delivery executor
+     */
+    @Deprecated(forRemoval = true)
     public @Nullable Executor getTaskExecutor() {
         return this.taskExecutor;
     }
 
     /**
-     * @param taskExecutor where listener buffers are drained; each busy listener occupies one thread at a time, so
-     * give at least as many threads as listeners that may be busy at once (not shut down by the registry)
+     * Not used any more (a warning is logged when set): each listener is one client listener registration, delivered
+     * on the client's delivery executor, so there is exactly one buffer and one hand-off per message. Replace the
+     * {@code leapTaskExecutor} bean, or give the client builder a {@link LeapClient.Builder#deliveryExecutor(Executor)}.
+     * @param taskExecutor ignored
+     * @deprecated set the client's delivery executor instead
      */
+    @Deprecated(forRemoval = true)
     public void setTaskExecutor(@Nullable Executor taskExecutor) {
         this.taskExecutor = taskExecutor;
     }
@@ -136,12 +145,23 @@ public class LeapListenerEndpointRegistrar {
         this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     }
 
-    /** @return how often channels that could not be subscribed are tried again while connected */
+    /**
+     * @return the value set with {@link #setResubscribeInterval(Duration)}, which is not used
+     * @deprecated the client retries refused channels ({@link LeapClient.Builder#subscriptionRetryInterval(Duration)})
+     */
+    @Deprecated(forRemoval = true)
     public Duration getResubscribeInterval() {
         return this.resubscribeInterval;
     }
 
-    /** @param resubscribeInterval how often missing subscriptions are tried again while connected (positive) */
+    /**
+     * Not used any more: the client remembers the listeners' channels and asks again for refused ones on its own
+     * {@link LeapClient.Builder#subscriptionRetryInterval(Duration) subscription retry interval}
+     * ({@code leap.subscription-retry-interval} with the auto-configuration).
+     * @param resubscribeInterval ignored (must be positive)
+     * @deprecated configure the client's subscription retry interval
+     */
+    @Deprecated(forRemoval = true)
     public void setResubscribeInterval(Duration resubscribeInterval) {
         if (resubscribeInterval.isNegative() || resubscribeInterval.isZero()) {
             throw new IllegalArgumentException("resubscribeInterval must be positive");

@@ -1,14 +1,13 @@
 package io.leap.spring.config;
 
+import io.leap.client.ChannelStatus;
 import io.leap.client.ConnectionState;
 import io.leap.client.ConnectionStateChange;
 import io.leap.client.LeapClient;
-import io.leap.client.LeapMessage;
+import io.leap.client.LeapClosedException;
+import io.leap.client.LeapConnectException;
 import io.leap.client.LeapSubscriptionException;
-import io.leap.client.ListenerOptions;
 import io.leap.client.ListenerRegistration;
-import io.leap.client.OverflowPolicy;
-import io.leap.spring.annotation.LeapListener;
 import io.leap.spring.internal.LifecycleSupport;
 import io.leap.spring.listener.DefaultLeapListenerContainer;
 import io.leap.spring.listener.LeapListenerContainer;
@@ -16,21 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -43,33 +33,29 @@ import org.springframework.context.SmartLifecycle;
  * {@link SmartLifecycle} (default phase {@code Integer.MAX_VALUE - 100}, so delivery stops before the web server and
  * the client connection).
  *
- * <p>One client message listener (buffered with {@link OverflowPolicy#BLOCK}) routes each message by channel (or to
- * the direct-message listeners) and event name into the matching listeners' own bounded buffers; each buffer is drained
- * by one task at a time, so every listener sees its messages in socket order and a slow or failing listener does not
- * delay the others (unless its policy is {@code BLOCK} and its buffer is full: then, as with the client's own
- * {@code BLOCK}, reading the socket waits).
+ * <p>Each listener is one client listener registration
+ * ({@link LeapClient#addMessageListener(io.leap.client.MessageListener, io.leap.client.ListenerOptions)}) with its
+ * channel and event filters, buffer size and overflow policy: the client buffers each listener's messages once and
+ * delivers them, in socket order, on its delivery executor straight into the listener method, so a slow or failing
+ * listener does not delay the others (unless its policy is {@code BLOCK} and its buffer is full: then reading the
+ * socket waits).
  *
- * <p>The channels named by listeners (and by their {@code @SendTo}) are subscribed whenever the client becomes
- * connected, only those it does not already hold (token connections get theirs back in {@code INIT}); channels that
- * could not be subscribed (e.g. not created yet) are tried again every resubscribe interval while connected.
+ * <p>The channels named by listeners (and by their {@code @SendTo}) are subscribed through the client, which
+ * remembers them: it re-establishes them after every reconnect and, when it was built with a
+ * {@link LeapClient.Builder#subscriptionRetryInterval(Duration) subscription retry interval} (the auto-configured
+ * client is, {@code leap.subscription-retry-interval}), asks again for the ones that were refused (for example not
+ * created yet). {@link #getChannelStatuses()} reports where each stands.
  */
 public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableBean {
 
     private static final Log logger = LogFactory.getLog(LeapListenerEndpointRegistry.class);
 
-    private static final DefaultLeapListenerContainer[] NONE = new DefaultLeapListenerContainer[0];
-
     private final Object monitor = new Object();
 
     private final Map<String, DefaultLeapListenerContainer> containers = new LinkedHashMap<>();
 
-    private final Set<String> wantedChannels = new LinkedHashSet<>();
-
-    private volatile Map<String, DefaultLeapListenerContainer[]> byChannel = Map.of();
-
-    private volatile DefaultLeapListenerContainer[] direct = NONE;
-
-    private final Set<String> subscribing = ConcurrentHashMap.newKeySet();
+    /** {@code @SendTo} channels, subscribed as well (the server only accepts publishing to subscribed channels). */
+    private final Set<String> replyChannels = new LinkedHashSet<>();
 
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
@@ -77,21 +63,9 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
 
     private Duration shutdownTimeout = Duration.ofSeconds(10);
 
-    private Duration resubscribeInterval = Duration.ofSeconds(10);
-
     private int phase = LeapListenerEndpointRegistrar.DEFAULT_PHASE;
 
-    private @Nullable Executor executor;
-
-    private @Nullable ExecutorService ownedExecutor;
-
-    private @Nullable ListenerRegistration messageSubscription;
-
     private @Nullable ListenerRegistration stateSubscription;
-
-    private @Nullable ScheduledExecutorService scheduler;
-
-    private @Nullable ScheduledFuture<?> resubscribeTask;
 
     private volatile boolean running;
 
@@ -122,11 +96,34 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
         }
     }
 
-    /** @return the channels the registry keeps subscribed (listener channels and {@code @SendTo} channels) */
+    /** @return the channels the registry subscribes (listener channels and {@code @SendTo} channels) */
     public Set<String> getChannels() {
         synchronized (this.monitor) {
-            return Collections.unmodifiableSet(new LinkedHashSet<>(this.wantedChannels));
+            Set<String> channels = new LinkedHashSet<>();
+            for (DefaultLeapListenerContainer container : this.containers.values()) {
+                channels.addAll(container.getChannels());
+            }
+            channels.addAll(this.replyChannels);
+            return Collections.unmodifiableSet(channels);
         }
+    }
+
+    /**
+     * The client's status of every channel the registry subscribes: {@code PENDING} until the server answered (or
+     * while disconnected), {@code SUBSCRIBED}, or {@code REFUSED} with the server's error code.
+     * @return the status by channel id, in {@link #getChannels()} order
+     */
+    public Map<String, ChannelStatus> getChannelStatuses() {
+        Set<String> channels = getChannels();
+        LeapClient current = this.client;
+        Map<String, ChannelStatus> statuses = new LinkedHashMap<>();
+        Map<String, ChannelStatus> known = (current != null) ? current.channelStatuses() : Map.of();
+        for (String channel : channels) {
+            ChannelStatus status = known.get(channel);
+            statuses.put(
+                    channel, (status != null) ? status : new ChannelStatus(channel, ChannelStatus.State.PENDING, null));
+        }
+        return Collections.unmodifiableMap(statuses);
     }
 
     /**
@@ -142,48 +139,31 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
     }
 
     /**
-     * Prepare the registry: client, executor and timings. Called once by the annotation post-processor.
+     * Prepare the registry: client and timings. Called once by the annotation post-processor.
      */
     public void initialize(LeapClient client, LeapListenerEndpointRegistrar registrar) {
         synchronized (this.monitor) {
             this.client = client;
             this.shutdownTimeout = registrar.getShutdownTimeout();
-            this.resubscribeInterval = registrar.getResubscribeInterval();
             this.phase = registrar.getPhase();
-            Executor configured = registrar.getTaskExecutor();
-            if (configured != null) {
-                this.executor = configured;
-            } else if (this.executor == null) {
-                ThreadPoolExecutor pool = new ThreadPoolExecutor(
-                        0,
-                        Integer.MAX_VALUE,
-                        60,
-                        TimeUnit.SECONDS,
-                        new SynchronousQueue<>(),
-                        LifecycleSupport.daemonThreadFactory("leap-listener", true));
-                this.ownedExecutor = pool;
-                this.executor = pool;
+            if (registrar.getTaskExecutor() != null) {
+                logger.warn("LeapListenerEndpointRegistrar.setTaskExecutor is ignored: @LeapListener methods run on "
+                        + "the Leap client's delivery executor (the 'leapTaskExecutor' bean of the "
+                        + "auto-configuration, or LeapClient.Builder.deliveryExecutor)");
             }
         }
     }
 
     /**
-     * The executor the containers deliver on.
-     * @throws IllegalStateException before {@link #initialize}
+     * How long stopping waits for the listeners to drain.
+     * @return the shutdown timeout
      */
-    public Executor executor() {
+    public Duration shutdownTimeout() {
         synchronized (this.monitor) {
-            if (this.executor == null) {
-                throw new IllegalStateException("Registry not initialized");
-            }
-            return this.executor;
+            return this.shutdownTimeout;
         }
     }
 
-    /**
-     * The client the listeners receive from.
-     * @throws IllegalStateException before {@link #initialize}
-     */
     public LeapClient client() {
         LeapClient current = this.client;
         if (current == null) {
@@ -193,7 +173,7 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
     }
 
     /**
-     * Add a container. Its channels (and the reply channels) become wanted subscriptions.
+     * Add a container. Its channels (and the reply channels) are subscribed.
      */
     public void register(DefaultLeapListenerContainer container, Collection<String> replyChannels) {
         synchronized (this.monitor) {
@@ -201,28 +181,15 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
                 throw new IllegalStateException("Another @LeapListener already has the id '" + container.getId() + "'");
             }
             this.containers.put(container.getId(), container);
-            this.wantedChannels.addAll(container.getChannels());
-            this.wantedChannels.addAll(replyChannels);
-            Map<String, List<DefaultLeapListenerContainer>> index = new HashMap<>();
-            List<DefaultLeapListenerContainer> directs = new ArrayList<>();
-            for (DefaultLeapListenerContainer c : this.containers.values()) {
-                for (String channel : c.getChannels()) {
-                    index.computeIfAbsent(channel, (k) -> new ArrayList<>()).add(c);
-                }
-                if (c.isDirectMessages()) {
-                    directs.add(c);
-                }
-            }
-            Map<String, DefaultLeapListenerContainer[]> routes = new HashMap<>();
-            index.forEach((channel, list) -> routes.put(channel, list.toArray(NONE)));
-            this.byChannel = Map.copyOf(routes);
-            this.direct = directs.toArray(NONE);
+            this.replyChannels.addAll(replyChannels);
             this.registrationCallbacks.forEach((callback) -> callback.accept(container));
             if (this.running) {
                 if (container.isAutoStartup()) {
                     container.start();
                 }
-                scheduleReconcile();
+                Set<String> channels = new LinkedHashSet<>(container.getChannels());
+                channels.addAll(replyChannels);
+                subscribe(channels);
             }
         }
     }
@@ -236,12 +203,10 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
             if (this.containers.isEmpty() || this.client == null) {
                 return;
             }
-            if (this.messageSubscription == null || this.messageSubscription.isClosed()) {
-                this.messageSubscription = this.client.addMessageListener(
-                        this::dispatch,
-                        ListenerOptions.defaults()
-                                .withOverflowPolicy(OverflowPolicy.BLOCK)
-                                .withName("leap-listener-dispatcher"));
+            for (DefaultLeapListenerContainer container : this.containers.values()) {
+                if (container.isAutoStartup()) {
+                    container.prepare();
+                }
             }
             if (this.stateSubscription == null || this.stateSubscription.isClosed()) {
                 this.stateSubscription = this.client.addConnectionStateListener(this::onStateChange);
@@ -249,82 +214,69 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
         }
     }
 
-    private void dispatch(LeapMessage message) {
-        DefaultLeapListenerContainer[] targets =
-                message.isDirect() ? this.direct : this.byChannel.get(message.channelId());
-        if (targets == null) {
-            return;
-        }
-        String event = message.event();
-        for (DefaultLeapListenerContainer container : targets) {
-            if (container.acceptsEvent(event)) {
-                container.offer(message);
-            }
-        }
-    }
-
+    /**
+     * A channel can only be asked for while the client is connecting or connected; the ones asked for before (the
+     * registry may start before the client) are asked for on the next connection. The client keeps the rest.
+     */
     private void onStateChange(ConnectionStateChange change) {
-        if (change.current() == ConnectionState.CONNECTED) {
-            this.warned.clear();
-            scheduleReconcile();
-        }
-    }
-
-    private void scheduleReconcile() {
-        ScheduledExecutorService current = this.scheduler;
-        if (current != null && this.running) {
-            try {
-                current.execute(this::reconcile);
-            } catch (RuntimeException ex) {
-                // shutting down
+        if (change.current() == ConnectionState.CONNECTED && this.running) {
+            LeapClient current = this.client;
+            if (current == null) {
+                return;
             }
+            Set<String> unknown = new LinkedHashSet<>();
+            for (String channel : getChannels()) {
+                if (current.channelStatus(channel).isEmpty()) {
+                    unknown.add(channel);
+                }
+            }
+            subscribe(unknown);
         }
     }
 
-    /** Subscribe every wanted channel the client does not hold and is not subscribing already. */
-    private void reconcile() {
+    private void subscribe(Set<String> channels) {
         LeapClient current = this.client;
-        if (!this.running || current == null || current.state() != ConnectionState.CONNECTED) {
+        if (current == null) {
             return;
         }
-        Set<String> wanted;
-        synchronized (this.monitor) {
-            wanted = new LinkedHashSet<>(this.wantedChannels);
-        }
-        Set<String> held = current.channels();
-        for (String channel : wanted) {
-            if (held.contains(channel) || !this.subscribing.add(channel)) {
-                continue;
-            }
+        for (String channel : channels) {
             try {
                 current.subscribeAsync(channel).whenComplete((result, error) -> {
-                    this.subscribing.remove(channel);
                     if (error == null) {
                         this.warned.remove(channel);
                         if (logger.isDebugEnabled()) {
                             logger.debug("Subscribed to Leap channel '" + channel + "' for @LeapListener methods");
                         }
                     } else {
-                        subscribeFailed(channel, error);
+                        subscribeFailed(current, channel, error);
                     }
                 });
             } catch (RuntimeException ex) {
-                this.subscribing.remove(channel);
-                subscribeFailed(channel, ex);
+                subscribeFailed(current, channel, ex);
             }
         }
     }
 
-    private void subscribeFailed(String channel, Throwable error) {
-        if (!this.running) {
+    private void subscribeFailed(LeapClient current, String channel, Throwable error) {
+        Throwable cause = LifecycleSupport.unwrap(error);
+        if (!this.running || cause instanceof LeapClosedException) {
             return;
         }
-        Throwable cause = LifecycleSupport.unwrap(error);
+        if (cause instanceof LeapConnectException) {
+            // Not connected yet, or the connection was lost: asked for again on the next connection.
+            if (logger.isDebugEnabled()) {
+                logger.debug("Leap channel '" + channel + "' of @LeapListener methods not subscribed yet: " + cause);
+            }
+            return;
+        }
         String detail = (cause instanceof LeapSubscriptionException refused)
                 ? "refused (" + refused.errorCode() + ")"
                 : cause.toString();
+        Duration retry = current.options().subscriptionRetryInterval();
         String text = "Could not subscribe to Leap channel '" + channel + "' for @LeapListener methods: " + detail
-                + "; trying again every " + this.resubscribeInterval.toMillis() + " ms while connected";
+                + ((retry != null)
+                        ? "; the client asks again every " + retry.toMillis() + " ms while connected"
+                        : "; not asked for again (the client has no subscription retry interval)");
         if (this.warned.add(channel)) {
             logger.warn(text);
         } else if (logger.isDebugEnabled()) {
@@ -339,19 +291,11 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
             if (this.running) {
                 return;
             }
+            this.running = true;
             if (this.containers.isEmpty()) {
-                this.running = true;
                 return;
             }
             attach();
-            ScheduledThreadPoolExecutor newScheduler = new ScheduledThreadPoolExecutor(
-                    1, LifecycleSupport.daemonThreadFactory("leap-listener-subscriber", false));
-            newScheduler.setRemoveOnCancelPolicy(true);
-            this.scheduler = newScheduler;
-            long interval = this.resubscribeInterval.toNanos();
-            this.running = true;
-            this.resubscribeTask =
-                    newScheduler.scheduleWithFixedDelay(this::reconcileSafely, 0, interval, TimeUnit.NANOSECONDS);
             for (DefaultLeapListenerContainer container : this.containers.values()) {
                 if (container.isAutoStartup()) {
                     toStart.add(container);
@@ -359,14 +303,7 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
             }
         }
         toStart.forEach(DefaultLeapListenerContainer::start);
-    }
-
-    private void reconcileSafely() {
-        try {
-            reconcile();
-        } catch (RuntimeException ex) {
-            logger.warn("Could not check the subscriptions of @LeapListener channels", ex);
-        }
+        subscribe(getChannels());
     }
 
     @Override
@@ -383,42 +320,34 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
                 return;
             }
             this.running = false;
-            if (this.resubscribeTask != null) {
-                this.resubscribeTask.cancel(false);
-                this.resubscribeTask = null;
-            }
-            if (this.scheduler != null) {
-                this.scheduler.shutdownNow();
-                this.scheduler = null;
-            }
             toStop = new ArrayList<>(this.containers.values());
+            cancelStateListener();
         }
-        // Stop taking messages first (this also releases a dispatcher blocked on a full buffer), then drain.
-        toStop.forEach(DefaultLeapListenerContainer::stop);
-        synchronized (this.monitor) {
-            cancelClientListeners();
+        // A paused listener discards its buffer now; the others stop taking messages at once and deliver what they
+        // buffered, in parallel, within one shared deadline. The channels stay subscribed (the client lifecycle,
+        // stopped later, disconnects).
+        List<Map.Entry<DefaultLeapListenerContainer, ListenerRegistration>> draining = new ArrayList<>();
+        for (DefaultLeapListenerContainer container : toStop) {
+            ListenerRegistration registration = container.beginStop();
+            if (registration != null) {
+                draining.add(Map.entry(container, registration));
+            }
         }
-        if (toStop.isEmpty()) {
+        if (draining.isEmpty()) {
             callback.run();
             return;
         }
-        LifecycleSupport.drainInBackground(
+        LifecycleSupport.drainInParallel(
                 "leap-listener-shutdown",
-                toStop,
+                draining,
                 this.shutdownTimeout,
-                DefaultLeapListenerContainer::awaitStopped,
-                (container) -> logger.warn("Leap listener '" + container.getId()
-                        + "' did not deliver its buffered messages within " + this.shutdownTimeout
-                        + " (leap.listener.shutdown-timeout)"),
+                (entry, deadline) -> entry.getKey().finishStop(entry.getValue(), deadline),
+                (entry) -> {}, // finishStop logs it, with the number of discarded messages
                 () -> {},
                 callback);
     }
 
-    private void cancelClientListeners() {
-        if (this.messageSubscription != null) {
-            this.messageSubscription.close();
-            this.messageSubscription = null;
-        }
+    private void cancelStateListener() {
         if (this.stateSubscription != null) {
             this.stateSubscription.close();
             this.stateSubscription = null;
@@ -439,15 +368,8 @@ public class LeapListenerEndpointRegistry implements SmartLifecycle, DisposableB
     public void destroy() {
         synchronized (this.monitor) {
             this.running = false;
-            if (this.scheduler != null) {
-                this.scheduler.shutdownNow();
-                this.scheduler = null;
-            }
-            cancelClientListeners();
-            if (this.ownedExecutor != null) {
-                this.ownedExecutor.shutdownNow();
-                this.ownedExecutor = null;
-            }
+            cancelStateListener();
+            this.containers.values().forEach(DefaultLeapListenerContainer::close);
         }
     }
 }

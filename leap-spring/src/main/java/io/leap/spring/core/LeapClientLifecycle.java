@@ -5,7 +5,6 @@ import io.leap.client.ConnectionStateChange;
 import io.leap.client.LeapAuthenticationException;
 import io.leap.client.LeapClient;
 import io.leap.client.LeapClosedException;
-import io.leap.client.ReconnectPolicy;
 import io.leap.spring.internal.LifecycleSupport;
 import java.net.URI;
 import java.time.Duration;
@@ -14,10 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
@@ -27,14 +22,19 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Opens the {@link LeapClient}'s connection when the application context starts and closes it when the context stops.
  *
- * <p>{@link #start()} never blocks unless {@code failFast} is on: the client connects in the background, subscribes the
- * configured channels once connected, and if the very first socket cannot be opened, the attempt is repeated with the
- * reconnect policy's backoff (the client itself only reconnects connections that were once open). With
- * {@code failFast}, {@link #start()} waits for the first {@code INIT} and the configured subscriptions, and throws
- * {@link LeapStartupException} if they fail within the connect timeout, which fails application startup.
+ * <p>{@link #start()} never blocks unless {@code failFast} is on: the client connects in the background and the
+ * configured channels are subscribed (the client remembers them and re-establishes them after every reconnect). Whether a
+ * first connection that cannot be opened is retried is the client's policy
+ * ({@link LeapClient.Builder#retryInitialConnect(boolean)}, which the auto-configuration turns on unless
+ * {@code leap.fail-fast} is set). With {@code failFast}, {@link #start()} waits for the first {@code INIT} and the
+ * configured subscriptions, and throws {@link LeapStartupException} if they fail within the connect timeout, which
+ * fails application startup.
  *
- * <p>{@link #stop(Runnable)} closes the client (close frame 1000) off the caller's thread and always runs the callback,
- * at the latest after the shutdown timeout. A closed client cannot be started again.
+ * <p>{@link #stop(Runnable)} disconnects the client ({@link LeapClient#disconnect()}, close frame 1000) off the
+ * caller's thread and always runs the callback, at the latest after the shutdown timeout. The client itself stays
+ * usable: listeners keep their registrations and the channels stay wanted, so a later {@link #start()} (for example
+ * {@code context.stop()} then {@code context.start()} around a checkpoint) connects again and resubscribes them. The
+ * client is closed for good when its bean is destroyed.
  *
  * <p>The default phase ({@code Integer.MAX_VALUE - 4096}) is below the web server's, so the connection is open
  * before the web server accepts requests, and is closed only after the web server finished its graceful shutdown.
@@ -54,12 +54,6 @@ public class LeapClientLifecycle implements SmartLifecycle {
     private final Object monitor = new Object();
 
     private volatile boolean running;
-
-    private volatile boolean initialConnectRetrying;
-
-    private ScheduledExecutorService retryScheduler;
-
-    private ScheduledFuture<?> pendingRetry;
 
     /**
      * Create a lifecycle for the given client.
@@ -86,7 +80,7 @@ public class LeapClientLifecycle implements SmartLifecycle {
         if (this.settings.failFast()) {
             startFailFast();
         } else {
-            attempt(1);
+            connectInBackground();
         }
     }
 
@@ -120,73 +114,37 @@ public class LeapClientLifecycle implements SmartLifecycle {
         }
     }
 
-    private void attempt(int attempt) {
-        if (!this.running) {
-            return;
-        }
-        // Decided before the attempt, so that whoever sees the resulting state change (health, the event bridge)
-        // already knows whether another attempt follows a failure.
-        ReconnectPolicy retryPolicy = this.settings.retryPolicy();
-        this.initialConnectRetrying =
-                retryPolicy.isEnabled() && (retryPolicy.maxAttempts() <= 0 || attempt < retryPolicy.maxAttempts());
+    private void connectInBackground() {
         CompletableFuture<?> connected;
         try {
             connected = this.client.connectAsync();
-        } catch (IllegalStateException ex) {
-            // Already connecting or connected, e.g. a user-defined client that was connected by the application.
-            this.initialConnectRetrying = false;
-            logger.debug("Leap client is already connecting or connected: " + ex.getMessage());
-            subscribeChannels();
-            return;
         } catch (RuntimeException ex) {
             connected = CompletableFuture.failedFuture(ex);
         }
         connected.whenComplete((init, error) -> {
             if (error == null) {
-                this.initialConnectRetrying = false;
                 logger.info("Connected to Leap at " + this.url);
                 subscribeChannels();
                 return;
             }
             Throwable cause = LifecycleSupport.unwrap(error);
             if (!this.running || cause instanceof LeapClosedException) {
-                this.initialConnectRetrying = false;
                 return;
             }
-            if (cause instanceof LeapAuthenticationException) {
-                this.initialConnectRetrying = false;
+            if (cause instanceof IllegalStateException) {
+                // Already connecting or connected, e.g. a user-defined client that the application connected.
+                logger.debug("Leap client is already connecting or connected: " + cause.getMessage());
+                subscribeChannels();
+            } else if (cause instanceof LeapAuthenticationException) {
                 logger.error("Leap at " + this.url + " rejected the credentials"
                         + " (close 4001); not retrying. Check leap.project-id and leap.token.");
-                return;
+            } else {
+                logger.error("Could not connect to Leap at " + this.url + ": " + cause + "; giving up"
+                        + (this.client.options().retryInitialConnect()
+                                ? " (leap.reconnect.* exhausted)"
+                                : " (the client does not retry its first connection)"));
             }
-            ReconnectPolicy policy = this.settings.retryPolicy();
-            if (!policy.isEnabled() || (policy.maxAttempts() > 0 && attempt >= policy.maxAttempts())) {
-                this.initialConnectRetrying = false;
-                logger.error("Could not connect to Leap at " + this.url + ": " + cause + "; giving up");
-                return;
-            }
-            Duration delay = policy.delay(attempt, ThreadLocalRandom.current().nextDouble());
-            this.initialConnectRetrying = true;
-            logger.warn("Could not connect to Leap at " + this.url + " (attempt " + attempt + "): " + cause
-                    + "; retrying in " + delay.toMillis() + " ms");
-            scheduleRetry(attempt + 1, delay);
         });
-    }
-
-    private void scheduleRetry(int nextAttempt, Duration delay) {
-        synchronized (this.monitor) {
-            if (!this.running) {
-                return;
-            }
-            if (this.retryScheduler == null) {
-                ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(
-                        1, LifecycleSupport.daemonThreadFactory("leap-connect-retry", false));
-                scheduler.setRemoveOnCancelPolicy(true);
-                this.retryScheduler = scheduler;
-            }
-            this.pendingRetry =
-                    this.retryScheduler.schedule(() -> attempt(nextAttempt), delay.toNanos(), TimeUnit.NANOSECONDS);
-        }
     }
 
     private void subscribeChannels() {
@@ -210,21 +168,19 @@ public class LeapClientLifecycle implements SmartLifecycle {
     @Override
     public void stop(Runnable callback) {
         synchronized (this.monitor) {
+            if (!this.running) {
+                callback.run();
+                return;
+            }
             this.running = false;
-            this.initialConnectRetrying = false;
-            if (this.pendingRetry != null) {
-                this.pendingRetry.cancel(false);
-            }
-            if (this.retryScheduler != null) {
-                this.retryScheduler.shutdownNow();
-                this.retryScheduler = null;
-            }
         }
         Thread closer = LifecycleSupport.startDaemon("leap-client-close", () -> {
             try {
-                this.client.close();
+                this.client.disconnect();
+            } catch (LeapClosedException ex) {
+                // closed already (by the application)
             } catch (RuntimeException ex) {
-                logger.warn("Failed to close the Leap client", ex);
+                logger.warn("Failed to disconnect the Leap client", ex);
             }
         });
         try {
@@ -256,31 +212,28 @@ public class LeapClientLifecycle implements SmartLifecycle {
     }
 
     /**
-     * Whether the first connection has not been established yet and another attempt is scheduled.
-     * @return {@code true} while retrying the initial connection
+     * Whether the first connection has not been established yet and the client will try again (its
+     * {@link LeapClient.Builder#retryInitialConnect(boolean) retryInitialConnect} policy).
+     * @return {@code true} while the client retries its initial connection
      */
     public boolean isInitialConnectRetrying() {
-        return this.initialConnectRetrying;
+        ConnectionStateChange last = this.client.lastStateChange();
+        return this.running
+                && this.client.init().isEmpty()
+                && last != null
+                && last.current() != ConnectionState.CONNECTED
+                && last.willReconnect();
     }
 
     /**
-     * Whether another connection attempt follows the given state change: the client reconnects by itself
-     * ({@link ConnectionStateChange#willReconnect()}), or this lifecycle retries a first connection that failed for
-     * another reason than rejected credentials. The health indicator and the ApplicationEvent bridge both use it, so
-     * the {@code willReconnect} they report agrees.
+     * Whether another connection attempt follows the given state change. The client decides this itself, first
+     * connection included ({@link ConnectionStateChange#willReconnect()}); kept so that the health indicator and the
+     * ApplicationEvent bridge, which both use it, agree.
      * @param change the state change
      * @return {@code true} when another attempt will be made
      */
     public boolean willReconnect(ConnectionStateChange change) {
-        if (change.willReconnect()) {
-            return true;
-        }
-        Throwable error = (change.error() != null) ? LifecycleSupport.unwrap(change.error()) : null;
-        return this.running
-                && this.initialConnectRetrying
-                && change.current() != ConnectionState.CONNECTED
-                && !(error instanceof LeapAuthenticationException)
-                && !(error instanceof LeapClosedException);
+        return change.willReconnect();
     }
 
     private String subscribedText() {
@@ -288,29 +241,23 @@ public class LeapClientLifecycle implements SmartLifecycle {
     }
 
     /**
-     * Behaviour of a {@link LeapClientLifecycle}.
+     * Behaviour of a {@link LeapClientLifecycle}. Retrying a first connection that cannot be opened is the client's
+     * policy ({@link LeapClient.Builder#retryInitialConnect(boolean)}), not the lifecycle's.
      *
      * @param failFast whether {@link #start()} waits for the first connection and fails if it cannot be established
      * @param connectTimeout how long {@link #start()} waits with {@code failFast}
-     * @param retryPolicy backoff between attempts to open the very first connection (without {@code failFast})
      * @param autoStartup whether the context starts the connection
      * @param phase the lifecycle phase
-     * @param shutdownTimeout how long {@link #stop(Runnable)} waits for the client to close
+     * @param shutdownTimeout how long {@link #stop(Runnable)} waits for the client to disconnect
      */
     public record Settings(
-            boolean failFast,
-            Duration connectTimeout,
-            ReconnectPolicy retryPolicy,
-            boolean autoStartup,
-            int phase,
-            Duration shutdownTimeout) {
+            boolean failFast, Duration connectTimeout, boolean autoStartup, int phase, Duration shutdownTimeout) {
 
         /**
          * Validates the components.
          */
         public Settings {
             Objects.requireNonNull(connectTimeout, "connectTimeout");
-            Objects.requireNonNull(retryPolicy, "retryPolicy");
             Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         }
     }

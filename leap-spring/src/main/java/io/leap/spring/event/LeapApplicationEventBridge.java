@@ -1,18 +1,15 @@
 package io.leap.spring.event;
 
-import io.leap.client.ChannelEvent;
 import io.leap.client.ConnectionStateChange;
 import io.leap.client.LeapClient;
-import io.leap.client.LeapMessage;
 import io.leap.client.ListenerOptions;
 import io.leap.client.ListenerRegistration;
 import io.leap.spring.internal.LifecycleSupport;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,14 +22,16 @@ import tools.jackson.databind.json.JsonMapper;
  * state change ({@link LeapConnectionStateChangedEvent}) as a Spring application event.
  *
  * <p>The bridge registers its client listeners when it is created, before the client connects, so no event is missed.
- * Events are published on the client's delivery threads, each kind in socket order; use {@code @Async} listeners for
+ * Each is one client listener registration: its bounded buffer is the only one between the socket and the
+ * {@code @EventListener} methods, and events are published on the client's delivery executor (with the
+ * auto-configuration the {@code leapTaskExecutor} bean), each kind in socket order; use {@code @Async} listeners for
  * slow work. An exception thrown by an {@code @EventListener} is counted and logged by the client and does not stop
  * delivery of later events.
  *
  * <p>On shutdown ({@link #stop(Runnable)}, at a phase above the web server's, by default
  * {@code Integer.MAX_VALUE - 100}) the bridge stops taking new events, delivers the events that the client had already
- * taken off the socket and buffered for it, waits at most the shutdown timeout for that, then removes its listeners and
- * runs the callback.
+ * taken off the socket and buffered for it ({@link ListenerRegistration#drain(Duration)}), waits at most the shutdown
+ * timeout for that, then removes its listeners and runs the callback. A later {@link #start()} registers them again.
  */
 public class LeapApplicationEventBridge implements SmartLifecycle {
 
@@ -52,11 +51,8 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
 
     private final Object monitor = new Object();
 
-    private Channel<LeapMessage> messages;
-
-    private Channel<ChannelEvent> channelEvents;
-
-    private Channel<ConnectionStateChange> stateChanges;
+    /** The bridge's three client listener registrations, by what they carry; {@code null} while stopped. */
+    private Map<String, ListenerRegistration> registrations;
 
     private volatile boolean running;
 
@@ -99,25 +95,27 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
 
     private void register() {
         synchronized (this.monitor) {
-            if (this.messages != null) {
+            if (this.registrations != null) {
                 return;
             }
-            this.messages = new Channel<>(
+            Map<String, ListenerRegistration> created = new LinkedHashMap<>();
+            created.put(
                     "messages",
-                    (message) ->
-                            this.publisher.publishEvent(new LeapMessageEvent(this.client, message, this.jsonMapper)));
-            this.channelEvents = new Channel<>(
+                    this.client.addMessageListener(
+                            (message) -> this.publisher.publishEvent(
+                                    new LeapMessageEvent(this.client, message, this.jsonMapper)),
+                            this.options.withName("leap-application-events")));
+            created.put(
                     "channel events",
-                    (event) -> this.publisher.publishEvent(new LeapChannelEvent<>(this.client, event)));
-            this.stateChanges = new Channel<>(
+                    this.client.addChannelEventListener(
+                            (event) -> this.publisher.publishEvent(new LeapChannelEvent<>(this.client, event)),
+                            this.options.withName("leap-application-channel-events")));
+            created.put(
                     "connection state changes",
-                    (change) -> this.publisher.publishEvent(
-                            new LeapConnectionStateChangedEvent(this.client, change, this.willReconnect.test(change))));
-            this.messages.subscription = this.client.addMessageListener(
-                    this.messages::deliver, this.options.withName("leap-application-events"));
-            this.channelEvents.subscription = this.client.addChannelEventListener(
-                    this.channelEvents::deliver, this.options.withName("leap-application-channel-events"));
-            this.stateChanges.subscription = this.client.addConnectionStateListener(this.stateChanges::deliver);
+                    this.client.addConnectionStateListener(
+                            (change) -> this.publisher.publishEvent(new LeapConnectionStateChangedEvent(
+                                    this.client, change, this.willReconnect.test(change)))));
+            this.registrations = created;
         }
     }
 
@@ -134,29 +132,27 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
 
     @Override
     public void stop(Runnable callback) {
-        List<Channel<?>> channels;
+        List<Map.Entry<String, ListenerRegistration>> toDrain;
         synchronized (this.monitor) {
             this.running = false;
-            if (this.messages == null) {
+            if (this.registrations == null) {
                 callback.run();
                 return;
             }
-            channels = List.of(this.messages, this.channelEvents, this.stateChanges);
-            this.messages = null;
-            this.channelEvents = null;
-            this.stateChanges = null;
+            toDrain = List.copyOf(this.registrations.entrySet());
+            this.registrations = null;
         }
-        for (Channel<?> channel : channels) {
-            channel.beginDrain();
-        }
-        LifecycleSupport.drainInBackground(
+        // Each registration stops taking events when its drain begins and delivers what it had buffered; the client
+        // removes it afterwards (or at the deadline, discarding the rest).
+        LifecycleSupport.drainInParallel(
                 "leap-events-shutdown",
-                channels,
+                toDrain,
                 this.shutdownTimeout,
-                Channel::awaitDrained,
-                (channel) -> logger.warn("Not every Leap " + channel.name + " received before shutdown was delivered "
+                (entry, deadline) ->
+                        entry.getValue().drain(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()))),
+                (entry) -> logger.warn("Not every Leap " + entry.getKey() + " received before shutdown was delivered "
                         + "within " + this.shutdownTimeout + " (leap.events.shutdown-timeout)"),
-                () -> channels.forEach(Channel::cancel),
+                () -> toDrain.forEach((entry) -> entry.getValue().close()),
                 callback);
     }
 
@@ -168,84 +164,5 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
     @Override
     public int getPhase() {
         return this.phase;
-    }
-
-    /**
-     * One client listener of the bridge. While draining, only the events that were buffered when the drain began are
-     * delivered; anything received later is discarded.
-     */
-    private static final class Channel<T> {
-
-        private final String name;
-
-        private final Consumer<T> publisher;
-
-        private volatile ListenerRegistration subscription;
-
-        private final AtomicLong remaining = new AtomicLong(-1);
-
-        private final Object lock = new Object();
-
-        private int inProgress;
-
-        private boolean draining;
-
-        Channel(String name, Consumer<T> publisher) {
-            this.name = name;
-            this.publisher = publisher;
-        }
-
-        void deliver(T event) {
-            synchronized (this.lock) {
-                if (this.draining) {
-                    if (this.remaining.get() <= 0) {
-                        return;
-                    }
-                    this.remaining.decrementAndGet();
-                }
-                this.inProgress++;
-            }
-            try {
-                this.publisher.accept(event);
-            } finally {
-                synchronized (this.lock) {
-                    this.inProgress--;
-                    this.lock.notifyAll();
-                }
-            }
-        }
-
-        void beginDrain() {
-            ListenerRegistration current = this.subscription;
-            synchronized (this.lock) {
-                this.remaining.set((current != null) ? current.stats().queued() : 0);
-                this.draining = true;
-            }
-        }
-
-        boolean awaitDrained(long deadlineNanos) throws InterruptedException {
-            synchronized (this.lock) {
-                while (this.inProgress > 0 || this.remaining.get() > 0) {
-                    ListenerRegistration current = this.subscription;
-                    if (current == null || current.isClosed()) {
-                        return this.inProgress == 0;
-                    }
-                    long left = deadlineNanos - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    // Wake up regularly: the client may discard buffered events (e.g. when it is closed).
-                    this.lock.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
-                }
-                return true;
-            }
-        }
-
-        void cancel() {
-            ListenerRegistration current = this.subscription;
-            if (current != null) {
-                current.close();
-            }
-        }
     }
 }

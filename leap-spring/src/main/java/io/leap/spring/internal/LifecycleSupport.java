@@ -1,18 +1,20 @@
 package io.leap.spring.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
  * What Leap's {@code SmartLifecycle} beans (the client lifecycle, the ApplicationEvent bridge and the
- * {@code @LeapListener} registry) share: daemon threads, a bounded drain off the caller's thread whose callback always
- * runs, and a blocking {@code stop()} on top of {@code stop(Runnable)}.
+ * {@code @LeapListener} registry) share: daemon threads, a bounded parallel drain off the caller's thread whose
+ * callback always runs, and a blocking {@code stop()} on top of {@code stop(Runnable)}.
  *
  * <p>Internal: not part of the public API, may change without notice.
  */
@@ -34,21 +36,6 @@ public final class LifecycleSupport {
     }
 
     /**
-     * A factory of daemon threads.
-     * @param name the thread name, or with {@code numbered} the prefix of {@code name-1}, {@code name-2}, ...
-     * @param numbered whether to number the threads
-     * @return the factory
-     */
-    public static ThreadFactory daemonThreadFactory(String name, boolean numbered) {
-        AtomicInteger count = new AtomicInteger();
-        return (runnable) -> {
-            Thread thread = new Thread(runnable, numbered ? name + "-" + count.incrementAndGet() : name);
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    /**
      * Implement {@code Lifecycle.stop()} with {@code SmartLifecycle.stop(Runnable)}: wait until the callback ran. An
      * interrupt ends the wait (the flag is restored).
      * @param stop the asynchronous stop
@@ -64,18 +51,18 @@ public final class LifecycleSupport {
     }
 
     /**
-     * On a new daemon thread, wait for each item to drain within one shared deadline, report the late ones, run
-     * {@code then}, and finally, whatever happened, the lifecycle callback.
+     * Drain every item at once, each on its own daemon thread, within one shared deadline; then, on another daemon
+     * thread, report the late ones, run {@code then}, and finally, whatever happened, the lifecycle callback.
      * @param <T> the item type
-     * @param threadName name of the draining thread
-     * @param items what to drain, in order
+     * @param threadName name of the waiting thread (draining threads get the item's index appended)
+     * @param items what to drain
      * @param timeout the shared deadline, from now
-     * @param drain waits for one item until the deadline ({@link System#nanoTime()}); {@code false} when late
+     * @param drain drains one item until the deadline ({@link System#nanoTime()}); {@code false} when late
      * @param late called for each item that did not drain in time
      * @param then called after the drain (e.g. to cancel subscriptions), before the callback
      * @param callback the {@code stop(Runnable)} callback
      */
-    public static <T> void drainInBackground(
+    public static <T> void drainInParallel(
             String threadName,
             List<T> items,
             Duration timeout,
@@ -84,11 +71,27 @@ public final class LifecycleSupport {
             Runnable then,
             Runnable callback) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        List<CompletableFuture<Boolean>> results = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            T item = items.get(i);
+            CompletableFuture<Boolean> result = new CompletableFuture<>();
+            results.add(result);
+            startDaemon(threadName + "-" + (i + 1), () -> {
+                try {
+                    result.complete(drain.await(item, deadline));
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    result.complete(false);
+                } catch (Throwable ex) {
+                    result.completeExceptionally(ex);
+                }
+            });
+        }
         startDaemon(threadName, () -> {
             try {
-                for (T item : items) {
-                    if (!drain.await(item, deadline)) {
-                        late.accept(item);
+                for (int i = 0; i < items.size(); i++) {
+                    if (!await(results.get(i), deadline)) {
+                        late.accept(items.get(i));
                     }
                 }
             } catch (InterruptedException ex) {
@@ -101,6 +104,16 @@ public final class LifecycleSupport {
                 }
             }
         });
+    }
+
+    /** Wait for one drain, a little beyond the deadline (the drain itself gives up at it). */
+    private static boolean await(CompletableFuture<Boolean> result, long deadlineNanos) throws InterruptedException {
+        long left = Math.max(0, deadlineNanos - System.nanoTime()) + TimeUnit.MILLISECONDS.toNanos(200);
+        try {
+            return result.get(left, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException ex) {
+            return false;
+        }
     }
 
     /**

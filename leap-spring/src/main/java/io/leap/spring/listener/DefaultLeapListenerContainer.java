@@ -1,21 +1,26 @@
 package io.leap.spring.listener;
 
+import io.leap.client.LeapClient;
 import io.leap.client.LeapMessage;
+import io.leap.client.ListenerOptions;
+import io.leap.client.ListenerRegistration;
+import io.leap.client.ListenerStats;
 import io.leap.client.OverflowPolicy;
-import java.util.ArrayDeque;
+import io.leap.spring.internal.LifecycleSupport;
+import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A bounded buffer per listener, drained by at most one task at a time on the registry's executor, so the listener
- * sees its messages one at a time and in the order {@link #offer(LeapMessage)} was called.
+ * One client {@link ListenerRegistration} per listener: the client filters by channel and event, buffers (with the
+ * listener's buffer size and overflow policy) and delivers one message at a time, in socket order, on its delivery
+ * executor straight into the listener method. Start creates the registration (or resumes the one prepared before the
+ * client connected), pause and resume map to the registration's, stop drains it.
  *
  * <p>Part of the {@code @LeapListener} infrastructure (public because the annotation post-processor and the registry
  * live in other packages); not meant for application code.
@@ -23,9 +28,6 @@ import org.apache.commons.logging.LogFactory;
 public final class DefaultLeapListenerContainer implements LeapListenerContainer {
 
     private static final Log logger = LogFactory.getLog(DefaultLeapListenerContainer.class);
-
-    /** Messages delivered by one drain task before it yields the executor thread to others. */
-    private static final int BATCH = 256;
 
     private final String id;
 
@@ -43,42 +45,38 @@ public final class DefaultLeapListenerContainer implements LeapListenerContainer
 
     private final LeapListenerInvoker invoker;
 
-    private final Executor executor;
+    private final Supplier<LeapClient> client;
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final Duration stopTimeout;
 
-    private final Condition notFull = this.lock.newCondition();
+    private final Object monitor = new Object();
 
-    private final Condition idle = this.lock.newCondition();
+    /** The current registration; {@code null} while stopped and not prepared. */
+    private @Nullable ListenerRegistration registration;
 
-    private final ArrayDeque<LeapMessage> buffer;
+    /** A registration being drained after {@link #beginStop()} (counted in the stats until it is done). */
+    private @Nullable ListenerRegistration draining;
 
-    /** Messages are taken in (after start, or before the registry starts for auto-startup listeners). */
-    private boolean accepting;
+    /** {@link #start()} was called (and no {@link #stop()} since). */
+    private boolean started;
 
-    /** Buffered messages are delivered (not stopped). */
-    private boolean delivering;
-
+    /** Paused by the user (a prepared, not started registration is paused too, without this flag). */
     private boolean paused;
 
-    /** A drain task is submitted or running. */
-    private boolean scheduled;
+    /** Counters of registrations that were stopped. */
+    private long pastDelivered;
 
-    private boolean inFlight;
+    private long pastDropped;
 
-    private final LongAdder received = new LongAdder();
+    /** Messages the client delivered that this listener does not take (see {@link #accepts(LeapMessage)}). */
+    private final LongAdder skipped = new LongAdder();
 
     private final LongAdder processed = new LongAdder();
 
     private final LongAdder failed = new LongAdder();
 
-    private final LongAdder dropped = new LongAdder();
-
     private final Runnable countFailure = this.failed::increment;
 
-    /**
-     * Create a container; it delivers to {@code invoker} on {@code executor}.
-     */
     public DefaultLeapListenerContainer(
             String id,
             Set<String> channels,
@@ -88,7 +86,8 @@ public final class DefaultLeapListenerContainer implements LeapListenerContainer
             OverflowPolicy overflowPolicy,
             boolean autoStartup,
             LeapListenerInvoker invoker,
-            Executor executor) {
+            Supplier<LeapClient> client,
+            Duration stopTimeout) {
         this.id = id;
         this.channels = Set.copyOf(channels);
         this.events = Set.copyOf(events);
@@ -97,267 +96,214 @@ public final class DefaultLeapListenerContainer implements LeapListenerContainer
         this.overflowPolicy = overflowPolicy;
         this.autoStartup = autoStartup;
         this.invoker = invoker;
-        this.executor = executor;
-        this.buffer = new ArrayDeque<>(Math.min(bufferSize, 1024));
-        // Auto-startup listeners buffer from the start, so that nothing received before the registry starts is lost.
-        this.accepting = autoStartup;
+        this.client = client;
+        this.stopTimeout = stopTimeout;
     }
 
-    /**
-     * Whether the registry starts this container when it starts.
-     */
     public boolean isAutoStartup() {
         return this.autoStartup;
     }
 
     /**
-     * Whether messages of this event name are delivered to this container.
+     * The client's filters. A channel filter lets no direct message through, so a listener that also (or only) takes
+     * direct messages filters channels itself, in {@link #accepts(LeapMessage)}, on the delivery thread.
      */
-    public boolean acceptsEvent(String event) {
-        return this.events.isEmpty() || this.events.contains(event);
+    public ListenerOptions options() {
+        ListenerOptions options = ListenerOptions.defaults()
+                .withName("leap-listener-" + this.id)
+                .withBufferSize(this.bufferSize)
+                .withOverflowPolicy(this.overflowPolicy);
+        if (!this.directMessages) {
+            options = options.withChannels(this.channels);
+        }
+        if (!this.events.isEmpty()) {
+            options = options.withEvents(this.events);
+        }
+        return options;
+    }
+
+    private boolean accepts(LeapMessage message) {
+        if (!this.directMessages) {
+            return true;
+        }
+        return message.isDirect() || (message.channelId() != null && this.channels.contains(message.channelId()));
+    }
+
+    private void deliver(LeapMessage message) {
+        if (!accepts(message)) {
+            this.skipped.increment();
+            return;
+        }
+        if (this.invoker.invoke(message, this.countFailure)) {
+            this.processed.increment();
+        }
     }
 
     /**
-     * Take a message. Called by the registry's dispatcher, in socket order. May block with {@link OverflowPolicy#BLOCK}
-     * while the buffer is full (never while paused or stopped).
+     * Register with the client before it connects, paused, so that an auto-startup listener buffers from the first
+     * message even before the registry starts. Idempotent.
      */
-    public void offer(LeapMessage message) {
-        boolean submit = false;
-        this.lock.lock();
-        try {
-            if (!this.accepting) {
-                return;
-            }
-            this.received.increment();
-            while (this.buffer.size() >= this.bufferSize) {
-                if (this.overflowPolicy == OverflowPolicy.DROP_OLDEST) {
-                    this.buffer.pollFirst();
-                    this.dropped.increment();
-                    break;
+    public void prepare() {
+        synchronized (this.monitor) {
+            if (this.registration == null || this.registration.isClosed()) {
+                ListenerRegistration created = this.client.get().addMessageListener(this::deliver, options());
+                if (!this.started || this.paused) {
+                    created.pause();
                 }
-                // BLOCK waits for room (also before the registry started); a paused listener never blocks.
-                if (this.overflowPolicy == OverflowPolicy.DROP_NEWEST
-                        || this.paused
-                        || !awaitNotFull()
-                        || !this.accepting) {
-                    this.dropped.increment();
-                    return;
-                }
-            }
-            this.buffer.addLast(message);
-            submit = scheduleIfNeeded();
-        } finally {
-            this.lock.unlock();
-        }
-        if (submit) {
-            submit();
-        }
-    }
-
-    /** Must hold the lock. @return {@code false} if interrupted (the interrupt flag is restored) */
-    private boolean awaitNotFull() {
-        try {
-            this.notFull.await(100, TimeUnit.MILLISECONDS);
-            return true;
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Must hold the lock. */
-    private boolean scheduleIfNeeded() {
-        if (!this.scheduled && this.delivering && !this.paused && !this.buffer.isEmpty()) {
-            this.scheduled = true;
-            return true;
-        }
-        return false;
-    }
-
-    private void submit() {
-        try {
-            this.executor.execute(this::drain);
-        } catch (RejectedExecutionException ex) {
-            this.lock.lock();
-            try {
-                this.scheduled = false;
-                this.idle.signalAll();
-            } finally {
-                this.lock.unlock();
-            }
-            logger.error(
-                    "Executor rejected the delivery task of Leap listener '" + this.id
-                            + "'; buffered messages wait until the next message or start/resume",
-                    ex);
-        }
-    }
-
-    private void drain() {
-        boolean completed = false;
-        boolean resubmit = false;
-        try {
-            for (int i = 0; i < BATCH; i++) {
-                LeapMessage message;
-                this.lock.lock();
-                try {
-                    if (!this.delivering || this.paused || this.buffer.isEmpty()) {
-                        this.scheduled = false;
-                        this.idle.signalAll();
-                        completed = true;
-                        return;
-                    }
-                    message = this.buffer.pollFirst();
-                    this.inFlight = true;
-                    this.notFull.signal();
-                } finally {
-                    this.lock.unlock();
-                }
-                try {
-                    if (this.invoker.invoke(message, this.countFailure)) {
-                        this.processed.increment();
-                    }
-                } finally {
-                    this.lock.lock();
-                    try {
-                        this.inFlight = false;
-                        this.idle.signalAll();
-                    } finally {
-                        this.lock.unlock();
-                    }
-                }
-            }
-            completed = true;
-            resubmit = true;
-        } finally {
-            if (resubmit) {
-                // Yield the thread to other listeners sharing the executor; order is kept (still scheduled).
-                submit();
-            } else if (!completed) {
-                // The listener threw an Error: the next offer, start or resume schedules delivery again.
-                this.lock.lock();
-                try {
-                    this.scheduled = false;
-                    this.idle.signalAll();
-                } finally {
-                    this.lock.unlock();
-                }
+                this.registration = created;
             }
         }
     }
 
     @Override
     public void start() {
-        boolean submit;
-        this.lock.lock();
-        try {
-            this.accepting = true;
-            this.delivering = true;
-            submit = scheduleIfNeeded();
-            this.notFull.signalAll();
-        } finally {
-            this.lock.unlock();
+        synchronized (this.monitor) {
+            if (this.started && this.registration != null && !this.registration.isClosed()) {
+                return;
+            }
+            this.started = true;
+            if (this.registration == null || this.registration.isClosed()) {
+                retire();
+                ListenerRegistration created = this.client.get().addMessageListener(this::deliver, options());
+                if (this.paused) {
+                    created.pause();
+                }
+                this.registration = created;
+            } else if (!this.paused) {
+                this.registration.resume();
+            }
         }
-        if (submit) {
-            submit();
+    }
+
+    /** Must hold the monitor: keep the counters of a registration that ended. */
+    private void retire() {
+        ListenerRegistration old = this.registration;
+        if (old != null) {
+            ListenerStats stats = old.stats();
+            this.pastDelivered += stats.delivered();
+            this.pastDropped += stats.dropped();
+            this.registration = null;
         }
     }
 
     @Override
     public void stop() {
-        this.lock.lock();
-        try {
-            this.accepting = false;
-            this.notFull.signalAll();
-            if (this.paused || !this.delivering) {
-                discardBuffered();
-                this.delivering = false;
-            }
-        } finally {
-            this.lock.unlock();
+        ListenerRegistration toDrain = beginStop();
+        if (toDrain != null) {
+            LifecycleSupport.startDaemon("leap-listener-stop-" + this.id, () -> {
+                try {
+                    finishStop(toDrain, System.nanoTime() + this.stopTimeout.toNanos());
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            });
         }
     }
 
     /**
-     * Wait until the buffered messages were delivered after {@link #stop()}, then stop delivering; discard what is left
-     * at the deadline.
-     * @param deadlineNanos {@link System#nanoTime()} deadline
-     * @return whether everything was delivered in time
+     * Stop: a paused listener discards its buffer at once, a running one is returned to be drained.
+     * @return the registration to drain with {@link #finishStop}, or {@code null}
      */
-    public boolean awaitStopped(long deadlineNanos) throws InterruptedException {
-        this.lock.lock();
-        try {
-            while ((!this.buffer.isEmpty() && this.delivering && !this.paused) || this.inFlight) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    break;
+    @Nullable
+    public ListenerRegistration beginStop() {
+        synchronized (this.monitor) {
+            this.started = false;
+            ListenerRegistration current = this.registration;
+            if (current == null || current.isClosed()) {
+                return null;
+            }
+            if (this.paused || current.isPaused()) {
+                int discarded = current.stats().queued();
+                current.close();
+                retire();
+                this.pastDropped += discarded;
+                if (discarded > 0) {
+                    logger.warn("Leap listener '" + this.id + "' stopped with " + discarded
+                            + " undelivered buffered message(s); discarded");
                 }
-                this.idle.awaitNanos(left);
+                return null;
             }
-            boolean done = this.buffer.isEmpty() && !this.inFlight;
-            if (!this.accepting) {
-                discardBuffered();
-                this.delivering = false;
-            }
-            return done;
-        } finally {
-            this.lock.unlock();
+            // Detached now, so that start() makes a new registration while this one drains.
+            this.registration = null;
+            this.draining = current;
+            return current;
         }
     }
 
-    /** Must hold the lock. */
-    private void discardBuffered() {
-        int discarded = this.buffer.size();
-        if (discarded > 0) {
-            this.buffer.clear();
-            this.dropped.add(discarded);
-            logger.warn("Leap listener '" + this.id + "' stopped with " + discarded
-                    + " undelivered buffered message(s); discarded");
+    /**
+     * Deliver what the registration buffered (it takes no new message from now on) until the deadline, then remove it.
+     * @param toDrain the registration {@link #beginStop()} returned
+     * @param deadlineNanos {@link System#nanoTime()} deadline
+     * @return whether everything was delivered in time
+     */
+    public boolean finishStop(ListenerRegistration toDrain, long deadlineNanos) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
         }
+        long left = Math.max(0, deadlineNanos - System.nanoTime());
+        ListenerStats before = toDrain.stats();
+        boolean done = toDrain.drain(Duration.ofNanos(Math.max(left, TimeUnit.MILLISECONDS.toNanos(1))));
+        synchronized (this.monitor) {
+            ListenerStats after = toDrain.stats();
+            this.pastDelivered += after.delivered();
+            this.pastDropped += after.dropped();
+            if (this.draining == toDrain) {
+                this.draining = null;
+            }
+            if (!done) {
+                // Drained registrations take nothing new: what was queued and not delivered was discarded.
+                long discarded = Math.max(0, before.queued() - (after.delivered() - before.delivered()));
+                this.pastDropped += discarded;
+                logger.warn("Leap listener '" + this.id + "' did not deliver its buffered messages within "
+                        + this.stopTimeout + " (leap.listener.shutdown-timeout); " + discarded
+                        + " undelivered buffered message(s) discarded");
+            }
+        }
+        return done;
     }
 
     @Override
     public void pause() {
-        this.lock.lock();
-        try {
+        synchronized (this.monitor) {
             this.paused = true;
-            this.notFull.signalAll();
-        } finally {
-            this.lock.unlock();
+            if (this.registration != null) {
+                this.registration.pause();
+            }
         }
     }
 
     @Override
     public void resume() {
-        boolean submit;
-        this.lock.lock();
-        try {
+        synchronized (this.monitor) {
             this.paused = false;
-            submit = scheduleIfNeeded();
-        } finally {
-            this.lock.unlock();
+            if (this.registration != null && this.started) {
+                this.registration.resume();
+            }
         }
-        if (submit) {
-            submit();
+    }
+
+    /** Remove the registration at once (the registry is destroyed). */
+    public void close() {
+        synchronized (this.monitor) {
+            this.started = false;
+            if (this.registration != null) {
+                this.registration.close();
+                retire();
+            }
         }
     }
 
     @Override
     public boolean isRunning() {
-        this.lock.lock();
-        try {
-            return this.accepting && this.delivering;
-        } finally {
-            this.lock.unlock();
+        synchronized (this.monitor) {
+            return this.started && this.registration != null && !this.registration.isClosed();
         }
     }
 
     @Override
     public boolean isPaused() {
-        this.lock.lock();
-        try {
+        synchronized (this.monitor) {
             return this.paused;
-        } finally {
-            this.lock.unlock();
         }
     }
 
@@ -393,15 +339,23 @@ public final class DefaultLeapListenerContainer implements LeapListenerContainer
 
     @Override
     public LeapListenerStats getStats() {
-        int buffered;
-        this.lock.lock();
-        try {
-            buffered = this.buffer.size();
-        } finally {
-            this.lock.unlock();
+        long delivered;
+        long dropped;
+        int queued = 0;
+        synchronized (this.monitor) {
+            delivered = this.pastDelivered;
+            dropped = this.pastDropped;
+            for (ListenerRegistration current : new ListenerRegistration[] {this.registration, this.draining}) {
+                if (current != null) {
+                    ListenerStats stats = current.stats();
+                    delivered += stats.delivered();
+                    dropped += stats.dropped();
+                    queued += stats.queued();
+                }
+            }
         }
-        return new LeapListenerStats(
-                this.received.sum(), this.processed.sum(), this.failed.sum(), this.dropped.sum(), buffered);
+        long received = Math.max(0, delivered - this.skipped.sum()) + dropped + queued;
+        return new LeapListenerStats(received, this.processed.sum(), this.failed.sum(), dropped, queued);
     }
 
     @Override

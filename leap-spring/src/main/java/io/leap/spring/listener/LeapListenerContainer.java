@@ -6,12 +6,14 @@ import io.leap.spring.config.LeapListenerEndpointRegistry;
 import java.util.Set;
 
 /**
- * The runtime side of one {@link LeapListener} endpoint: a bounded buffer drained one message at a time, in socket
- * order, into the listener method. Obtain it from {@link LeapListenerEndpointRegistry#getListenerContainer(String)}.
+ * The runtime side of one {@link LeapListener} endpoint: one client listener registration (channel and event filters,
+ * bounded buffer, delivery one message at a time, in socket order, into the listener method). Obtain it from
+ * {@link LeapListenerEndpointRegistry#getListenerContainer(String)}.
  *
  * <p>States: <em>running</em> (messages accepted and delivered), <em>paused</em> (messages accepted into the buffer but
- * not delivered; when the buffer is full, new messages are dropped whatever the overflow policy, so a paused listener
- * never stalls the connection), <em>stopped</em> (messages ignored). Methods are thread-safe and return at once.
+ * not delivered; when the buffer is full the overflow policy applies, so with {@link OverflowPolicy#BLOCK} reading the
+ * socket waits, as for any full {@code BLOCK} buffer), <em>stopped</em> (messages ignored). Methods are thread-safe and
+ * return at once.
  */
 public interface LeapListenerContainer {
 
@@ -48,7 +50,7 @@ public interface LeapListenerContainer {
      */
     void stop();
 
-    /** Stops delivering; new messages are buffered up to the buffer size, then dropped. */
+    /** Stops delivering; new messages are buffered up to the buffer size, then the overflow policy applies. */
     void pause();
 
     /** Resumes delivery after {@link #pause()}, oldest buffered message first. */

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.leap.client.ConnectionState;
 import io.leap.client.LeapClient;
-import io.leap.client.ReconnectPolicy;
 import io.leap.server.ChannelType;
 import io.leap.server.LeapServer;
 import io.leap.server.testing.LeapServerExtension;
@@ -103,12 +102,7 @@ class EnableLeapPlainSpringTests {
                     server.wsUrl(),
                     List.of(),
                     new LeapClientLifecycle.Settings(
-                            true,
-                            Duration.ofSeconds(10),
-                            ReconnectPolicy.defaults(),
-                            true,
-                            Integer.MAX_VALUE - 4096,
-                            Duration.ofSeconds(5)));
+                            true, Duration.ofSeconds(10), true, Integer.MAX_VALUE - 4096, Duration.ofSeconds(5)));
         }
     }
 

@@ -35,7 +35,7 @@ public class LeapListenersEndpoint {
     }
 
     /**
-     * @return every listener by id, and the channels the registry keeps subscribed
+     * @return every listener by id, the channels the registry keeps subscribed and where each of them stands
      */
     @ReadOperation
     public ListenersDescriptor listeners() {
@@ -43,7 +43,12 @@ public class LeapListenersEndpoint {
         for (LeapListenerContainer container : this.registry.getListenerContainers()) {
             listeners.put(container.getId(), describe(container));
         }
-        return new ListenersDescriptor(this.registry.getChannels(), listeners);
+        Map<String, ChannelDescriptor> statuses = new LinkedHashMap<>();
+        this.registry
+                .getChannelStatuses()
+                .forEach((channel, status) -> statuses.put(
+                        channel, new ChannelDescriptor(status.state().name(), status.errorCode())));
+        return new ListenersDescriptor(this.registry.getChannels(), statuses, listeners);
     }
 
     /**
@@ -95,9 +100,20 @@ public class LeapListenersEndpoint {
     /**
      * All listeners.
      * @param channels channels the registry keeps subscribed
+     * @param channelStatuses where each of those channels stands, by id
      * @param listeners listeners by id
      */
-    public record ListenersDescriptor(Set<String> channels, Map<String, ListenerDescriptor> listeners) {}
+    public record ListenersDescriptor(
+            Set<String> channels,
+            Map<String, ChannelDescriptor> channelStatuses,
+            Map<String, ListenerDescriptor> listeners) {}
+
+    /**
+     * Where a channel stands, as the client reports it.
+     * @param state {@code PENDING} (asked for, no answer yet or not connected), {@code SUBSCRIBED} or {@code REFUSED}
+     * @param errorCode the server's error code when refused, otherwise {@code null}
+     */
+    public record ChannelDescriptor(String state, @Nullable String errorCode) {}
 
     /**
      * One listener.

@@ -20,6 +20,7 @@ public class LeapListenersEndpointRuntimeHints implements RuntimeHintsRegistrar 
     static final String[] ENDPOINT_RESULT_TYPES = {
         "io.leap.spring.autoconfigure.endpoint.LeapListenersEndpoint$ListenersDescriptor",
         "io.leap.spring.autoconfigure.endpoint.LeapListenersEndpoint$ListenerDescriptor",
+        "io.leap.spring.autoconfigure.endpoint.LeapListenersEndpoint$ChannelDescriptor",
         "io.leap.spring.listener.LeapListenerStats"
     };
 

@@ -1,5 +1,6 @@
 package io.leap.spring.autoconfigure.health;
 
+import io.leap.client.ChannelStatus;
 import io.leap.client.ConnectionState;
 import io.leap.client.ConnectionStateChange;
 import io.leap.client.LeapClient;
@@ -7,7 +8,10 @@ import io.leap.client.internal.Redaction;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -105,6 +109,10 @@ public class LeapHealthIndicator extends AbstractHealthIndicator {
                     "timeInState",
                     Duration.between(this.created, this.clock.instant()).toString());
         }
+        Map<String, ChannelStatus> statuses = this.client.channelStatuses();
+        if (!statuses.isEmpty()) {
+            builder.withDetail("channels", describe(statuses));
+        }
         if (state != ConnectionState.CONNECTED) {
             if (change != null) {
                 builder.withDetail("willReconnect", this.willReconnect.test(change));
@@ -118,6 +126,25 @@ public class LeapHealthIndicator extends AbstractHealthIndicator {
                 builder.withDetail("lastErrorAt", error.at().toString());
             }
         }
+    }
+
+    /**
+     * The channels the application asked for, holds or was refused, sorted by id: each with its {@code state}
+     * ({@code PENDING}, {@code SUBSCRIBED} or {@code REFUSED}) and, when refused, the server's {@code errorCode}.
+     * @param statuses the client's channel statuses
+     * @return the detail value
+     */
+    static Map<String, Map<String, String>> describe(Map<String, ChannelStatus> statuses) {
+        Map<String, Map<String, String>> channels = new TreeMap<>();
+        statuses.forEach((id, status) -> {
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("state", status.state().name());
+            if (status.errorCode() != null) {
+                entry.put("errorCode", status.errorCode());
+            }
+            channels.put(id, entry);
+        });
+        return channels;
     }
 
     /**
