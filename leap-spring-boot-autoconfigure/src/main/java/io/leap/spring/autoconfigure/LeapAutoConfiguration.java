@@ -8,7 +8,10 @@ import io.leap.client.transport.JdkWebSocketTransport;
 import io.leap.client.transport.WebSocketTransport;
 import io.leap.spring.core.LeapClientLifecycle;
 import io.leap.spring.event.LeapApplicationEventBridge;
+import io.leap.spring.observation.LeapEventObservationConvention;
+import io.leap.spring.observation.ObservationLeapEventPublisher;
 import io.leap.spring.transport.SpringWebSocketTransport;
+import io.micrometer.observation.ObservationRegistry;
 import java.net.URI;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -122,8 +125,14 @@ public final class LeapAutoConfiguration {
             ApplicationEventPublisher publisher,
             ObjectProvider<JsonMapper> jsonMapper,
             LeapProperties properties,
-            ObjectProvider<LeapClientLifecycle> lifecycle) {
+            ObjectProvider<LeapClientLifecycle> lifecycle,
+            ObjectProvider<ObservationRegistry> observationRegistry,
+            ObjectProvider<LeapEventObservationConvention> observationConvention) {
         LeapProperties.Events events = properties.getEvents();
+        ObservationRegistry registry = events.isObservationEnabled() ? observationRegistry.getIfUnique() : null;
+        if (registry != null && !registry.isNoop()) {
+            publisher = new ObservationLeapEventPublisher(publisher, registry, observationConvention.getIfUnique());
+        }
         ListenerOptions options = ListenerOptions.defaults()
                 .withBufferSize(properties.getDelivery().getBufferSize())
                 .withOverflowPolicy(properties.getDelivery().getOverflowPolicy());

@@ -165,7 +165,9 @@ public class LeapListenerAnnotationBeanPostProcessor
                     errorHandler,
                     endpoint.replyChannels,
                     endpoint.replyEvent,
-                    () -> theClient);
+                    () -> theClient,
+                    registrar.getObservationRegistry(),
+                    registrar.getObservationConvention());
             DefaultLeapListenerContainer container = new DefaultLeapListenerContainer(
                     endpoint.id,
                     endpoint.channels,
