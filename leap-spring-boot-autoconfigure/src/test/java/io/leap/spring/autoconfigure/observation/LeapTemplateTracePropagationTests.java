@@ -77,7 +77,8 @@ class LeapTemplateTracePropagationTests {
                         LeapObservationAutoConfiguration.class))
                 .withPropertyValues(
                         "leap.api.token=ptk_NjQ5MjYxMzYyNzYxNDY1NDU",
-                        "leap.api.url=http://127.0.0.1:" + this.server.getAddress().getPort(),
+                        "leap.api.url=http://127.0.0.1:"
+                                + this.server.getAddress().getPort(),
                         "leap.api.retry.enabled=false")
                 .withUserConfiguration(TracingConfig.class);
     }
@@ -144,8 +145,10 @@ class LeapTemplateTracePropagationTests {
             } finally {
                 parent.end();
             }
-            assertThat(this.requests).singleElement().satisfies((headers) -> assertThat(headers.keySet())
-                    .noneSatisfy((name) -> assertThat(name).isEqualToIgnoringCase("traceparent")));
+            assertThat(this.requests)
+                    .singleElement()
+                    .satisfies((headers) -> assertThat(headers.keySet())
+                            .noneSatisfy((name) -> assertThat(name).isEqualToIgnoringCase("traceparent")));
         });
     }
 
@@ -173,6 +176,7 @@ class LeapTemplateTracePropagationTests {
         Tracing braveTracing() {
             return Tracing.newBuilder()
                     .localServiceName("shop")
+                    .traceId128Bit(true)
                     .currentTraceContext(this.currentTraceContext)
                     .propagationFactory(new W3CPropagation())
                     .addSpanHandler(new SpanHandler() {
