@@ -1,9 +1,11 @@
 package io.leap.spring.aot;
 
+import io.leap.client.LeapClient;
 import io.leap.spring.event.LeapChannelEvent;
 import io.leap.spring.event.LeapConnectionStateChangedEvent;
 import io.leap.spring.event.LeapMessageEvent;
 import org.jspecify.annotations.Nullable;
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
@@ -23,6 +25,8 @@ import org.springframework.util.ClassUtils;
  * used as meta-annotations, synthesized) annotations;</li>
  * <li>the result types of the {@code leaplisteners} Actuator endpoint, serialized to JSON (when Actuator is
  * present).</li>
+ * <li>the JDK proxy of {@code LeapClient} that {@code LeapClientObservations} creates for the
+ * {@code leap.client.publish} observation.</li>
  * </ul>
  *
  * <p>The payload types of {@code @LeapListener} methods and the return types of {@code @SendTo} ones belong to the
@@ -66,6 +70,8 @@ public class LeapRuntimeHints implements RuntimeHintsRegistrar {
             // @LeapListener on a composed annotation is synthesized as a JDK proxy.
             hints.proxies().registerJdkProxy(TypeReference.of("io.leap.spring.listener.LeapListener"));
         }
+        // The observed LeapClient of leap.observation-enabled (io.leap.spring.observation.LeapClientObservations).
+        hints.proxies().registerJdkProxy(AopProxyUtils.completeJdkProxyInterfaces(LeapClient.class));
         if (ClassUtils.isPresent(ENDPOINT_TYPE, classLoader)
                 && ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.annotation.Endpoint", classLoader)) {
             hints.reflection().registerType(TypeReference.of(ENDPOINT_TYPE), MemberCategory.INVOKE_PUBLIC_METHODS);

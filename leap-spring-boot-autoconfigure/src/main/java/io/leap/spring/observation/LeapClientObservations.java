@@ -38,8 +38,11 @@ public final class LeapClientObservations {
     public static LeapClient observe(
             LeapClient client, ObservationRegistry registry, @Nullable LeapPublishObservationConvention convention) {
         Objects.requireNonNull(client, "client");
-        ProxyFactory factory = new ProxyFactory(client);
-        factory.addInterface(LeapClient.class);
+        // Only LeapClient (whatever else the client's class implements): the proxy's interfaces are then those that
+        // LeapRuntimeHints registers for a native image.
+        ProxyFactory factory = new ProxyFactory();
+        factory.setTarget(client);
+        factory.setInterfaces(LeapClient.class);
         factory.addAdvice(new PublishInterceptor(Objects.requireNonNull(registry, "registry"), convention));
         return (LeapClient) factory.getProxy(LeapClientObservations.class.getClassLoader());
     }

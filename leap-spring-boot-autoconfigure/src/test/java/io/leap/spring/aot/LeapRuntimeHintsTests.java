@@ -2,12 +2,15 @@ package io.leap.spring.aot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leap.client.LeapClient;
 import io.leap.spring.event.LeapChannelEvent;
 import io.leap.spring.event.LeapConnectionStateChangedEvent;
 import io.leap.spring.event.LeapMessageEvent;
 import io.leap.spring.listener.LeapListener;
 import io.leap.spring.listener.LeapListenerStats;
 import io.leap.spring.listener.LeapListenersEndpoint;
+import io.leap.spring.observation.LeapClientObservations;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
@@ -41,6 +44,16 @@ class LeapRuntimeHintsTests {
         assertThat(RuntimeHintsPredicates.reflection()
                         .onMethodInvocation(LeapConnectionStateChangedEvent.class.getMethod("isWillReconnect")))
                 .accepts(this.hints);
+    }
+
+    @Test
+    void theObservedClientProxyIsRegistered() {
+        try (LeapClient client = LeapClient.builder("project_hints").build()) {
+            LeapClient observed = LeapClientObservations.observe(client, ObservationRegistry.create(), null);
+            assertThat(RuntimeHintsPredicates.proxies()
+                            .forInterfaces(observed.getClass().getInterfaces()))
+                    .accepts(this.hints);
+        }
     }
 
     @Test
