@@ -32,7 +32,7 @@ public class LeapTemplateSenderContext extends SenderContext<Map<String, String>
      * @param operation the operation
      * @param channelId the channel ID of a channel operation, or {@code null}
      * @param event the event name of a publish, or {@code null}
-     * @param baseUrl the base URL of the REST API (the remote service address)
+     * @param baseUrl the base URL of the REST API (its scheme, host and port are the remote service address)
      */
     public LeapTemplateSenderContext(
             LeapApiOperation operation, @Nullable String channelId, @Nullable String event, URI baseUrl) {
@@ -42,7 +42,13 @@ public class LeapTemplateSenderContext extends SenderContext<Map<String, String>
         this.event = event;
         setCarrier(Collections.synchronizedMap(new LinkedHashMap<>()));
         setRemoteServiceName("leap");
-        setRemoteServiceAddress(Objects.requireNonNull(baseUrl, "baseUrl").toString());
+        setRemoteServiceAddress(origin(Objects.requireNonNull(baseUrl, "baseUrl")));
+    }
+
+    /** Scheme, host and port only: whatever else a configured URL holds (user info) stays out of spans. */
+    private static String origin(URI url) {
+        String origin = url.getScheme() + "://" + url.getHost();
+        return (url.getPort() != -1) ? origin + ":" + url.getPort() : origin;
     }
 
     private static void setHeader(@Nullable Map<String, String> carrier, String name, String value) {

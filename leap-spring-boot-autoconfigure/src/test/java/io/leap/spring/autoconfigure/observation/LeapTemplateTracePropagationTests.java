@@ -111,6 +111,7 @@ class LeapTemplateTracePropagationTests {
                         .orElseThrow();
                 assertThat(templateSpan.name()).isEqualTo("leap publish");
                 assertThat(templateSpan.kind()).isEqualTo(brave.Span.Kind.CLIENT);
+                assertThat(templateSpan.remoteServiceName()).isEqualTo("leap");
                 assertThat(templateSpan.parentId()).isEqualTo(parent.context().spanId());
                 assertThat(templateSpan.tags())
                         .containsEntry("leap.operation", "publish")
