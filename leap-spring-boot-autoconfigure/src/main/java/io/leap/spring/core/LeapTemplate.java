@@ -60,8 +60,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link LeapTemplateRequestHeaders} then sends the observation's propagation headers (W3C {@code traceparent}) with
  * the request.
  *
- * <p>Thread-safe; configure it (mapper, observer, observation registry) before sharing it. The template owns no resources: the
- * {@link LeapApi} (and its HTTP client) does.
+ * <p>Thread-safe; configure it (mapper, observer, observation registry) before sharing it. The template owns no
+ * resources: the {@link LeapApi} (and its HTTP client) does.
  */
 public class LeapTemplate implements LeapOperations {
 

@@ -159,7 +159,10 @@ public class LeapListenerEndpointRegistrar {
         this.phase = phase;
     }
 
-    /** @return the registry of the {@code leap.listener} observations; {@link ObservationRegistry#NOOP} (none) by default */
+    /**
+     * @return the registry of the {@code leap.listener} observations; {@link ObservationRegistry#NOOP} (none) by
+     * default
+     */
     public ObservationRegistry getObservationRegistry() {
         return this.observationRegistry;
     }
