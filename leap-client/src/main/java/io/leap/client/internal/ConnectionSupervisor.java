@@ -461,7 +461,7 @@ final class ConnectionSupervisor {
             }
         }
         if (conn != null) {
-            log.atDebug().addKeyValue("client", clientId).log("Disconnect requested");
+            log.atDebug().addKeyValue("client", clientId).log("Disconnect requested (client {})", clientId);
             lost(conn, error, Protocol.CLOSE_NORMAL, null);
             return;
         }

@@ -16,12 +16,16 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -36,6 +40,9 @@ final class HttpCaller {
     private static final Logger log = LoggerFactory.getLogger(LeapApi.class);
     private static final int MAX_ERROR_SNIPPET = 200;
 
+    /** Headers the caller sets itself; {@link LeapApi.Builder#requestHeaders} may not replace them. */
+    private static final Set<String> OWN_HEADERS = Set.of("authorization", "accept", "user-agent", "content-type");
+
     private final HttpClient http;
     private final JsonMapper mapper;
     private final String baseUrl;
@@ -44,6 +51,7 @@ final class HttpCaller {
     private final Duration requestTimeout;
     private final RetryPolicy retryPolicy;
     private final String userAgent;
+    private final Supplier<? extends Map<String, String>> extraHeaders;
 
     HttpCaller(
             HttpClient http,
@@ -53,7 +61,8 @@ final class HttpCaller {
             String projectId,
             Duration requestTimeout,
             RetryPolicy retryPolicy,
-            String userAgent) {
+            String userAgent,
+            Supplier<? extends Map<String, String>> extraHeaders) {
         this.http = http;
         this.mapper = mapper;
         this.baseUrl = baseUrl;
@@ -62,6 +71,7 @@ final class HttpCaller {
         this.requestTimeout = requestTimeout;
         this.retryPolicy = retryPolicy;
         this.userAgent = userAgent;
+        this.extraHeaders = extraHeaders;
     }
 
     /** A successful (2xx) response. */
@@ -294,6 +304,7 @@ final class HttpCaller {
                 .header("Authorization", credential)
                 .header("Accept", "application/json")
                 .header("User-Agent", userAgent);
+        addExtraHeaders(b);
         if (request.body() != null) {
             b.header("Content-Type", "application/json");
             b.method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));
@@ -301,6 +312,39 @@ final class HttpCaller {
             b.method(request.method(), HttpRequest.BodyPublishers.noBody());
         }
         return b.build();
+    }
+
+    /** Adds the headers of {@link LeapApi.Builder#requestHeaders}, refusing the caller's own ones. */
+    private void addExtraHeaders(HttpRequest.Builder b) {
+        if (extraHeaders == null) {
+            return;
+        }
+        Map<String, String> headers = extraHeaders.get();
+        if (headers == null) {
+            return;
+        }
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            String name = header.getKey();
+            if (name == null || header.getValue() == null) {
+                throw new IllegalArgumentException(
+                        "extra request header " + (name == null ? "name" : name) + " is null");
+            }
+            if (OWN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException(
+                        "extra request header " + name + " is set by LeapApi and cannot be replaced");
+            }
+            try {
+                b.header(name, header.getValue());
+            } catch (IllegalArgumentException e) {
+                // The JDK's message may quote the value; name the header only.
+                throw new IllegalArgumentException("extra request header " + describeName(name)
+                        + " is refused by the HTTP client (restricted or invalid name or value)");
+            }
+        }
+    }
+
+    private static String describeName(String name) {
+        return name.chars().allMatch(c -> c > 0x20 && c < 0x7f) ? name : "(with invalid characters)";
     }
 
     private static Throwable unwrap(Throwable t) {

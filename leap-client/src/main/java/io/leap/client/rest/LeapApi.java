@@ -6,9 +6,11 @@ import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import tools.jackson.databind.JsonNode;
@@ -70,7 +72,15 @@ public final class LeapApi {
         this.redactedCredential = Redaction.redactSecret(b.credential);
         HttpClient http = b.httpClient != null ? b.httpClient : b.newHttpClient(connectTimeout);
         HttpCaller caller = new HttpCaller(
-                http, mapper, baseUrl.toString(), b.credential, projectId, requestTimeout, retryPolicy, b.userAgent);
+                http,
+                mapper,
+                baseUrl.toString(),
+                b.credential,
+                projectId,
+                requestTimeout,
+                retryPolicy,
+                b.userAgent,
+                b.requestHeaders);
         RestCalls calls = new RestCalls(caller, mapper, projectId, b.credentialKind);
         this.channels = new ChannelOperations(calls);
         this.tokens = new TokenOperations(calls);
@@ -176,6 +186,7 @@ public final class LeapApi {
         private SSLContext sslContext;
         private SSLParameters sslParameters;
         private ProxySelector proxy;
+        private Supplier<? extends Map<String, String>> requestHeaders;
 
         private Builder(String credential) {
             Objects.requireNonNull(credential, "credential");
@@ -382,6 +393,27 @@ public final class LeapApi {
                 throw new IllegalArgumentException("userAgent must be non-blank printable text");
             }
             this.userAgent = userAgent;
+            return this;
+        }
+
+        /**
+         * Sets a source of extra headers for each request, for example W3C {@code traceparent} / {@code tracestate}
+         * headers from the current trace. The supplier is called once per operation, on the thread that calls the
+         * operation (also for the {@code ...Async} forms), while the request is built; retries of that operation
+         * send the same headers. It must be fast and thread-safe and may return {@code null} or an empty map for no
+         * extra headers.
+         *
+         * <p>The client's own headers ({@code Authorization}, {@code Accept}, {@code User-Agent},
+         * {@code Content-Type}) cannot be replaced: an operation for which the supplier returns one of them, a name
+         * or value the JDK HTTP client refuses, or a {@code null} name or value, fails at once with
+         * {@link IllegalArgumentException} (naming the header, never its value) and sends nothing. An exception
+         * thrown by the supplier propagates the same way.
+         *
+         * @param requestHeaders the supplier of header names and values, or {@code null} for none (the default)
+         * @return this builder
+         */
+        public Builder requestHeaders(Supplier<? extends Map<String, String>> requestHeaders) {
+            this.requestHeaders = requestHeaders;
             return this;
         }
 

@@ -65,6 +65,13 @@ public class LeapApiProperties implements Validator {
      */
     private @Nullable Duration connectTimeout;
 
+    /**
+     * Whether to record a "leap.template" observation of every LeapTemplate operation and, with a propagating tracer,
+     * send the trace context (W3C "traceparent") with the requests of the auto-configured client. Needs an
+     * ObservationRegistry bean.
+     */
+    private boolean observationEnabled = false;
+
     @Valid
     private final Retry retry = new Retry();
 
@@ -82,6 +89,14 @@ public class LeapApiProperties implements Validator {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public boolean isObservationEnabled() {
+        return this.observationEnabled;
+    }
+
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
     }
 
     public @Nullable String getToken() {

@@ -8,6 +8,9 @@ import io.leap.client.transport.WebSocketTransport;
 import io.leap.spring.core.LeapClientLifecycle;
 import io.leap.spring.core.LeapTokenProvider;
 import io.leap.spring.event.LeapApplicationEventBridge;
+import io.leap.spring.observation.LeapEventObservationConvention;
+import io.leap.spring.observation.ObservationLeapEventPublisher;
+import io.micrometer.observation.ObservationRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -171,8 +174,14 @@ public final class LeapAutoConfiguration {
             ApplicationEventPublisher publisher,
             ObjectProvider<JsonMapper> jsonMapper,
             LeapProperties properties,
-            ObjectProvider<LeapClientLifecycle> lifecycle) {
+            ObjectProvider<LeapClientLifecycle> lifecycle,
+            ObjectProvider<ObservationRegistry> observationRegistry,
+            ObjectProvider<LeapEventObservationConvention> observationConvention) {
         LeapProperties.Events events = properties.getEvents();
+        ObservationRegistry registry = events.isObservationEnabled() ? observationRegistry.getIfUnique() : null;
+        if (registry != null && !registry.isNoop()) {
+            publisher = new ObservationLeapEventPublisher(publisher, registry, observationConvention.getIfUnique());
+        }
         ListenerOptions options = ListenerOptions.defaults()
                 .withBufferSize(properties.getDelivery().getBufferSize())
                 .withOverflowPolicy(properties.getDelivery().getOverflowPolicy());

@@ -59,12 +59,26 @@ public class LeapListenerProperties implements Validator {
      */
     private int phase = LeapListenerEndpointRegistrar.DEFAULT_PHASE;
 
+    /**
+     * Whether to record a "leap.listener" observation of every @LeapListener invocation. Needs an ObservationRegistry
+     * bean.
+     */
+    private boolean observationEnabled = false;
+
     public boolean isEnabled() {
         return this.enabled;
     }
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public boolean isObservationEnabled() {
+        return this.observationEnabled;
+    }
+
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
     }
 
     public boolean isAutoStartup() {

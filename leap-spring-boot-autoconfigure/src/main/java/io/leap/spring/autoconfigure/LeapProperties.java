@@ -123,6 +123,12 @@ public class LeapProperties implements Validator {
      */
     private Duration subscriptionRetryInterval = Duration.ofSeconds(10);
 
+    /**
+     * Whether to record a "leap.client.publish" observation of every message published over the socket with
+     * LeapClient#publish or #publishAsync (including @SendTo replies). Needs an ObservationRegistry bean.
+     */
+    private boolean observationEnabled = false;
+
     @Valid
     private final Reconnect reconnect = new Reconnect();
 
@@ -158,6 +164,14 @@ public class LeapProperties implements Validator {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public boolean isObservationEnabled() {
+        return this.observationEnabled;
+    }
+
+    public void setObservationEnabled(boolean observationEnabled) {
+        this.observationEnabled = observationEnabled;
     }
 
     public @Nullable String getProjectId() {
@@ -566,12 +580,26 @@ public class LeapProperties implements Validator {
          */
         private Duration shutdownTimeout = Duration.ofSeconds(10);
 
+        /**
+         * Whether to record a "leap.events" observation of the delivery of every Leap ApplicationEvent. Needs an
+         * ObservationRegistry bean.
+         */
+        private boolean observationEnabled = false;
+
         public boolean isEnabled() {
             return this.enabled;
         }
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+
+        public boolean isObservationEnabled() {
+            return this.observationEnabled;
+        }
+
+        public void setObservationEnabled(boolean observationEnabled) {
+            this.observationEnabled = observationEnabled;
         }
 
         public int getPhase() {

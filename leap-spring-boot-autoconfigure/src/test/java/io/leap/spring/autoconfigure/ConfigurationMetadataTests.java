@@ -53,6 +53,10 @@ class ConfigurationMetadataTests {
                         "leap.api.token",
                         "leap.listener.phase",
                         "leap.embedded.enabled",
+                        "leap.observation-enabled",
+                        "leap.events.observation-enabled",
+                        "leap.api.observation-enabled",
+                        "leap.listener.observation-enabled",
                         "management.health.leap.enabled",
                         "hop.logging.level");
     }

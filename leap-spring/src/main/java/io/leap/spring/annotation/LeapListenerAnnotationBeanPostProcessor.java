@@ -174,7 +174,9 @@ public class LeapListenerAnnotationBeanPostProcessor
                     errorHandler,
                     endpoint.replyChannels,
                     endpoint.replyEvent,
-                    () -> theClient);
+                    () -> theClient,
+                    registrar.getObservationRegistry(),
+                    registrar.getObservationConvention());
             DefaultLeapListenerContainer container = new DefaultLeapListenerContainer(
                     endpoint.id,
                     endpoint.channels,

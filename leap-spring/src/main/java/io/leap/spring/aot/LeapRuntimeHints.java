@@ -1,9 +1,11 @@
 package io.leap.spring.aot;
 
+import io.leap.client.LeapClient;
 import io.leap.spring.event.LeapChannelEvent;
 import io.leap.spring.event.LeapConnectionStateChangedEvent;
 import io.leap.spring.event.LeapMessageEvent;
 import org.jspecify.annotations.Nullable;
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
@@ -19,7 +21,9 @@ import org.springframework.util.ClassUtils;
  * {@link LeapConnectionStateChangedEvent}): their public methods, which {@code @EventListener(condition = "...")} SpEL
  * expressions call reflectively;</li>
  * <li>the {@code @LeapListener}/{@code @LeapListeners}/{@code @EnableLeap} annotations, read through merged (and, when
- * used as meta-annotations, synthesized) annotations.</li>
+ * used as meta-annotations, synthesized) annotations;</li>
+ * <li>the JDK proxy of {@code LeapClient} that {@code LeapClientObservations} creates for the
+ * {@code leap.client.publish} observation.</li>
  * </ul>
  *
  * <p>The payload types of {@code @LeapListener} methods and the return types of {@code @SendTo} ones belong to the
@@ -53,5 +57,7 @@ public class LeapRuntimeHints implements RuntimeHintsRegistrar {
             // @LeapListener on a composed annotation is synthesized as a JDK proxy.
             hints.proxies().registerJdkProxy(TypeReference.of("io.leap.spring.annotation.LeapListener"));
         }
+        // The observed LeapClient of leap.observation-enabled (io.leap.spring.observation.LeapClientObservations).
+        hints.proxies().registerJdkProxy(AopProxyUtils.completeJdkProxyInterfaces(LeapClient.class));
     }
 }

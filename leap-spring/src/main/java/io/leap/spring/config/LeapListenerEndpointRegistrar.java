@@ -6,8 +6,10 @@ import io.leap.spring.annotation.LeapListener;
 import io.leap.spring.annotation.LeapListenerConfigurer;
 import io.leap.spring.listener.LeapListenerErrorHandler;
 import io.leap.spring.listener.LoggingLeapListenerErrorHandler;
+import io.leap.spring.observation.LeapListenerObservationConvention;
 import io.leap.spring.support.LeapHandlerMethodFactories;
 import io.leap.spring.support.LeapMessageMethodArgumentResolver;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -47,6 +49,10 @@ public class LeapListenerEndpointRegistrar {
     private Duration resubscribeInterval = Duration.ofSeconds(10);
 
     private int phase = DEFAULT_PHASE;
+
+    private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+    private @Nullable LeapListenerObservationConvention observationConvention;
 
     /** @return the client whose messages are delivered, or {@code null} for the context's unique one */
     public @Nullable LeapClient getClient() {
@@ -177,5 +183,34 @@ public class LeapListenerEndpointRegistrar {
     /** @param phase the registry's lifecycle phase */
     public void setPhase(int phase) {
         this.phase = phase;
+    }
+
+    /**
+     * @return the registry of the {@code leap.listener} observations; {@link ObservationRegistry#NOOP} (none) by
+     * default
+     */
+    public ObservationRegistry getObservationRegistry() {
+        return this.observationRegistry;
+    }
+
+    /**
+     * @param observationRegistry the registry to record a {@code leap.listener} observation of every listener
+     * invocation with ({@link io.leap.spring.observation.LeapListenerObservation})
+     */
+    public void setObservationRegistry(ObservationRegistry observationRegistry) {
+        this.observationRegistry = Objects.requireNonNull(observationRegistry, "observationRegistry");
+    }
+
+    /** @return the convention of the {@code leap.listener} observations, or {@code null} for the default */
+    public @Nullable LeapListenerObservationConvention getObservationConvention() {
+        return this.observationConvention;
+    }
+
+    /**
+     * @param observationConvention the convention of the {@code leap.listener} observations, or {@code null} for
+     * {@link io.leap.spring.observation.DefaultLeapListenerObservationConvention}
+     */
+    public void setObservationConvention(@Nullable LeapListenerObservationConvention observationConvention) {
+        this.observationConvention = observationConvention;
     }
 }

@@ -8,6 +8,13 @@ import io.leap.client.rest.LeapApi;
 import io.leap.client.rest.LeapChannel;
 import io.leap.client.rest.LeapState;
 import io.leap.client.rest.LeapToken;
+import io.leap.spring.observation.DefaultLeapTemplateObservationConvention;
+import io.leap.spring.observation.LeapTemplateObservation;
+import io.leap.spring.observation.LeapTemplateObservationConvention;
+import io.leap.spring.observation.LeapTemplateRequestHeaders;
+import io.leap.spring.observation.LeapTemplateSenderContext;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -48,8 +55,13 @@ import tools.jackson.databind.json.JsonMapper;
  * subscribers receive, whatever mapper the {@link LeapApi} itself was built with. {@link JsonNode} and
  * {@link LeapState} values are sent as they are.
  *
- * <p>Thread-safe; configure it (mapper, observer) before sharing it. The template owns no resources: the
- * {@link LeapApi} (and its HTTP client) does.
+ * <p>With an {@link ObservationRegistry} set ({@link #setObservationRegistry}), every operation is also recorded as a
+ * {@code leap.template} observation ({@link LeapTemplateObservation}); a {@link LeapApi} built with
+ * {@link LeapTemplateRequestHeaders} then sends the observation's propagation headers (W3C {@code traceparent}) with
+ * the request.
+ *
+ * <p>Thread-safe; configure it (mapper, observer, observation registry) before sharing it. The template owns no
+ * resources: the {@link LeapApi} (and its HTTP client) does.
  */
 public class LeapTemplate implements LeapOperations {
 
@@ -60,6 +72,10 @@ public class LeapTemplate implements LeapOperations {
     private volatile JsonMapper jsonMapper;
 
     private volatile LeapTemplateObserver observer = LeapTemplateObserver.NOOP;
+
+    private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+    private volatile @Nullable LeapTemplateObservationConvention observationConvention;
 
     /**
      * Creates a template that converts payloads with {@link JsonMapper#shared()}.
@@ -120,28 +136,67 @@ public class LeapTemplate implements LeapOperations {
         this.observer = Objects.requireNonNull(observer, "observer");
     }
 
+    /**
+     * The registry of this template's {@code leap.template} observations.
+     * @return the registry, {@link ObservationRegistry#NOOP} (no observations) by default
+     */
+    public ObservationRegistry getObservationRegistry() {
+        return this.observationRegistry;
+    }
+
+    /**
+     * Sets the registry to record a {@code leap.template} observation of every operation with. For the trace context
+     * to reach the server, build the {@link LeapApi} with {@link LeapTemplateRequestHeaders} on the same registry.
+     * @param observationRegistry the registry
+     */
+    public void setObservationRegistry(ObservationRegistry observationRegistry) {
+        this.observationRegistry = Objects.requireNonNull(observationRegistry, "observationRegistry");
+    }
+
+    /**
+     * Sets the convention of the {@code leap.template} observations.
+     * @param observationConvention the convention, or {@code null} for
+     * {@link DefaultLeapTemplateObservationConvention}
+     */
+    public void setObservationConvention(@Nullable LeapTemplateObservationConvention observationConvention) {
+        this.observationConvention = observationConvention;
+    }
+
     // ------------------------------------------------------------------------------------------------ messages
 
     @Override
     public void publish(String channelId, String event, @Nullable Object payload) {
-        run(LeapApiOperation.PUBLISH, () -> this.api.channels().publish(channelId, event, toJson(payload)));
+        run(
+                LeapApiOperation.PUBLISH,
+                channelId,
+                event,
+                () -> this.api.channels().publish(channelId, event, toJson(payload)));
     }
 
     @Override
     public CompletableFuture<Void> publishAsync(String channelId, String event, @Nullable Object payload) {
         return async(
-                LeapApiOperation.PUBLISH, () -> this.api.channels().publishAsync(channelId, event, toJson(payload)));
+                LeapApiOperation.PUBLISH,
+                channelId,
+                event,
+                () -> this.api.channels().publishAsync(channelId, event, toJson(payload)));
     }
 
     @Override
     public void publishDirect(String token, String event, @Nullable Object payload) {
-        run(LeapApiOperation.PUBLISH_DIRECT, () -> this.api.tokens().publishDirect(token, event, toJson(payload)));
+        run(
+                LeapApiOperation.PUBLISH_DIRECT,
+                null,
+                event,
+                () -> this.api.tokens().publishDirect(token, event, toJson(payload)));
     }
 
     @Override
     public CompletableFuture<Void> publishDirectAsync(String token, String event, @Nullable Object payload) {
         return async(
                 LeapApiOperation.PUBLISH_DIRECT,
+                null,
+                event,
                 () -> this.api.tokens().publishDirectAsync(token, event, toJson(payload)));
     }
 
@@ -149,19 +204,28 @@ public class LeapTemplate implements LeapOperations {
 
     @Override
     public void setChannelState(String channelId, Object state) {
-        run(LeapApiOperation.SET_CHANNEL_STATE, () -> this.api.channels().setState(channelId, toJson(state)));
+        run(
+                LeapApiOperation.SET_CHANNEL_STATE,
+                channelId,
+                null,
+                () -> this.api.channels().setState(channelId, toJson(state)));
     }
 
     @Override
     public CompletableFuture<Void> setChannelStateAsync(String channelId, Object state) {
         return async(
-                LeapApiOperation.SET_CHANNEL_STATE, () -> this.api.channels().setStateAsync(channelId, toJson(state)));
+                LeapApiOperation.SET_CHANNEL_STATE,
+                channelId,
+                null,
+                () -> this.api.channels().setStateAsync(channelId, toJson(state)));
     }
 
     @Override
     public void patchChannelState(String channelId, Object partialState) {
         run(
                 LeapApiOperation.PATCH_CHANNEL_STATE,
+                channelId,
+                null,
                 () -> this.api.channels().patchState(channelId, toJson(partialState)));
     }
 
@@ -169,13 +233,18 @@ public class LeapTemplate implements LeapOperations {
     public CompletableFuture<Void> patchChannelStateAsync(String channelId, Object partialState) {
         return async(
                 LeapApiOperation.PATCH_CHANNEL_STATE,
+                channelId,
+                null,
                 () -> this.api.channels().patchStateAsync(channelId, toJson(partialState)));
     }
 
     @Override
     public LeapState getChannelState(String channelId) {
         return call(
-                LeapApiOperation.GET_CHANNEL_STATE, () -> this.api.channels().getState(channelId));
+                LeapApiOperation.GET_CHANNEL_STATE,
+                channelId,
+                null,
+                () -> this.api.channels().getState(channelId));
     }
 
     @Override
@@ -202,17 +271,27 @@ public class LeapTemplate implements LeapOperations {
     public LeapChannel createChannel(String channelId, ChannelType type, @Nullable Object state) {
         return call(
                 LeapApiOperation.CREATE_CHANNEL,
+                channelId,
+                null,
                 () -> this.api.channels().create(channelId, type, toJsonOrNull(state)));
     }
 
     @Override
     public LeapChannel getChannel(String channelId) {
-        return call(LeapApiOperation.GET_CHANNEL, () -> this.api.channels().get(channelId));
+        return call(
+                LeapApiOperation.GET_CHANNEL,
+                channelId,
+                null,
+                () -> this.api.channels().get(channelId));
     }
 
     @Override
     public Optional<LeapChannel> findChannel(String channelId) {
-        return call(LeapApiOperation.GET_CHANNEL, () -> this.api.channels().find(channelId));
+        return call(
+                LeapApiOperation.GET_CHANNEL,
+                channelId,
+                null,
+                () -> this.api.channels().find(channelId));
     }
 
     @Override
@@ -236,34 +315,56 @@ public class LeapTemplate implements LeapOperations {
 
     @Override
     public void deleteChannel(String channelId) {
-        run(LeapApiOperation.DELETE_CHANNEL, () -> this.api.channels().delete(channelId));
+        run(
+                LeapApiOperation.DELETE_CHANNEL,
+                channelId,
+                null,
+                () -> this.api.channels().delete(channelId));
     }
 
     @Override
     public void subscribeToken(String channelId, String token) {
-        run(LeapApiOperation.SUBSCRIBE_TOKEN, () -> this.api.channels().subscribeToken(channelId, token));
+        run(
+                LeapApiOperation.SUBSCRIBE_TOKEN,
+                channelId,
+                null,
+                () -> this.api.channels().subscribeToken(channelId, token));
     }
 
     @Override
     public CompletableFuture<Void> subscribeTokenAsync(String channelId, String token) {
-        return async(LeapApiOperation.SUBSCRIBE_TOKEN, () -> this.api.channels().subscribeTokenAsync(channelId, token));
+        return async(
+                LeapApiOperation.SUBSCRIBE_TOKEN,
+                channelId,
+                null,
+                () -> this.api.channels().subscribeTokenAsync(channelId, token));
     }
 
     @Override
     public void unsubscribeToken(String channelId, String token) {
-        run(LeapApiOperation.UNSUBSCRIBE_TOKEN, () -> this.api.channels().unsubscribeToken(channelId, token));
+        run(
+                LeapApiOperation.UNSUBSCRIBE_TOKEN,
+                channelId,
+                null,
+                () -> this.api.channels().unsubscribeToken(channelId, token));
     }
 
     @Override
     public List<LeapToken> listChannelTokens(String channelId) {
         return call(
-                LeapApiOperation.LIST_CHANNEL_TOKENS, () -> this.api.channels().listTokens(channelId));
+                LeapApiOperation.LIST_CHANNEL_TOKENS,
+                channelId,
+                null,
+                () -> this.api.channels().listTokens(channelId));
     }
 
     @Override
     public ChannelStats getChannelStats(String channelId) {
         return call(
-                LeapApiOperation.GET_CHANNEL_STATS, () -> this.api.channels().getStats(channelId));
+                LeapApiOperation.GET_CHANNEL_STATS,
+                channelId,
+                null,
+                () -> this.api.channels().getStats(channelId));
     }
 
     // ------------------------------------------------------------------------------------------------ tokens
@@ -342,37 +443,108 @@ public class LeapTemplate implements LeapOperations {
     }
 
     private void run(LeapApiOperation operation, Runnable call) {
-        call(operation, () -> {
+        run(operation, null, null, call);
+    }
+
+    private void run(LeapApiOperation operation, @Nullable String channelId, @Nullable String event, Runnable call) {
+        call(operation, channelId, event, () -> {
             call.run();
             return null;
         });
     }
 
     private <T> T call(LeapApiOperation operation, Supplier<T> call) {
+        return call(operation, null, null, call);
+    }
+
+    private <T> T call(
+            LeapApiOperation operation, @Nullable String channelId, @Nullable String event, Supplier<T> call) {
+        Observed observed = observe(operation, channelId, event);
         LeapTemplateObserver.Completion completion = start(operation);
         T result;
-        try {
+        try (Observation.Scope scope = observed.openScope()) {
             result = call.get();
         } catch (RuntimeException | Error ex) {
             complete(completion, ex);
+            observed.stop(ex);
             throw ex;
         }
         complete(completion, null);
+        observed.stop(null);
         return result;
     }
 
     private <T> CompletableFuture<T> async(LeapApiOperation operation, Supplier<CompletableFuture<T>> call) {
+        return async(operation, null, null, call);
+    }
+
+    private <T> CompletableFuture<T> async(
+            LeapApiOperation operation,
+            @Nullable String channelId,
+            @Nullable String event,
+            Supplier<CompletableFuture<T>> call) {
+        Observed observed = observe(operation, channelId, event);
         LeapTemplateObserver.Completion completion = start(operation);
         CompletableFuture<T> future;
-        try {
+        try (Observation.Scope scope = observed.openScope()) {
             future = call.get();
         } catch (RuntimeException | Error ex) {
             complete(completion, ex);
+            observed.stop(ex);
             throw ex;
         }
         // Observe the API client's own future and return it as is, so that cancelling it still cancels the request.
-        future.whenComplete((result, failure) -> complete(completion, failure));
+        future.whenComplete((result, failure) -> {
+            complete(completion, failure);
+            observed.stop(failure);
+        });
         return future;
+    }
+
+    /**
+     * Starts the {@code leap.template} observation of an operation. Its scope is open while the {@link LeapApi} is
+     * called, so that {@link LeapTemplateRequestHeaders} finds the propagation headers; it stops when the call ends.
+     */
+    private Observed observe(LeapApiOperation operation, @Nullable String channelId, @Nullable String event) {
+        ObservationRegistry registry = this.observationRegistry;
+        if (registry.isNoop()) {
+            return Observed.NONE;
+        }
+        LeapTemplateSenderContext context =
+                new LeapTemplateSenderContext(operation, channelId, event, this.api.baseUrl());
+        Observation observation = LeapTemplateObservation.TEMPLATE_OBSERVATION.observation(
+                this.observationConvention, DefaultLeapTemplateObservationConvention.INSTANCE, () -> context, registry);
+        return new Observed(observation.start(), context);
+    }
+
+    /** A started observation and its context, or {@link #NONE}. */
+    private record Observed(
+            Observation observation, @Nullable LeapTemplateSenderContext context) {
+
+        static final Observed NONE = new Observed(Observation.NOOP, null);
+
+        Observation.Scope openScope() {
+            return this.observation.openScope();
+        }
+
+        void stop(@Nullable Throwable failure) {
+            if (this.context == null) {
+                return;
+            }
+            try {
+                this.context.setOutcome(LeapApiOutcome.of(failure));
+                if (failure != null) {
+                    Throwable cause = failure;
+                    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+                        cause = cause.getCause();
+                    }
+                    this.observation.error(cause);
+                }
+                this.observation.stop();
+            } catch (RuntimeException ex) {
+                logger.warn("Observation of a Leap template call failed to stop; ignored", ex);
+            }
+        }
     }
 
     private LeapTemplateObserver.Completion start(LeapApiOperation operation) {

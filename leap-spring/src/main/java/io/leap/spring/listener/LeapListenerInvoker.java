@@ -3,8 +3,14 @@ package io.leap.spring.listener;
 import io.leap.client.LeapClient;
 import io.leap.client.LeapMessage;
 import io.leap.spring.internal.LifecycleSupport;
+import io.leap.spring.observation.DefaultLeapListenerObservationConvention;
+import io.leap.spring.observation.LeapListenerObservation;
+import io.leap.spring.observation.LeapListenerObservationConvention;
+import io.leap.spring.observation.LeapListenerReceiverContext;
 import io.leap.spring.support.LeapHeaders;
 import io.leap.spring.support.LeapMessageHeaders;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +45,10 @@ public final class LeapListenerInvoker {
 
     private final Supplier<LeapClient> client;
 
+    private final ObservationRegistry observationRegistry;
+
+    private final @Nullable LeapListenerObservationConvention observationConvention;
+
     /**
      * Create an invoker of {@code handlerMethod} for the listener {@code listenerId}.
      */
@@ -48,13 +58,17 @@ public final class LeapListenerInvoker {
             LeapListenerErrorHandler errorHandler,
             List<String> replyChannels,
             @Nullable String replyEvent,
-            Supplier<LeapClient> client) {
+            Supplier<LeapClient> client,
+            ObservationRegistry observationRegistry,
+            @Nullable LeapListenerObservationConvention observationConvention) {
         this.listenerId = listenerId;
         this.handlerMethod = handlerMethod;
         this.errorHandler = errorHandler;
         this.replyChannels = List.copyOf(replyChannels);
         this.replyEvent = replyEvent;
         this.client = client;
+        this.observationRegistry = observationRegistry;
+        this.observationConvention = observationConvention;
     }
 
     /**
@@ -64,6 +78,23 @@ public final class LeapListenerInvoker {
      * @return whether the method returned normally
      */
     public boolean invoke(LeapMessage message, Runnable failures) {
+        if (this.observationRegistry.isNoop()) {
+            return doInvoke(message, failures, null);
+        }
+        Observation observation = LeapListenerObservation.LISTENER_OBSERVATION.observation(
+                this.observationConvention,
+                DefaultLeapListenerObservationConvention.INSTANCE,
+                () -> new LeapListenerReceiverContext(this.listenerId, message),
+                this.observationRegistry);
+        observation.start();
+        try (Observation.Scope scope = observation.openScope()) {
+            return doInvoke(message, failures, observation);
+        } finally {
+            observation.stop();
+        }
+    }
+
+    private boolean doInvoke(LeapMessage message, Runnable failures, @Nullable Observation observation) {
         Object result;
         try {
             Message<String> springMessage =
@@ -72,6 +103,9 @@ public final class LeapListenerInvoker {
         } catch (Throwable ex) {
             if (ex instanceof VirtualMachineError error) {
                 throw error;
+            }
+            if (observation != null) {
+                observation.error(ex);
             }
             failures.run();
             handle(new LeapListenerExecutionFailedException(

@@ -2,10 +2,13 @@ package io.leap.spring.aot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leap.client.LeapClient;
 import io.leap.spring.annotation.LeapListener;
 import io.leap.spring.event.LeapChannelEvent;
 import io.leap.spring.event.LeapConnectionStateChangedEvent;
 import io.leap.spring.event.LeapMessageEvent;
+import io.leap.spring.observation.LeapClientObservations;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
@@ -39,6 +42,16 @@ class LeapRuntimeHintsTests {
         assertThat(RuntimeHintsPredicates.reflection()
                         .onMethodInvocation(LeapConnectionStateChangedEvent.class.getMethod("isWillReconnect")))
                 .accepts(this.hints);
+    }
+
+    @Test
+    void theObservedClientProxyIsRegistered() {
+        try (LeapClient client = LeapClient.builder("project_hints").build()) {
+            LeapClient observed = LeapClientObservations.observe(client, ObservationRegistry.create(), null);
+            assertThat(RuntimeHintsPredicates.proxies()
+                            .forInterfaces(observed.getClass().getInterfaces()))
+                    .accepts(this.hints);
+        }
     }
 
     @Test

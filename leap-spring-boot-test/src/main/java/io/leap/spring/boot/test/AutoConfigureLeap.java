@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 
 /**
- * Imports Leap's auto-configurations (client, embedded server, listeners, {@code LeapTemplate}, health and metrics
- * where their dependencies are present) and Jackson's into a test slice such as {@code @WebMvcTest} or
+ * Imports Leap's auto-configurations (client, embedded server, listeners, {@code LeapTemplate}, health, metrics and
+ * observations where their dependencies are present) and Jackson's into a test slice such as {@code @WebMvcTest} or
  * {@code @JsonTest}, which leave them out. Combine it with {@link EmbeddedLeap} to run the slice against an
  * in-process server. {@code @SpringBootTest} applies every auto-configuration already and does not need it.
  *
