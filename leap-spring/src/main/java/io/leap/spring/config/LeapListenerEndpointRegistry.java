@@ -8,6 +8,7 @@ import io.leap.client.LeapClosedException;
 import io.leap.client.LeapConnectException;
 import io.leap.client.LeapSubscriptionException;
 import io.leap.client.ListenerRegistration;
+import io.leap.spring.annotation.LeapListener;
 import io.leap.spring.internal.LifecycleSupport;
 import io.leap.spring.listener.DefaultLeapListenerContainer;
 import io.leap.spring.listener.LeapListenerContainer;

@@ -1,10 +1,10 @@
 package io.leap.spring.autoconfigure.observation;
 
 import io.leap.client.LeapClient;
+import io.leap.spring.annotation.LeapListenerConfigurer;
 import io.leap.spring.autoconfigure.LeapApiCustomizer;
 import io.leap.spring.autoconfigure.LeapTemplateCustomizer;
-import io.leap.spring.listener.LeapListenerConfigurer;
-import io.leap.spring.listener.LeapListenerEndpointRegistrar;
+import io.leap.spring.config.LeapListenerEndpointRegistrar;
 import io.leap.spring.observation.LeapClientObservations;
 import io.leap.spring.observation.LeapListenerObservationConvention;
 import io.leap.spring.observation.LeapPublishObservationConvention;
