@@ -31,6 +31,8 @@ final class ConnectionStateMachine {
     private ConnectionStateChange lastChange;
     private boolean running;
     private boolean closed;
+    /** The application asked for {@code disconnect()}: the loss that follows is expected, not news. */
+    private boolean disconnectRequested;
 
     ConnectionStateMachine(int clientId, Scheduler clock, Consumer<ConnectionStateChange> publisher) {
         this.clientId = clientId;
@@ -69,8 +71,14 @@ final class ConnectionStateMachine {
                         || (state == ConnectionState.ERRORED && !running && !reconnectPending));
     }
 
+    /** The application disconnects: the next loss is logged as requested, not as a lost connection. */
+    void disconnectRequested() {
+        disconnectRequested = true;
+    }
+
     /** A connection attempt begins. */
     void connecting() {
+        disconnectRequested = false;
         transition(ConnectionState.CONNECTING, null, false, null);
     }
 
@@ -118,7 +126,12 @@ final class ConnectionStateMachine {
         state = next;
         lastChange = change;
         publisher.accept(change);
-        if (next == ConnectionState.ERRORED) {
+        if (next == ConnectionState.ERRORED && disconnectRequested) {
+            log.atDebug()
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("previous", change.previous())
+                    .log("Disconnected by the application (client {}, was {})", clientId, change.previous());
+        } else if (next == ConnectionState.ERRORED) {
             log.atInfo()
                     .addKeyValue("client", clientId)
                     .addKeyValue("previous", change.previous())

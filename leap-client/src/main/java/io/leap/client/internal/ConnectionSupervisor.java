@@ -441,6 +441,9 @@ final class ConnectionSupervisor {
             }
             lifecycle.running(false);
             conn = current;
+            if (conn != null || reconnectTask != null) {
+                lifecycle.disconnectRequested();
+            }
             if (conn == null) {
                 if (reconnectTask == null) {
                     return;

@@ -135,6 +135,12 @@ class SecurityTests {
             texts.add(client.lastStateChange().toString());
             texts.add(server.connections().toString());
 
+            // the application disconnects and connects again: logged as requested, not as a lost connection
+            client.disconnect();
+            await().atMost(WAIT).until(() -> client.state() == ConnectionState.ERRORED);
+            client.connect();
+            await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED);
+
             // a failing first connection with the same token
             LeapClient unreachable = track(LeapClient.builder(server.projectId())
                     .token(token)
@@ -176,7 +182,10 @@ class SecurityTests {
                     .containsPattern("Connecting to ws://127\\.0\\.0\\.1:\\d+/ws\\S* \\(client \\S+\\)")
                     .containsPattern("Reconnecting to ws://\\S+ \\(client \\S+, attempt \\d+\\)")
                     .containsPattern("Connected \\(INIT\\): connection \\S+, scope \\S+, \\d+ channel\\(s\\)")
-                    .containsPattern("Connection state \\w+ -> \\w+ \\(client \\S+\\)");
+                    .containsPattern("Connection state \\w+ -> \\w+ \\(client \\S+\\)")
+                    .containsPattern(
+                            "DEBUG io\\.leap\\.client\\.LeapClient - .*Disconnected by the application \\(client \\S+, was CONNECTED\\)")
+                    .doesNotContain("Connection lost: Disconnected");
             assertThat(errors).hasSizeGreaterThan(8);
             for (String secret : secrets) {
                 assertThat(log).as("log output").doesNotContain(secret);
