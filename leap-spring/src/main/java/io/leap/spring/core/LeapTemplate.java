@@ -431,9 +431,14 @@ public class LeapTemplate implements LeapOperations {
         try {
             return this.jsonMapper.valueToTree(value);
         } catch (JacksonException ex) {
-            // Name the type only: the value may hold data that must not reach logs.
+            // Name the type only: the value may hold data that must not reach logs, and an exception thrown by its
+            // own code (a getter) may carry such data in its message, so only Jackson's own reasons are quoted.
+            Throwable cause = ex.getCause();
+            String reason = (cause == null || cause instanceof JacksonException)
+                    ? ex.getOriginalMessage()
+                    : "its serialization threw " + cause.getClass().getName();
             throw new IllegalArgumentException(
-                    "Cannot convert a " + value.getClass().getName() + " to JSON: " + ex.getOriginalMessage(), ex);
+                    "Cannot convert a " + value.getClass().getName() + " to JSON: " + reason, ex);
         }
     }
 

@@ -2,39 +2,44 @@ package io.leap.spring.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import static org.awaitility.Awaitility.await;
 
-import io.leap.client.rest.ChannelOperations;
+import io.leap.client.LeapClient;
+import io.leap.client.LeapMessage;
 import io.leap.client.rest.LeapApi;
 import io.leap.client.rest.LeapApiException;
 import io.leap.client.rest.LeapState;
+import io.leap.client.rest.RetryPolicy;
+import io.leap.server.ChannelType;
+import io.leap.server.LeapServer;
+import io.leap.server.testing.LeapServerExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Unit tests of {@link LeapTemplate} with a mocked {@link LeapApi}: conversion, observation, failure isolation.
+ * {@link LeapTemplate} against the embedded {@link LeapServer}'s REST API, with a socket client subscribed to see what
+ * was published: conversion, observation, failure isolation.
  */
 class LeapTemplateTests {
 
-    private final LeapApi api = mock(LeapApi.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private final ChannelOperations channels = mock(ChannelOperations.class);
-
-    {
-        when(this.api.channels()).thenReturn(this.channels);
-    }
+    @RegisterExtension
+    final LeapServerExtension leap = LeapServerExtension.create()
+            .channel("orders", ChannelType.UNPROTECTED)
+            .channel("c", ChannelType.UNPROTECTED)
+            .channel("a", ChannelType.UNPROTECTED);
 
     private final JsonMapper snakeCase = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -48,36 +53,66 @@ class LeapTemplateTests {
                 "end " + operation.tagValue() + " " + LeapApiOutcome.of(failure).tagValue());
     };
 
+    private final List<LeapMessage> received = new CopyOnWriteArrayList<>();
+
+    private LeapServer server;
+
+    private LeapApi api;
+
+    private LeapClient subscriber;
+
+    @BeforeEach
+    void connect(LeapServer server) {
+        this.server = server;
+        this.api = LeapApi.builder(server.projectToken())
+                .baseUrl(server.apiUrl())
+                .retryPolicy(RetryPolicy.none())
+                .build();
+        this.subscriber = LeapClient.builder(server.projectId())
+                .token(server.createToken(Map.of()))
+                .url(server.wsUrl())
+                .build();
+        this.subscriber.addMessageListener(this.received::add);
+        this.subscriber.connect();
+        this.subscriber.subscribe("orders");
+        this.subscriber.subscribe("c");
+    }
+
+    @AfterEach
+    void close() {
+        this.subscriber.close();
+    }
+
     @Test
     void convertsPayloadWithTheTemplatesMapperBeforeTheApiSeesIt() {
         LeapTemplate template = new LeapTemplate(this.api, this.snakeCase);
         template.publish("orders", "created", new Created(5, "x"));
-        ArgumentCaptor<Object> data = ArgumentCaptor.forClass(Object.class);
-        verify(this.channels).publish(eq("orders"), eq("created"), data.capture());
-        assertThat(data.getValue()).isInstanceOf(JsonNode.class);
-        assertThat(((JsonNode) data.getValue()).get("order_id").asInt()).isEqualTo(5);
+        LeapMessage message = awaitMessage("orders");
+        assertThat(message.event()).isEqualTo("created");
+        assertThat(message.data().get("order_id").asInt()).isEqualTo(5);
+        assertThat(message.data().has("orderId")).isFalse();
     }
 
     @Test
     void jsonNodesAndLeapStatesPassThrough() {
         LeapTemplate template = new LeapTemplate(this.api, this.snakeCase);
         JsonNode node = this.snakeCase.createObjectNode().put("camelCase", 1);
-        LeapState state = LeapState.of(node);
         template.publish("c", "e", node);
-        template.setChannelState("c", state);
-        verify(this.channels).publish("c", "e", node);
-        verify(this.channels).setState("c", state);
+        template.setChannelState("c", LeapState.of(node));
+        assertThat(awaitMessage("c").data().get("camelCase").asInt()).isEqualTo(1);
+        assertThat(this.server.channelState("c").get("camelCase").asInt()).isEqualTo(1);
     }
 
     @Test
     void observesSuccessAndFailure() {
         LeapTemplate template = new LeapTemplate(this.api);
         template.setObserver(this.recording);
-        LeapApiException notFound =
-                new LeapApiException("GET /v1/channels/{channel_id}", 404, "not_found", "nope", null, 1, null);
-        when(this.channels.get("gone")).thenThrow(notFound);
         template.deleteChannel("a");
-        assertThatThrownBy(() -> template.getChannel("gone")).isSameAs(notFound);
+        assertThat(this.server.channelIds()).doesNotContain("a");
+        assertThatThrownBy(() -> template.getChannel("gone"))
+                .isInstanceOfSatisfying(
+                        LeapApiException.class,
+                        (e) -> assertThat(e.statusCode()).isEqualTo(404));
         assertThat(this.observed)
                 .containsExactly(
                         "start delete_channel",
@@ -87,17 +122,18 @@ class LeapTemplateTests {
     }
 
     @Test
-    void observesAsyncCallsWhenTheyCompleteAndReturnTheApisFuture() {
+    void observesAsyncCallsWhenTheyComplete() {
         LeapTemplate template = new LeapTemplate(this.api);
         template.setObserver(this.recording);
-        CompletableFuture<Void> pending = new CompletableFuture<>();
-        when(this.channels.publishAsync(eq("c"), eq("e"), any())).thenReturn(pending);
+        this.server.failNextRequests(1, 503);
         CompletableFuture<Void> result = template.publishAsync("c", "e", Map.of());
-        // The API client's own future: cancelling it cancels the request.
-        assertThat(result).isSameAs(pending);
-        assertThat(this.observed).containsExactly("start publish");
-        pending.completeExceptionally(new LeapApiException("POST x", 503, "unavailable", "down", null, 1, null));
+        assertThatThrownBy(result::join)
+                .isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(LeapApiException.class);
+        await().atMost(TIMEOUT).until(() -> this.observed.size() == 2);
         assertThat(this.observed).containsExactly("start publish", "end publish server_error");
+        template.publishAsync("c", "e", Map.of("n", 1)).join();
+        assertThat(this.observed).endsWith("start publish", "end publish success");
     }
 
     @Test
@@ -106,27 +142,30 @@ class LeapTemplateTests {
         template.setObserver((operation) -> {
             throw new IllegalStateException("observer bug");
         });
-        template.publish("c", "e", 1);
-        verify(this.channels).publish(eq("c"), eq("e"), any());
+        template.publish("c", "e", Map.of("n", 1));
         template.setObserver((operation) -> (failure) -> {
             throw new IllegalStateException("observer bug");
         });
-        template.publish("c", "e", 2);
-        when(this.channels.publishAsync(any(), any(), any())).thenReturn(CompletableFuture.completedFuture(null));
-        assertThat(template.publishAsync("c", "e", 3)).isCompleted();
+        template.publish("c", "e", Map.of("n", 2));
+        template.publishAsync("c", "e", Map.of("n", 3)).join();
+        await().atMost(TIMEOUT).until(() -> this.received.size() == 3);
+        assertThat(this.received).extracting((m) -> m.data().get("n").asInt()).containsExactly(1, 2, 3);
     }
 
     @Test
     void unconvertiblePayloadIsAnIllegalArgumentNamingTheTypeNotTheValue() {
         LeapTemplate template = new LeapTemplate(this.api);
         template.setObserver(this.recording);
+        long requests = this.server.restRequestCount();
         assertThatThrownBy(() -> template.publish("c", "e", new Exploding()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(Exploding.class.getName());
+                .hasMessageContaining(Exploding.class.getName())
+                .hasMessageNotContaining("do not leak me");
         assertThatThrownBy(() -> template.publishAsync("c", "e", new Exploding()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(this.observed)
                 .containsExactly("start publish", "end publish error", "start publish", "end publish error");
+        assertThat(this.server.restRequestCount()).as("nothing sent").isEqualTo(requests);
     }
 
     @Test
@@ -142,6 +181,14 @@ class LeapTemplateTests {
         assertThat(LeapApiOutcome.of(new IllegalArgumentException())).isEqualTo(LeapApiOutcome.ERROR);
         assertThat(LeapApiOutcome.of(new java.util.concurrent.CancellationException()))
                 .isEqualTo(LeapApiOutcome.ERROR);
+    }
+
+    private LeapMessage awaitMessage(String channel) {
+        await().atMost(TIMEOUT).until(() -> this.received.stream().anyMatch((m) -> channel.equals(m.channelId())));
+        return this.received.stream()
+                .filter((m) -> channel.equals(m.channelId()))
+                .findFirst()
+                .orElseThrow();
     }
 
     record Created(int orderId, String name) {}
