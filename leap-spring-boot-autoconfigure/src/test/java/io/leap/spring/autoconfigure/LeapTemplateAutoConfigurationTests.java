@@ -1,7 +1,6 @@
 package io.leap.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.Mockito.mock;
 
 import io.leap.client.rest.LeapApi;
 import io.leap.client.rest.RetryPolicy;
@@ -220,7 +219,9 @@ class LeapTemplateAutoConfigurationTests {
             assertThat(context).hasSingleBean(LeapOperations.class);
             assertThat(context.getBean(LeapOperations.class))
                     .isSameAs(context.getBean(UserOperationsConfiguration.class).operations);
-            assertThat(context).doesNotHaveBean(LeapTemplate.class);
+            // The auto-configured template backed off (the user's operations are a template of their own).
+            assertThat(context).doesNotHaveBean("leapTemplate");
+            assertThat(context).getBeanNames(LeapTemplate.class).containsExactly("myOperations");
             // The API client is still there for the user's own code.
             assertThat(context).hasSingleBean(LeapApi.class);
         });
@@ -364,7 +365,8 @@ class LeapTemplateAutoConfigurationTests {
     @Configuration(proxyBeanMethods = false)
     static class UserOperationsConfiguration {
 
-        final LeapOperations operations = mock(LeapOperations.class);
+        final LeapOperations operations = new LeapTemplate(
+                LeapApi.builder("ptk_user").baseUrl("http://127.0.0.1:1").build());
 
         @Bean
         LeapOperations myOperations() {
