@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -646,15 +647,21 @@ class ProtocolTests {
         TestSocket socket = connect(s, null);
         String cid = socket.identify(s.projectId(), null).data().path("cid").asString();
         assertThat(s.cut(cid)).isTrue();
-        // The JDK's WebSocket can miss a bare FIN (docs/RELIABILITY.md, known gaps); a heartbeat sent after the cut
-        // draws the peer's reset, which it always reports. Either way no close frame arrived: 1006.
+        // The JDK's WebSocket can miss a bare FIN (docs/RELIABILITY.md, known gaps), and it does not always report the
+        // reset a heartbeat sent after the cut draws: sometimes only that send fails. Either the socket reports the
+        // loss or a write fails on the dead connection; in neither case may a close frame have arrived.
+        AtomicBoolean writeFailed = new AtomicBoolean();
         await().atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
-                    socket.trySend("{\"op\":3}");
-                    return socket.isClosed();
+                    if (!socket.isClosed() && !socket.trySend("{\"op\":3}")) {
+                        writeFailed.set(true);
+                    }
+                    return socket.isClosed() || writeFailed.get();
                 });
-        assertThat(socket.awaitClose().code()).isEqualTo(1006);
+        if (socket.isClosed()) {
+            assertThat(socket.awaitClose().code()).isEqualTo(1006);
+        }
     }
 
     @Test

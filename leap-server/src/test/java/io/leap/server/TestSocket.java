@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.zip.Inflater;
 import tools.jackson.databind.JsonNode;
@@ -173,12 +175,22 @@ final class TestSocket implements AutoCloseable {
         return this;
     }
 
-    /** Sends one text message unless the connection is already closing; a send refused by then is ignored. */
-    synchronized void trySend(String text) {
+    /**
+     * Sends one text message unless the connection is already closing.
+     *
+     * @return whether the send went through; {@code false} when it was refused or failed because the peer has closed
+     *         or reset the connection meanwhile, or did not complete within two seconds (what the close future says is
+     *         then what counts, if it says anything)
+     */
+    synchronized boolean trySend(String text) {
         try {
-            ws.sendText(text, true).join();
-        } catch (RuntimeException e) {
-            // the peer has closed (or reset) the connection meanwhile: what the close future says is what counts
+            ws.sendText(text, true).get(2, TimeUnit.SECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return false;
         }
     }
 
