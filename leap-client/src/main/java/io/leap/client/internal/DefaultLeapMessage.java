@@ -2,10 +2,13 @@ package io.leap.client.internal;
 
 import io.leap.client.LeapMessage;
 import io.leap.client.internal.codec.RawJson;
+import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 
 /** {@link LeapMessage} with lazily converted data. Thread-safe: the tree is cached with a benign race. */
 final class DefaultLeapMessage implements LeapMessage {
@@ -89,6 +92,17 @@ final class DefaultLeapMessage implements LeapMessage {
             return raw.read(mapper, type);
         } catch (JacksonException e) {
             throw RawJson.conversionError(type.getType().getTypeName(), e);
+        }
+    }
+
+    @Override
+    public <T> T data(ObjectReader reader) {
+        Objects.requireNonNull(reader, "reader");
+        try {
+            return raw.read(reader);
+        } catch (JacksonException e) {
+            JavaType type = reader.getValueType();
+            throw RawJson.conversionError(type == null ? "an unknown type" : type.toCanonical(), e);
         }
     }
 

@@ -1,11 +1,13 @@
 package io.leap.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.leap.client.Channel;
 import io.leap.client.ChannelEvent;
 import io.leap.client.InitInfo;
 import io.leap.client.LeapClientObserver;
+import io.leap.client.LeapException;
 import io.leap.client.LeapMessage;
 import io.leap.client.LeapTimeoutException;
 import io.leap.client.ListenerOptions;
@@ -22,7 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@link Dispatcher}: envelopes to protocol actions, messages and typed events (delivered inline by a direct executor). */
@@ -121,6 +125,32 @@ class DispatcherTests {
         assertThat(session).containsExactly("token {\"v\":2}");
         assertThat(metrics.messages.sum()).isEqualTo(2);
         assertThat(metrics.dispatches.sum()).isEqualTo(6);
+    }
+
+    record Chat(int t, String text) {}
+
+    @Test
+    void dataIsReadWithTheCallersReaderFromTheBytesReceived() {
+        List<LeapMessage> messages = new ArrayList<>();
+        registry.addMessageListener(messages::add, ListenerOptions.defaults());
+        handle(
+                "{\"op\":0,\"d\":{\"c\":\"room\",\"e\":\"MESSAGE\",\"d\":{\"e\":\"chat\",\"d\":{\"t\":1,\"text\":\"h\\u00e9\"}}}}");
+        handle("{\"op\":0,\"d\":{\"c\":\"room\",\"e\":\"MESSAGE\",\"d\":{\"e\":\"chat\",\"d\":{\"t\":\"one\"}}}}");
+        handle(
+                "{\"op\":0,\"d\":{\"c\":\"room\",\"e\":\"MESSAGE\",\"d\":{\"e\":\"chat\",\"d\":[{\"t\":2},{\"t\":3}]}}}");
+        ObjectReader chats = mapper.readerFor(Chat.class);
+
+        assertThat(messages.get(0).<Chat>data(chats)).isEqualTo(new Chat(1, "h\u00e9"));
+        assertThat(messages.get(2).<List<Chat>>data(mapper.readerForListOf(Chat.class)))
+                .containsExactly(new Chat(2, null), new Chat(3, null));
+        // The same reader, the same answer as the mapper's own conversion.
+        assertThat(messages.get(0).<Chat>data(chats)).isEqualTo(messages.get(0).data(Chat.class));
+        assertThatThrownBy(() -> messages.get(1).data(chats))
+                .isInstanceOf(LeapException.class)
+                .hasMessageStartingWith("Cannot convert message data to " + Chat.class.getName())
+                .hasMessageContaining("\"one\"")
+                .hasCauseInstanceOf(JacksonException.class);
+        assertThatThrownBy(() -> messages.get(0).data((ObjectReader) null)).isInstanceOf(NullPointerException.class);
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.messaging.handler.invocation.MethodArgumentResolutionException;
@@ -152,6 +153,35 @@ class LeapListenerArgumentsIntegrationTests {
     }
 
     @Test
+    void dataThatDoesNotBindToAPlainTypedParameterIsAConversionFailure() {
+        this.runner.run((context) -> {
+            LeapServer server = awaitSubscribed(context, "lenient");
+            Received received = context.getBean(Received.class);
+            RecordingErrorHandler errors = context.getBean(RecordingErrorHandler.class);
+
+            server.publish("lenient", "order", Map.of("id", "not a number", "product", "x", "quantity", 1));
+            server.publish("lenient", "order", null);
+            // No @Valid: a blank product binds.
+            server.publish("lenient", "order", Map.of("id", 4, "product", "", "quantity", 1));
+
+            await().atMost(ListenerTestSupport.TIMEOUT)
+                    .untilAsserted(() ->
+                            assertThat(received.lenient).extracting(Order::id).containsExactly(4L));
+            await().atMost(ListenerTestSupport.TIMEOUT)
+                    .untilAsserted(() -> assertThat(errors.failures).hasSize(2));
+            assertThat(errors.failures).allSatisfy((failure) -> {
+                assertThat(failure.getListenerId()).isEqualTo("lenient");
+                assertThat(failure.getKind()).isEqualTo(LeapListenerExecutionFailedException.Kind.CONVERSION);
+                assertThat(failure.getCause())
+                        .isInstanceOf(MessageConversionException.class)
+                        .hasMessageContaining(Order.class.getName());
+            });
+            assertThat(errors.failures.get(0).getCause()).hasMessageContaining("not a number");
+            assertThat(errors.failures.get(1).getCause()).hasMessageContaining("JSON null");
+        });
+    }
+
+    @Test
     void eventListenersKeepWorkingNextToLeapListeners() {
         this.runner.run((context) -> {
             LeapServer server = awaitSubscribed(context, "orders");
@@ -206,6 +236,8 @@ class LeapListenerArgumentsIntegrationTests {
         final List<Boolean> directHeaders = new CopyOnWriteArrayList<>();
 
         final List<Order> strict = new CopyOnWriteArrayList<>();
+
+        final List<Order> lenient = new CopyOnWriteArrayList<>();
 
         final List<String> applicationEvents = new CopyOnWriteArrayList<>();
     }
@@ -327,6 +359,11 @@ class LeapListenerArgumentsIntegrationTests {
                 throw new IllegalStateException("boom");
             }
             this.received.strict.add(order);
+        }
+
+        @LeapListener(id = "lenient", channels = "lenient", errorHandler = "recordingErrorHandler")
+        void lenient(Order order) {
+            this.received.lenient.add(order);
         }
 
         @EventListener

@@ -8,7 +8,7 @@ import io.leap.spring.observation.LeapListenerObservation;
 import io.leap.spring.observation.LeapListenerObservationConvention;
 import io.leap.spring.observation.LeapListenerReceiverContext;
 import io.leap.spring.support.LeapHeaders;
-import io.leap.spring.support.LeapMessageHeaders;
+import io.leap.spring.support.LeapListenerMessage;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.List;
@@ -20,10 +20,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
-import org.springframework.messaging.support.GenericMessage;
 
 /**
- * Calls one listener method with a Spring message built from a {@link LeapMessage}, publishes its return value for
+ * Calls one listener method with a Spring message ({@link LeapListenerMessage}) wrapping a {@link LeapMessage}, publishes its return value for
  * {@code @SendTo}, and routes failures to the error handler.
  *
  * <p>Part of the {@code @LeapListener} infrastructure (public because the annotation post-processor and the registry
@@ -97,9 +96,7 @@ public final class LeapListenerInvoker {
     private boolean doInvoke(LeapMessage message, Runnable failures, @Nullable Observation observation) {
         Object result;
         try {
-            Message<String> springMessage =
-                    new GenericMessage<>(message.rawData(), LeapMessageHeaders.of(message, this.listenerId));
-            result = this.handlerMethod.invoke(springMessage);
+            result = this.handlerMethod.invoke(new LeapListenerMessage(message, this.listenerId));
         } catch (Throwable ex) {
             if (ex instanceof VirtualMachineError error) {
                 throw error;

@@ -35,7 +35,9 @@ public final class LeapHandlerMethodFactories {
 
     /**
      * Create and initialise a factory with {@link #messageConverter(JsonMapper)}, the
-     * {@link LeapMessageMethodArgumentResolver} and, if given, a validator for {@code @Valid} payloads.
+     * {@link LeapMessageMethodArgumentResolver}, the {@link LeapPayloadMethodArgumentResolver} (plain payload parameters,
+     * read straight from the message's data) and, if given, a validator for {@code @Valid} payloads (which the message
+     * converter reads).
      * @param jsonMapper the mapper
      * @param validator the validator, or {@code null} for none
      * @param beanFactory the bean factory (for {@code @Header} default values with placeholders), or {@code null}
@@ -45,7 +47,8 @@ public final class LeapHandlerMethodFactories {
             JsonMapper jsonMapper, @Nullable Validator validator, @Nullable BeanFactory beanFactory) {
         DefaultMessageHandlerMethodFactory factory = new DefaultMessageHandlerMethodFactory();
         factory.setMessageConverter(messageConverter(jsonMapper));
-        factory.setCustomArgumentResolvers(List.of(new LeapMessageMethodArgumentResolver()));
+        factory.setCustomArgumentResolvers(
+                List.of(new LeapMessageMethodArgumentResolver(), new LeapPayloadMethodArgumentResolver(jsonMapper)));
         if (validator != null) {
             factory.setValidator(validator);
         }

@@ -20,6 +20,9 @@ public class LeapMessageMethodArgumentResolver implements HandlerMethodArgumentR
 
     @Override
     public Object resolveArgument(MethodParameter parameter, Message<?> message) {
+        if (message instanceof LeapListenerMessage listenerMessage) {
+            return listenerMessage.getLeapMessage();
+        }
         Object value = message.getHeaders().get(LeapHeaders.LEAP_MESSAGE);
         if (!(value instanceof LeapMessage)) {
             throw new IllegalStateException("No " + LeapHeaders.LEAP_MESSAGE + " header for parameter " + parameter);

@@ -6,6 +6,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.node.NullNode;
 
 /**
@@ -37,6 +38,9 @@ public abstract class RawJson {
     public abstract <T> T read(ObjectMapper mapper, Class<T> type);
 
     public abstract <T> T read(ObjectMapper mapper, TypeReference<T> type);
+
+    /** Reads the value with {@code reader}, from the bytes received where they were kept as bytes. */
+    public abstract <T> T read(ObjectReader reader);
 
     public abstract String text();
 
@@ -73,6 +77,11 @@ public abstract class RawJson {
         }
 
         @Override
+        public <T> T read(ObjectReader reader) {
+            return reader.readValue(json.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
         public String text() {
             return json;
         }
@@ -104,6 +113,11 @@ public abstract class RawJson {
         @Override
         public <T> T read(ObjectMapper mapper, TypeReference<T> type) {
             return mapper.readValue(json, type);
+        }
+
+        @Override
+        public <T> T read(ObjectReader reader) {
+            return reader.readValue(json);
         }
 
         @Override
