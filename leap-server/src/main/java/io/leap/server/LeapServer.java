@@ -294,12 +294,15 @@ public final class LeapServer implements AutoCloseable {
         return hub().ready();
     }
 
-    /** Closes one connection with a close frame (e.g. 4000-4007). The reason is at most 123 bytes. */
+    /**
+     * Closes one connection with a close frame (e.g. 4000-4007). The reason is at most 123 bytes. Returns {@code false}
+     * if it is not live: unknown, or already closing (closed or cut before, its socket not yet gone).
+     */
     public boolean closeConnection(String cid, int code, String reason) {
         return core().closeConnection(cid, code, reason);
     }
 
-    /** Closes every live connection with the code and reason; returns how many. */
+    /** Closes every live connection (not already closing) with the code and reason; returns how many. */
     public int closeAll(int code, String reason) {
         return core().closeAll(code, reason);
     }
@@ -314,7 +317,7 @@ public final class LeapServer implements AutoCloseable {
         return core().redirect(cid, url);
     }
 
-    /** {@link #redirect(String, String)} for every live connection; returns how many. */
+    /** {@link #redirect(String, String)} for every live connection (not already closing); returns how many. */
     public int redirectAll(String url) {
         return core().redirectAll(url);
     }
@@ -389,12 +392,15 @@ public final class LeapServer implements AutoCloseable {
         return faults().publishBurst(channelId, event, Json.toTree(data), count);
     }
 
-    /** Drops the TCP connection without a close frame (the client sees an abnormal closure, 1006). */
+    /**
+     * Drops the TCP connection without a close frame (the client sees an abnormal closure, 1006). Returns {@code false}
+     * if it is not live (unknown, or already closing).
+     */
     public boolean cut(String cid) {
         return core().cut(cid);
     }
 
-    /** {@link #cut(String)} for every connection; returns how many. */
+    /** {@link #cut(String)} for every live connection (not already closing); returns how many. */
     public int cutAll() {
         return core().cutAll();
     }

@@ -203,10 +203,21 @@ public final class ServerCore {
         }
     }
 
+    /** A connection that is not closing, or {@code null}: one being closed or cut is not acted on again. */
+    private Conn live(String cid) {
+        Conn c = hub.findConnection(cid);
+        return c == null || c.closing ? null : c;
+    }
+
+    /** The connections that are not closing (a closed one stays listed until its socket is gone). */
+    private List<Conn> live() {
+        return hub.allConnections().stream().filter((c) -> !c.closing).toList();
+    }
+
     /** Closes one connection with a close frame; false if it is not live. */
     public boolean closeConnection(String cid, int code, String reason) {
         checkClose(code, reason);
-        Conn c = hub.findConnection(cid);
+        Conn c = live(cid);
         if (c == null) {
             return false;
         }
@@ -216,7 +227,7 @@ public final class ServerCore {
 
     public int closeAll(int code, String reason) {
         checkClose(code, reason);
-        List<Conn> all = hub.allConnections();
+        List<Conn> all = live();
         for (Conn c : all) {
             c.close(code, reason == null ? "" : reason);
         }
@@ -249,7 +260,7 @@ public final class ServerCore {
     }
 
     public boolean redirect(String cid, String url) {
-        Conn c = hub.findConnection(cid);
+        Conn c = live(cid);
         String reason = redirectReason(url, c);
         if (c == null) {
             return false;
@@ -260,7 +271,7 @@ public final class ServerCore {
 
     public int redirectAll(String url) {
         redirectReason(url, null);
-        List<Conn> all = hub.allConnections();
+        List<Conn> all = live();
         for (Conn c : all) {
             c.close(CloseCodes.BAD_ROUTE, redirectReason(url, c));
         }
@@ -268,7 +279,7 @@ public final class ServerCore {
     }
 
     public boolean cut(String cid) {
-        Conn c = hub.findConnection(cid);
+        Conn c = live(cid);
         if (c == null) {
             return false;
         }
@@ -277,7 +288,7 @@ public final class ServerCore {
     }
 
     public int cutAll() {
-        List<Conn> all = hub.allConnections();
+        List<Conn> all = live();
         all.forEach(Conn::cut);
         return all.size();
     }
