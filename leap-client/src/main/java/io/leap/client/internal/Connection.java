@@ -1,6 +1,9 @@
 package io.leap.client.internal;
 
+import io.leap.client.LeapClient;
+import io.leap.client.LeapCloseException;
 import io.leap.client.LeapConnectException;
+import io.leap.client.LeapException;
 import io.leap.client.LeapTimeoutException;
 import io.leap.client.internal.codec.DecodeException;
 import io.leap.client.internal.codec.Envelope;
@@ -13,6 +16,11 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connection attempt and, if it succeeds, the live connection: the socket, its frame decoder, its
@@ -20,6 +28,8 @@ import java.util.concurrent.CompletionStage;
  * it decodes frames and hands envelopes and socket events to its {@link Owner}.
  */
 final class Connection implements WebSocketHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(LeapClient.class);
 
     /** What a connection reports to the client. */
     interface Owner {
@@ -123,6 +133,75 @@ final class Connection implements WebSocketHandler {
             }
             return v;
         });
+    }
+
+    /** Starts heartbeats at the Hello's interval: capped at one day, none if it is not positive (both logged). */
+    void startHeartbeats(long heartbeatInterval, int clientId) {
+        if (heartbeatInterval > LinkMonitor.MAX_HEARTBEAT_INTERVAL_MS) {
+            // Larger values would overflow the nanosecond deadlines and drop the connection at once.
+            log.atWarn()
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("heartbeat_interval", heartbeatInterval)
+                    .log(
+                            "Hello with an implausible heartbeat_interval of {} ms: using one day (client {})",
+                            heartbeatInterval,
+                            clientId);
+        }
+        if (heartbeatInterval > 0) {
+            monitor.start(heartbeatInterval);
+        } else {
+            log.atWarn()
+                    .addKeyValue("client", clientId)
+                    .addKeyValue("heartbeat_interval", heartbeatInterval)
+                    .log(
+                            "Hello without a positive heartbeat_interval ({}): no heartbeats on this connection (client {})",
+                            heartbeatInterval,
+                            clientId);
+        }
+    }
+
+    /**
+     * Lets go of a lost connection's socket: with {@code closeCode} &gt; 0 sends that close frame (the error's message as
+     * reason, or "Client gave up" if longer than 100 characters) and drops the socket once it went out, or after a
+     * second at most; with -1 drops it at once, unless the peer closed it ({@link LeapCloseException}); with 0 leaves it.
+     */
+    static void release(WebSocketConnection socket, int closeCode, LeapException error, Scheduler scheduler) {
+        if (socket == null) {
+            return;
+        }
+        if (closeCode > 0) {
+            CompletableFuture<Void> closing;
+            try {
+                closing = socket.close(
+                        closeCode, error.getMessage().length() > 100 ? "Client gave up" : error.getMessage());
+            } catch (RuntimeException e) {
+                closing = CompletableFuture.failedFuture(e);
+            }
+            closing.whenComplete((v, e) -> socket.abort());
+            if (scheduler.schedule(socket::abort, TimeUnit.SECONDS.toNanos(1)) == Scheduler.NONE) {
+                socket.abort();
+            }
+        } else if (closeCode < 0 && !(error instanceof LeapCloseException)) {
+            socket.abort();
+        }
+    }
+
+    /** The client closes for good: a 1000 close frame (waited for up to a second), then the socket is dropped. */
+    void closeForGood(int clientId) {
+        WebSocketConnection s = socket;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.close(Protocol.CLOSE_NORMAL, "Client closed").get(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.atDebug()
+                    .addKeyValue("client", clientId)
+                    .log("Close frame not sent: {} (client {})", e.toString(), clientId);
+        }
+        s.abort();
     }
 
     static String describe(Throwable t) {

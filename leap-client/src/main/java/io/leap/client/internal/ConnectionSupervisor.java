@@ -30,12 +30,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -43,11 +40,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Keeps the client connected: starts the first connection (fail-fast or retried), opens each attempt with a token
- * from the provider, reacts to what a {@link Connection} and the {@link Dispatcher} report (Hello, INIT, closes,
- * failures, a dead link), and on a loss asks the {@link ReconnectScheduler} whether, when and where to reconnect,
- * including the single retry with a rotated token after a 4001 and a forced {@link #reconnect()}. Owns the client's
- * lock: the {@link ConnectionStateMachine}, the {@link ReconnectScheduler}, the {@link SubscriptionTable} and the
- * {@link ChannelRequests} are used under it, and state changes are enqueued under it, so they stay ordered.
+ * from the {@link TokenSource}, reacts to what a {@link Connection} and the {@link Dispatcher} report (Hello, INIT,
+ * closes, failures, a dead link), and on a loss asks the {@link ReconnectScheduler} whether, when and where to
+ * reconnect, including the single retry with a rotated token after a 4001 and a forced {@link #reconnect()}. Owns the
+ * client's lock: the {@link ConnectionStateMachine}, the {@link ReconnectScheduler}, the {@link SubscriptionTable}, the
+ * {@link ChannelRequests} and the {@link ConnectFutures} are used under it, and state changes are enqueued under it,
+ * so they stay ordered.
  */
 final class ConnectionSupervisor {
 
@@ -73,13 +71,7 @@ final class ConnectionSupervisor {
     private final SubscriptionTable subscriptions;
     private Connection current;
     private Scheduler.Timer reconnectTask;
-    private CompletableFuture<InitInfo> initFuture;
-    /** With retryInitialConnect: completes when any attempt of the first connect() identified. */
-    private CompletableFuture<Void> firstIdentified;
-    /** A token to use for the next attempt instead of asking the provider (the one re-read after a 4001). */
-    private String nextToken;
-    /** Whether the next attempt is the single retry after a 4001 with a new token. */
-    private boolean authRetry;
+    private final ConnectFutures connecting = new ConnectFutures();
 
     private Scheduler.Timer subscriptionRetryTask = Scheduler.NONE;
     // --- end guarded ---
@@ -167,7 +159,7 @@ final class ConnectionSupervisor {
         Connection conn = beginFirstAttempt(true);
         CompletableFuture<Void> identified;
         synchronized (lock) {
-            identified = config.retryInitialConnect() ? firstIdentified : conn.identified;
+            identified = config.retryInitialConnect() ? connecting.identified() : conn.identified;
         }
         open(conn);
         return new FirstAttempt(conn, identified);
@@ -190,12 +182,12 @@ final class ConnectionSupervisor {
                 if (lifecycle.state() == ConnectionState.CONNECTED && i != null) {
                     return CompletableFuture.completedFuture(i);
                 }
-                return initFuture != null
-                        ? initFuture.copy()
+                return connecting.init() != null
+                        ? connecting.init().copy()
                         : CompletableFuture.failedFuture(new IllegalStateException("Already " + lifecycle.state()));
             }
             conn = beginFirstAttempt(false);
-            future = initFuture.copy();
+            future = connecting.init().copy();
         }
         open(conn);
         return future;
@@ -213,12 +205,8 @@ final class ConnectionSupervisor {
             // With retryInitialConnect, a failed first attempt is retried like a lost connection.
             lifecycle.running(config.retryInitialConnect());
             reconnects.reset();
-            authRetry = false;
-            nextToken = null;
-            firstIdentified = new CompletableFuture<>();
-            if (initFuture == null || initFuture.isDone()) {
-                initFuture = new CompletableFuture<>();
-            }
+            tokens.endRetry();
+            connecting.begin();
             log.atDebug()
                     .addKeyValue("client", clientId)
                     .addKeyValue("url", config.url())
@@ -235,7 +223,7 @@ final class ConnectionSupervisor {
                 new FrameDecoder(new EnvelopeParser(mapper.tokenStreamFactory()), config.maxMessageSize()),
                 events,
                 link -> new LinkMonitor(scheduler, config.heartbeatAckTimeout(), config.readTimeoutGrace(), link));
-        conn.authRetry = authRetry;
+        conn.authRetry = tokens.retrying();
         current = conn;
         lifecycle.connecting();
         return conn;
@@ -243,21 +231,11 @@ final class ConnectionSupervisor {
 
     private void open(Connection conn) {
         String token;
-        synchronized (lock) {
-            token = nextToken;
-            nextToken = null;
-        }
-        if (token == null) {
-            try {
-                token = tokens.current();
-            } catch (RuntimeException e) {
-                lost(
-                        conn,
-                        new LeapConnectException("The token provider failed: " + Connection.describe(e), e),
-                        -1,
-                        null);
-                return;
-            }
+        try {
+            token = tokens.next();
+        } catch (RuntimeException e) {
+            lost(conn, new LeapConnectException("The token provider failed: " + Connection.describe(e), e), -1, null);
+            return;
         }
         conn.token = token;
         CompletableFuture<WebSocketConnection> opening;
@@ -290,6 +268,7 @@ final class ConnectionSupervisor {
     boolean close() {
         Connection conn;
         List<CompletableFuture<?>> toFail;
+        ConnectFutures.Taken futures;
         synchronized (lock) {
             if (!lifecycle.close()) {
                 return false;
@@ -305,32 +284,17 @@ final class ConnectionSupervisor {
             }
             subscriptionRetryTask.cancel();
             toFail = subscriptions.closeAll();
-            if (initFuture != null) {
-                toFail.add(initFuture);
-            }
-            if (firstIdentified != null) {
-                toFail.add(firstIdentified);
-            }
+            futures = connecting.all();
         }
         LeapClosedException closedError = new LeapClosedException("The client was closed");
         for (CompletableFuture<?> f : toFail) {
             f.completeExceptionally(closedError);
         }
+        futures.failInit(closedError);
+        futures.failIdentified(closedError);
         if (conn != null) {
             conn.identified.completeExceptionally(closedError);
-            WebSocketConnection socket = conn.socket;
-            if (socket != null) {
-                try {
-                    socket.close(Protocol.CLOSE_NORMAL, "Client closed").get(1, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                    log.atDebug()
-                            .addKeyValue("client", clientId)
-                            .log("Close frame not sent: {} (client {})", e.toString(), clientId);
-                }
-                socket.abort();
-            }
+            conn.closeForGood(clientId);
         }
         return true;
     }
@@ -353,8 +317,7 @@ final class ConnectionSupervisor {
             Connection conn, LeapException error, int closeCode, URI redirect, String retryToken, boolean forced) {
         WebSocketConnection socket;
         List<CompletableFuture<?>> toFail;
-        CompletableFuture<InitInfo> initToFail = null;
-        CompletableFuture<Void> firstToFail = null;
+        ConnectFutures.Taken futures = ConnectFutures.NONE;
         synchronized (lock) {
             if (conn.dead || current != conn) {
                 conn.kill();
@@ -379,8 +342,7 @@ final class ConnectionSupervisor {
                         .log(
                                 "Token rejected (4001); the token provider has a new one: trying it once (client {})",
                                 clientId);
-                nextToken = retryToken;
-                authRetry = true;
+                tokens.retryWith(retryToken);
                 plan = new ReconnectScheduler.Plan(true, Duration.ZERO, Math.max(1, reconnects.attempt()));
             }
             lifecycle.errored(error, plan.reconnect() ? plan.delay() : null);
@@ -388,53 +350,26 @@ final class ConnectionSupervisor {
                 reconnectTask =
                         scheduler.schedule(this::reconnectNow, plan.delay().toNanos());
             } else {
-                authRetry = false;
-                nextToken = null;
-                if (initFuture != null && !initFuture.isDone()) {
-                    initToFail = initFuture;
-                }
-                if (firstIdentified != null && !firstIdentified.isDone()) {
-                    firstToFail = firstIdentified;
-                }
+                tokens.endRetry();
+                futures = connecting.pending();
             }
         }
-        if (firstToFail != null) {
-            firstToFail.completeExceptionally(error);
-        }
+        futures.failIdentified(error);
         conn.identified.completeExceptionally(error);
         LeapConnectException lostError =
                 new LeapConnectException("Connection lost before the answer: " + error.getMessage(), error);
         for (CompletableFuture<?> f : toFail) {
             f.completeExceptionally(lostError);
         }
-        if (initToFail != null) {
-            initToFail.completeExceptionally(error);
-        }
-        if (socket != null) {
-            if (closeCode > 0) {
-                CompletableFuture<Void> closing;
-                try {
-                    closing = socket.close(
-                            closeCode, error.getMessage().length() > 100 ? "Client gave up" : error.getMessage());
-                } catch (RuntimeException e) {
-                    closing = CompletableFuture.failedFuture(e);
-                }
-                closing.whenComplete((v, e) -> socket.abort());
-                if (scheduler.schedule(socket::abort, TimeUnit.SECONDS.toNanos(1)) == Scheduler.NONE) {
-                    socket.abort();
-                }
-            } else if (closeCode < 0 && !(error instanceof LeapCloseException)) {
-                socket.abort();
-            }
-        }
+        futures.failInit(error);
+        Connection.release(socket, closeCode, error, scheduler);
     }
 
     /** Closes the current connection with 1000 and stops reconnecting; listeners and wanted channels are kept. */
     void disconnect() {
         LeapConnectException error = new LeapConnectException("Disconnected by the application");
         Connection conn;
-        CompletableFuture<InitInfo> initToFail = null;
-        CompletableFuture<Void> firstToFail = null;
+        ConnectFutures.Taken futures = ConnectFutures.NONE;
         synchronized (lock) {
             if (lifecycle.closed()) {
                 throw new LeapClosedException("The client is closed");
@@ -452,14 +387,8 @@ final class ConnectionSupervisor {
                 reconnectTask.cancel();
                 reconnectTask = null;
                 subscriptionRetryTask.cancel();
-                authRetry = false;
-                nextToken = null;
-                if (initFuture != null && !initFuture.isDone()) {
-                    initToFail = initFuture;
-                }
-                if (firstIdentified != null && !firstIdentified.isDone()) {
-                    firstToFail = firstIdentified;
-                }
+                tokens.endRetry();
+                futures = connecting.pending();
                 lifecycle.errored(error, null);
             }
         }
@@ -468,12 +397,8 @@ final class ConnectionSupervisor {
             lost(conn, error, Protocol.CLOSE_NORMAL, null);
             return;
         }
-        if (firstToFail != null) {
-            firstToFail.completeExceptionally(error);
-        }
-        if (initToFail != null) {
-            initToFail.completeExceptionally(error);
-        }
+        futures.failIdentified(error);
+        futures.failInit(error);
     }
 
     void reconnect() {
@@ -598,32 +523,12 @@ final class ConnectionSupervisor {
                 });
                 conn.identifySent = true;
                 lifecycle.running(true);
-                if (heartbeatInterval > LinkMonitor.MAX_HEARTBEAT_INTERVAL_MS) {
-                    // Larger values would overflow the nanosecond deadlines and drop the connection at once.
-                    log.atWarn()
-                            .addKeyValue("client", clientId)
-                            .addKeyValue("heartbeat_interval", heartbeatInterval)
-                            .log(
-                                    "Hello with an implausible heartbeat_interval of {} ms: using one day (client {})",
-                                    heartbeatInterval,
-                                    clientId);
-                }
-                if (heartbeatInterval > 0) {
-                    conn.monitor.start(heartbeatInterval);
-                } else {
-                    log.atWarn()
-                            .addKeyValue("client", clientId)
-                            .addKeyValue("heartbeat_interval", heartbeatInterval)
-                            .log(
-                                    "Hello without a positive heartbeat_interval ({}): no heartbeats on this connection (client {})",
-                                    heartbeatInterval,
-                                    clientId);
-                }
+                conn.startHeartbeats(heartbeatInterval, clientId);
                 resubscribe = subscriptions.onHello(conn);
                 for (String channel : resubscribe) {
                     conn.send(frames.dispatch(channel, Protocol.SUBSCRIBE, null));
                 }
-                first = firstIdentified;
+                first = connecting.identified();
             }
             conn.identified.complete(null);
             if (first != null) {
@@ -644,7 +549,7 @@ final class ConnectionSupervisor {
                 init = info;
                 reconnects.onConnected(scheduler.nanoTime());
                 plan = subscriptions.onInit(conn, info.channels());
-                authRetry = false;
+                tokens.endRetry();
                 Duration retry = config.subscriptionRetryInterval();
                 if (retry != null) {
                     subscriptionRetryTask.cancel();
@@ -652,7 +557,7 @@ final class ConnectionSupervisor {
                             () -> channels.retry(conn), retry.toNanos(), retry.toNanos());
                 }
                 lifecycle.connected();
-                initDone = initFuture;
+                initDone = connecting.init();
                 for (String channel : plan.subscribe()) {
                     conn.send(frames.dispatch(channel, Protocol.SUBSCRIBE, null));
                 }

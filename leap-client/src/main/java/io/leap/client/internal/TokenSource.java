@@ -6,8 +6,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Where the token of each connection attempt comes from: the configured token, or the token provider asked before
  * every attempt (so rotated tokens are picked up). After a 4001 it says whether the provider now has a different
- * token, which the client tries once before giving up. Also knows which strings of a token are secret, for redaction.
- * Called outside the client's lock: the provider is user code.
+ * token, which the client tries once before giving up, and keeps that token for the retry. Also knows which strings of
+ * a token are secret, for redaction. The provider is user code: {@link #current()}, {@link #next()} and
+ * {@link #afterRejection} are called outside the client's lock.
  */
 final class TokenSource {
 
@@ -16,6 +17,10 @@ final class TokenSource {
 
     private final int clientId;
     private final ClientConfig config;
+    /** After a 4001: the provider's new token, for the next attempt instead of asking again. */
+    private String retryToken;
+    /** Whether the attempts since a 4001 are its single retry with a new token (until INIT or giving up). */
+    private boolean retrying;
 
     TokenSource(int clientId, ClientConfig config) {
         this.clientId = clientId;
@@ -32,6 +37,36 @@ final class TokenSource {
         }
         String t = config.tokenProvider().get();
         return t == null || t.isEmpty() ? null : t;
+    }
+
+    /**
+     * @return the token of the next attempt: the one {@link #retryWith} kept, else {@link #current()}
+     * @throws RuntimeException whatever the provider throws
+     */
+    String next() {
+        String t;
+        synchronized (this) {
+            t = retryToken;
+            retryToken = null;
+        }
+        return t != null ? t : current();
+    }
+
+    /** A 4001 with a different token from the provider: the next attempt uses it, once. */
+    synchronized void retryWith(String token) {
+        retryToken = token;
+        retrying = true;
+    }
+
+    /** @return whether the next attempt is the single retry after a 4001 */
+    synchronized boolean retrying() {
+        return retrying;
+    }
+
+    /** The retry is over: INIT came, or the client gives up or starts afresh. */
+    synchronized void endRetry() {
+        retryToken = null;
+        retrying = false;
     }
 
     /**
