@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +37,10 @@ import java.util.function.Supplier;
  * Options: {@code --messages N} (default 500000; 0 skips the blast runs), {@code --warmup N} (the warm-up blast,
  * 500000), {@code --reps N} (3), {@code --modes json,zlib}, {@code --rates 10000,50000}, {@code --paced-seconds S} (4),
  * {@code --paced-warmup-seconds S} (2), {@code --paths <substring,...>} to select paths (no spaces: Maven splits the
- * arguments on them), {@code --thread-cpu x} to print each measured run's CPU per thread.
+ * arguments on them), {@code --thread-cpu x} to print each measured run's CPU per thread, {@code --compare
+ * label=classpath-file,...} with {@code --compare-paths <substring,...>} to run those paths again on another build's
+ * classpath (one line, as {@code dependency:build-classpath} writes it, with that build's {@code leap-benchmarks}
+ * classes first) in the same run, interleaved with the others.
  * With the defaults a full run takes about 25 minutes on 2 cores.
  */
 public final class LoadHarness {
@@ -83,6 +87,7 @@ public final class LoadHarness {
         all.add(JdkBaselinePath::baseline);
         all.add(OkHttpBaselinePath::new);
         all.add(JdkBaselinePath::ceiling);
+        all.add(RawSocketPath::new);
         all.add(() ->
                 new LeapClientPath("LeapClient (JDK transport) + data() tree", JdkWebSocketTransport::new, false));
         all.add(() ->
@@ -99,28 +104,58 @@ public final class LoadHarness {
         return all;
     }
 
-    /** The paths to measure: all, or those whose name contains one of {@code --paths} (the baseline always). */
-    private List<PathInfo> paths() {
-        String filter = this.options.get("paths");
-        List<String> wanted = filter == null
-                ? List.of("")
-                : Arrays.asList(filter.toLowerCase(Locale.ROOT).split(","));
+    /**
+     * The paths to measure: all, or those whose name contains one of {@code --paths} (the baseline always); then, for
+     * each {@code --compare label=classpath-file}, the paths matching {@code --compare-paths} again, run on that
+     * classpath (another build of the project, with the same harness) and reported as {@code name [label]}.
+     */
+    private List<PathInfo> paths() throws Exception {
+        List<String> wanted = filter("paths");
         List<PathInfo> paths = new ArrayList<>();
+        List<PathInfo> compared = new ArrayList<>();
+        List<String> comparedWanted = filter("compare-paths");
+        String classpath = System.getProperty("java.class.path");
         for (Supplier<ClientPath> factory : allPaths()) {
             try (ClientPath p = factory.get()) {
                 String name = p.name().toLowerCase(Locale.ROOT);
                 // The baseline always runs: every ratio is taken against it.
                 if (name.startsWith("baseline") || wanted.stream().anyMatch(name::contains)) {
-                    paths.add(new PathInfo(p.name(), p.blastOnly()));
+                    paths.add(new PathInfo(p.name(), p.name(), p.blastOnly(), classpath));
+                    if (!name.startsWith("baseline")
+                            && !name.startsWith("ceiling")
+                            && comparedWanted.stream().anyMatch(name::contains)) {
+                        compared.add(new PathInfo(p.name(), p.name(), p.blastOnly(), classpath));
+                    }
                 }
-            } catch (Exception ex) {
-                throw new IllegalStateException(ex);
+            }
+        }
+        String compare = this.options.get("compare");
+        if (compare != null) {
+            for (String entry : compare.split(",")) {
+                int eq = entry.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--compare takes label=classpath-file, got " + entry);
+                }
+                String label = entry.substring(0, eq);
+                String other =
+                        Files.readString(Path.of(entry.substring(eq + 1))).strip();
+                for (PathInfo p : compared) {
+                    paths.add(new PathInfo(p.name(), p.name() + " [" + label + "]", p.blastOnly(), other));
+                }
             }
         }
         return paths;
     }
 
-    private record PathInfo(String name, boolean blastOnly) {}
+    private List<String> filter(String option) {
+        String filter = this.options.get(option);
+        return filter == null
+                ? List.of("")
+                : Arrays.asList(filter.toLowerCase(Locale.ROOT).split(","));
+    }
+
+    /** A path to measure: its name in the child JVM, its row label, and the classpath of the child JVM. */
+    private record PathInfo(String name, String label, boolean blastOnly, String classpath) {}
 
     private void run() throws Exception {
         long messages = Long.parseLong(this.options.getOrDefault("messages", "500000"));
@@ -204,7 +239,7 @@ public final class LoadHarness {
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of(
                 "-cp",
-                System.getProperty("java.class.path"),
+                path.classpath(),
                 LoadHarness.class.getName(),
                 "--child",
                 path.name(),
@@ -236,11 +271,11 @@ public final class LoadHarness {
             childIn.println("quit");
             expect(childOut, "CLOSED");
             if (!child.waitFor(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException(path.name() + ": child JVM did not exit");
+                throw new IllegalStateException(path.label() + ": child JVM did not exit");
             }
             awaitConnections(0);
             Result r = new Result(
-                    path.name(),
+                    path.label(),
                     Double.parseDouble(result[1]),
                     Double.parseDouble(result[2]),
                     Double.parseDouble(result[3]));

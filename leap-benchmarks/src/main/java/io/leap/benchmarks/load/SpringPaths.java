@@ -30,7 +30,11 @@ final class SpringPaths {
                         () -> SpringWebSocketTransport.createDefault(16 * 1024 * 1024),
                         false),
                 () -> new BootPath("Spring Boot @EventListener", EventListenerApplication.class),
-                () -> new BootPath("Spring Boot typed @LeapListener", LeapListenerApplication.class));
+                () -> new BootPath("Spring Boot typed @LeapListener", LeapListenerApplication.class),
+                () -> new BootPath(
+                        "Spring Boot typed @LeapListener, no event bridge",
+                        LeapListenerApplication.class,
+                        "leap.events.enabled=false"));
     }
 
     /** A Spring Boot application with the Leap starter and one listener bean. */
@@ -42,11 +46,14 @@ final class SpringPaths {
 
         private final Class<?> application;
 
+        private final String[] properties;
+
         private ConfigurableApplicationContext context;
 
-        BootPath(String name, Class<?> application) {
+        BootPath(String name, Class<?> application, String... properties) {
             this.name = name;
             this.application = application;
+            this.properties = properties;
         }
 
         @Override
@@ -71,6 +78,7 @@ final class SpringPaths {
                             "leap.embedded.enabled=false",
                             "spring.main.banner-mode=off",
                             "logging.level.root=warn")
+                    .properties(this.properties)
                     .run();
         }
 

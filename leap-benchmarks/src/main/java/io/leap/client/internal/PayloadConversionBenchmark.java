@@ -17,10 +17,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Payload conversion of a message's raw data: to a record ({@code data(Tick.class)}), to a tree ({@code data()}) and
+ * Payload conversion of a message's raw data: to a record ({@code data(Tick.class)}, or {@code data(reader)} with a
+ * kept {@code ObjectReader}), to a tree ({@code data()}) and
  * as text ({@code rawData()}), each on a fresh message (nothing cached). {@code baselineTreeToRecord} is what a
  * hand-written client does after {@code readTree}: {@code treeToValue} of the {@code d.d} node.
  *
@@ -42,6 +44,8 @@ public class PayloadConversionBenchmark {
 
     private JsonNode dataNode;
 
+    private final ObjectReader tickReader = this.mapper.readerFor(Tick.class);
+
     @Setup
     public void setup() {
         byte[] data = BenchFrames.dataJson().getBytes(StandardCharsets.UTF_8);
@@ -56,6 +60,12 @@ public class PayloadConversionBenchmark {
     @Benchmark
     public Tick toRecord() {
         return message().data(Tick.class);
+    }
+
+    /** With a reader kept and reused, as the {@code @LeapListener} payload resolver does. */
+    @Benchmark
+    public Tick toRecordWithReader() {
+        return message().data(this.tickReader);
     }
 
     @Benchmark

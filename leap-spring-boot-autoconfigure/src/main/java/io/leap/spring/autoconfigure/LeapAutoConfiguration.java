@@ -8,6 +8,7 @@ import io.leap.client.transport.WebSocketTransport;
 import io.leap.spring.core.LeapClientLifecycle;
 import io.leap.spring.core.LeapTokenProvider;
 import io.leap.spring.event.LeapApplicationEventBridge;
+import io.leap.spring.event.LeapMessageEvent;
 import io.leap.spring.observation.LeapEventObservationConvention;
 import io.leap.spring.observation.ObservationLeapEventPublisher;
 import io.micrometer.observation.ObservationRegistry;
@@ -30,6 +31,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.thread.Threading;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -172,6 +174,7 @@ public final class LeapAutoConfiguration {
     LeapApplicationEventBridge leapApplicationEventBridge(
             LeapClient client,
             ApplicationEventPublisher publisher,
+            ApplicationContext applicationContext,
             ObjectProvider<JsonMapper> jsonMapper,
             LeapProperties properties,
             ObjectProvider<LeapClientLifecycle> lifecycle,
@@ -194,6 +197,10 @@ public final class LeapAutoConfiguration {
                 events.getShutdownTimeout());
         // The same answer as the health indicator's willReconnect detail.
         lifecycle.ifUnique((clientLifecycle) -> bridge.setWillReconnect(clientLifecycle::willReconnect));
+        if (events.isSkipUnobservedMessages()) {
+            bridge.setMessageEventsWanted(
+                    () -> LeapApplicationEventBridge.hasListener(applicationContext, LeapMessageEvent.class));
+        }
         return bridge;
     }
 

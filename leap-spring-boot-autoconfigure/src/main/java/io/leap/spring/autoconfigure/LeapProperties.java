@@ -586,6 +586,21 @@ public class LeapProperties implements Validator {
          */
         private boolean observationEnabled = false;
 
+        /**
+         * Whether to skip publishing Leap messages as LeapMessageEvents when, at start, no application listener takes
+         * them (an application with only @LeapListener methods then pays no second hand-off per message). Set to
+         * false if listeners for them are added to the context after it started.
+         */
+        private boolean skipUnobservedMessages = true;
+
+        public boolean isSkipUnobservedMessages() {
+            return this.skipUnobservedMessages;
+        }
+
+        public void setSkipUnobservedMessages(boolean skipUnobservedMessages) {
+            this.skipUnobservedMessages = skipUnobservedMessages;
+        }
+
         public boolean isEnabled() {
             return this.enabled;
         }

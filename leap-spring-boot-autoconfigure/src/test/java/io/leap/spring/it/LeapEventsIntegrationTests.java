@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -81,6 +82,52 @@ class LeapEventsIntegrationTests {
             // Typed listener for StateUpdate never saw another kind of channel event.
             assertThat(listeners.stateUpdates).allMatch((e) -> e.getEvent() instanceof ChannelEvent.StateUpdate);
         });
+    }
+
+    @Test
+    void withoutAMessageListenerAtStartMessagesAreNotPublishedUnlessAsked() {
+        ApplicationContextRunner noMessageListener = IntegrationSupport.embeddedRunner()
+                .withPropertyValues("leap.channels=orders")
+                .withUserConfiguration(ChannelEventsOnly.class);
+        noMessageListener.run((context) -> {
+            List<String> late = publishWithALateListener(context);
+            // The state update (a channel event) arrived after the message: the message was skipped, not late.
+            await().atMost(TIMEOUT)
+                    .until(() -> context.getBean(ChannelEventsOnly.class)
+                                    .stateUpdates
+                                    .size()
+                            == 1);
+            assertThat(late).isEmpty();
+        });
+        noMessageListener
+                .withPropertyValues("leap.events.skip-unobserved-messages=false")
+                .run((context) -> {
+                    List<String> late = publishWithALateListener(context);
+                    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(late).containsExactly("order.created"));
+                });
+    }
+
+    private static List<String> publishWithALateListener(AssertableApplicationContext context) {
+        assertThat(context).hasNotFailed();
+        LeapServer server = context.getBean(LeapServer.class);
+        await().atMost(TIMEOUT).until(() -> server.onlineCount("orders") == 1);
+        List<String> late = new CopyOnWriteArrayList<>();
+        context.addApplicationListener((org.springframework.context.ApplicationListener<LeapMessageEvent>)
+                (event) -> late.add(event.getEvent()));
+        server.publish("orders", "order.created", Map.of("id", 1));
+        server.setChannelState("orders", Map.of("open", true));
+        return late;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ChannelEventsOnly {
+
+        final List<LeapChannelEvent<?>> stateUpdates = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void onStateUpdate(LeapChannelEvent<ChannelEvent.StateUpdate> event) {
+            this.stateUpdates.add(event);
+        }
     }
 
     @Test

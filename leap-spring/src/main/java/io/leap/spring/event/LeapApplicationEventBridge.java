@@ -6,15 +6,28 @@ import io.leap.client.ListenerOptions;
 import io.leap.client.ListenerRegistration;
 import io.leap.spring.internal.LifecycleSupport;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.GenericApplicationListenerAdapter;
+import org.springframework.context.event.SmartApplicationListener;
+import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.core.ResolvableType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,6 +40,10 @@ import tools.jackson.databind.json.JsonMapper;
  * auto-configuration the {@code leapTaskExecutor} bean), each kind in socket order; use {@code @Async} listeners for
  * slow work. An exception thrown by an {@code @EventListener} is counted and logged by the client and does not stop
  * delivery of later events.
+ *
+ * <p>With {@link #setMessageEventsWanted} the bridge can skip message events that no listener takes (the
+ * auto-configuration does, see {@link #hasListener}): an application that uses only {@code @LeapListener} methods then
+ * pays no second hand-off per message.
  *
  * <p>On shutdown ({@link #stop(Runnable)}, at a phase above the web server's, by default
  * {@code Integer.MAX_VALUE - 100}) the bridge stops taking new events, delivers the events that the client had already
@@ -57,6 +74,8 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
     private volatile boolean running;
 
     private volatile Predicate<ConnectionStateChange> willReconnect = ConnectionStateChange::willReconnect;
+
+    private volatile BooleanSupplier messageEventsWanted = () -> true;
 
     /**
      * Create a bridge and register its listeners with the client.
@@ -93,6 +112,89 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
         this.willReconnect = Objects.requireNonNull(willReconnect, "willReconnect");
     }
 
+    /**
+     * Set what decides, on each {@link #start()}, whether {@link LeapMessageEvent}s are published: when it answers
+     * {@code false} the bridge removes its message registration, so that no message is handed to a delivery thread
+     * only to be published to nobody (the channel-event and state-change registrations stay). By default they are
+     * always published. The auto-configuration passes {@link #hasListener} for {@code LeapMessageEvent} unless
+     * {@code leap.events.skip-unobserved-messages=false}.
+     * @param wanted asked on each start
+     */
+    public void setMessageEventsWanted(BooleanSupplier wanted) {
+        this.messageEventsWanted = Objects.requireNonNull(wanted, "wanted");
+    }
+
+    /**
+     * Whether an application listener of the context or of one of its parents (events published to a context reach
+     * its parents too) takes events of the given type: an {@code @EventListener} method or {@link ApplicationListener}
+     * whose declared event type is the type or a supertype of it. A listener bean that is not created yet is judged by
+     * its declared type; one whose interest cannot be told without creating it counts as a listener. For a context that
+     * is not an {@link AbstractApplicationContext}, which cannot list its listeners, the answer is {@code true}.
+     * @param context the context the events are published to
+     * @param eventType the event type
+     * @return {@code false} only if no listener takes such events
+     */
+    public static boolean hasListener(ApplicationContext context, Class<? extends ApplicationEvent> eventType) {
+        ResolvableType type = ResolvableType.forClass(eventType);
+        for (ApplicationContext c = context; c != null; c = c.getParent()) {
+            if (!(c instanceof AbstractApplicationContext abstractContext)) {
+                return true;
+            }
+            ConfigurableListableBeanFactory beanFactory = abstractContext.getBeanFactory();
+            // As Spring's multicaster does: a listener bean whose definition declares another event type (a lambda
+            // returned by a @Bean method, say) does not take these events, whatever its instance says.
+            Set<Object> ruledOut = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (String name : beanFactory.getBeanNamesForType(ApplicationListener.class, true, false)) {
+                ResolvableType declared = declaredEventType(beanFactory, name);
+                if (declared != null && !declared.isAssignableFrom(type)) {
+                    if (beanFactory.containsSingleton(name)) {
+                        ruledOut.add(beanFactory.getSingleton(name));
+                    }
+                    continue;
+                }
+                if (beanFactory.containsSingleton(name)) {
+                    if (beanFactory.getSingleton(name) instanceof ApplicationListener<?> listener
+                            && new GenericApplicationListenerAdapter(listener).supportsEventType(type)) {
+                        return true;
+                    }
+                    continue;
+                }
+                // Not created yet: its declared type decides; one that decides at run time counts.
+                Class<?> beanType = beanFactory.getType(name, false);
+                if (beanType == null || SmartApplicationListener.class.isAssignableFrom(beanType) || declared != null) {
+                    return true;
+                }
+                ResolvableType byClass = ResolvableType.forClass(beanType)
+                        .as(ApplicationListener.class)
+                        .getGeneric();
+                if (byClass.resolve() == null || byClass.isAssignableFrom(type)) {
+                    return true;
+                }
+            }
+            for (ApplicationListener<?> listener : abstractContext.getApplicationListeners()) {
+                if (!ruledOut.contains(listener)
+                        && new GenericApplicationListenerAdapter(listener).supportsEventType(type)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The event type a listener bean's definition declares (its factory method's generics), or {@code null}. */
+    private static @Nullable ResolvableType declaredEventType(
+            ConfigurableListableBeanFactory beanFactory, String name) {
+        if (!beanFactory.containsBeanDefinition(name)) {
+            return null;
+        }
+        ResolvableType declared = beanFactory
+                .getMergedBeanDefinition(name)
+                .getResolvableType()
+                .as(ApplicationListener.class)
+                .getGeneric();
+        return declared.resolve() != null ? declared : null;
+    }
+
     private void register() {
         synchronized (this.monitor) {
             if (this.registrations != null) {
@@ -122,6 +224,17 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
     @Override
     public void start() {
         register();
+        if (!this.messageEventsWanted.getAsBoolean()) {
+            ListenerRegistration messages;
+            synchronized (this.monitor) {
+                messages = (this.registrations != null) ? this.registrations.remove("messages") : null;
+            }
+            if (messages != null) {
+                messages.close();
+                logger.debug("No application listener takes LeapMessageEvent: Leap messages are not published as "
+                        + "ApplicationEvents (leap.events.skip-unobserved-messages)");
+            }
+        }
         this.running = true;
     }
 
