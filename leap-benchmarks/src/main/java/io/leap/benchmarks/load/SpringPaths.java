@@ -30,11 +30,7 @@ final class SpringPaths {
                         () -> SpringWebSocketTransport.createDefault(16 * 1024 * 1024),
                         false),
                 () -> new BootPath("Spring Boot @EventListener", EventListenerApplication.class),
-                () -> new BootPath("Spring Boot typed @LeapListener", LeapListenerApplication.class),
-                () -> new BootPath(
-                        "Spring Boot typed @LeapListener, no event bridge",
-                        LeapListenerApplication.class,
-                        "leap.events.enabled=false"));
+                () -> new BootPath("Spring Boot typed @LeapListener", LeapListenerApplication.class));
     }
 
     /** A Spring Boot application with the Leap starter and one listener bean. */
