@@ -42,14 +42,11 @@ final class SpringPaths {
 
         private final Class<?> application;
 
-        private final String[] properties;
-
         private ConfigurableApplicationContext context;
 
-        BootPath(String name, Class<?> application, String... properties) {
+        BootPath(String name, Class<?> application) {
             this.name = name;
             this.application = application;
-            this.properties = properties;
         }
 
         @Override
@@ -74,7 +71,6 @@ final class SpringPaths {
                             "leap.embedded.enabled=false",
                             "spring.main.banner-mode=off",
                             "logging.level.root=warn")
-                    .properties(this.properties)
                     .run();
         }
 
