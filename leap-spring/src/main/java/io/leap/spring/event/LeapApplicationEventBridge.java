@@ -159,9 +159,13 @@ public class LeapApplicationEventBridge implements SmartLifecycle {
                     }
                     continue;
                 }
-                // Not created yet: its declared type decides; one that decides at run time counts.
+                if (declared != null) {
+                    // Not created yet, and its definition declares a type that takes these events.
+                    return true;
+                }
+                // Not created yet: its class decides; one that decides at run time counts.
                 Class<?> beanType = beanFactory.getType(name, false);
-                if (beanType == null || SmartApplicationListener.class.isAssignableFrom(beanType) || declared != null) {
+                if (beanType == null || SmartApplicationListener.class.isAssignableFrom(beanType)) {
                     return true;
                 }
                 ResolvableType byClass = ResolvableType.forClass(beanType)
